@@ -1,0 +1,37 @@
+# mlplay: every target sets itself up (a virtual environment in .venv) before it runs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test test-fast train-all bench data clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install          ## draw digits in a window, guessed live by the shipped CNN
+	$(BIN)/mlplay draw digits
+
+test: install          ## the whole test suite (window tests need Xvfb + xdotool, else they skip)
+	$(BIN)/python -m pytest
+
+test-fast: install     ## skip the slow tests
+	$(BIN)/python -m pytest -m "not slow"
+
+data: install          ## fetch every data set that can be fetched
+	$(BIN)/mlplay data fetch mnist
+
+train-all: data        ## retrain every shipped model (writes models/ and their cards)
+	$(BIN)/mlplay train digits-mlp
+	$(BIN)/mlplay train digits-cnn
+
+bench: install         ## latency and start-up figures against the naive way
+	$(BIN)/python -m mlplay.bench
+
+clean:
+	rm -rf runs .pytest_cache

@@ -1,0 +1,3 @@
+from mlplay.cli import main
+
+main()

@@ -1,0 +1,237 @@
+"""The `mlplay` command. Commands are thin: they parse options and call the modules that do the work.
+
+TensorFlow is imported only inside the commands that train or evaluate, so `mlplay --help` stays fast.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from mlplay.errors import MlplayError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]},
+                  pretty_exceptions_enable=False, rich_markup_mode="rich",
+                  help="Interactive machine-learning experiments: train models, then play with them.")
+draw_app = typer.Typer(no_args_is_help=True, help="Draw in a window; the model guesses as you draw.")
+data_app = typer.Typer(no_args_is_help=True, help="Fetch and list data sets.")
+app.add_typer(draw_app, name="draw", rich_help_panel="Play")
+app.add_typer(data_app, name="data", rich_help_panel="Data")
+
+ModelsDir = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/).")
+Jsonl = typer.Option(False, "--jsonl", help="Print one JSON object a line instead of text.")
+
+
+def _emit(jsonl: bool, line_format):
+    def emit(record: dict) -> None:
+        print(json.dumps(record) if jsonl else line_format(record), flush=True)
+
+    return emit
+
+
+# Train ------------------------------------------------------------------------------------------
+@app.command(rich_help_panel="Train")
+def train(
+    name: str = typer.Argument(..., help="Model to train, e.g. digits-cnn (see: mlplay models --all)."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", "-e", min=1, help="Maximum epochs (early stopping may end sooner)."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", "-b", min=1),
+    seed: int = typer.Option(0, "--seed"),
+    quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
+    strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set."),
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Train a model, score its held-out test set once, save it with its card."""
+    from mlplay import experiments
+    from mlplay.train import TrainConfig, train as run_training
+
+    exp = experiments.get(name)
+    if data is not None and not data.exists():
+        raise MlplayError(f"no such data: {data}")
+    run_training(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
+                                  strategy=strategy, data=data, models_root=models_dir))
+
+
+@app.command("eval", rich_help_panel="Train")
+def evaluate(
+    name: str = typer.Argument(..., help="A trained model."),
+    data: Optional[Path] = typer.Option(None, "--data", help="The data it was trained on, if not the default."),
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Re-score a model's held-out test set and compare with its card."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from mlplay.train import evaluate as run_eval
+
+    card, fresh = run_eval(name, data, models_dir)
+    table = Table("metric", "card", "now", "match")
+    all_match = True
+    for key in card:
+        same = key in fresh and abs(card[key] - fresh[key]) <= 1e-4 * max(1.0, abs(card[key]))
+        all_match &= same
+        table.add_row(key, f"{card[key]:.4f}", f"{fresh.get(key, float('nan')):.4f}", "yes" if same else "NO")
+    Console().print(table)
+    if not all_match:
+        raise MlplayError(f"{name}: the test metrics differ from its card", f"retrain with: mlplay train {name}")
+
+
+@app.command(rich_help_panel="Train")
+def models(
+    models_dir: Optional[Path] = ModelsDir,
+    all_: bool = typer.Option(False, "--all", help="Also list models that can be trained but are not yet."),
+):
+    """List trained models with their held-out test metric."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from mlplay import store
+    from mlplay.paths import models_dir as default_models
+
+    cards = store.list_cards(models_dir)
+    table = Table("name", "task", "held-out test", "data", "size", "date", title=f"models in {models_dir or default_models()}")
+    for card in cards:
+        key = card.get("headline") or next(iter(card.get("metrics", {})), "")
+        value = card.get("metrics", {}).get(key)
+        shown = f"{value:.2%}" if "accuracy" in key and value is not None else f"{value:.4g}" if value is not None else "—"
+        size = store.folder_size(card["name"], models_dir) / 1e6
+        table.add_row(card["name"], card.get("task", ""), f"{key.removeprefix('test_')} {shown}",
+                      card.get("data", {}).get("source", ""), f"{size:.1f} MB", card.get("date", "")[:10])
+    if all_:
+        from mlplay import experiments
+
+        trained = {c["name"] for c in cards}
+        for name, exp in sorted(experiments.all_experiments().items()):
+            if name not in trained:
+                table.add_row(name, exp.task, f"not trained: mlplay train {name}", "", "", "")
+    Console().print(table)
+
+
+# Play -------------------------------------------------------------------------------------------
+@app.command(rich_help_panel="Play")
+def predict(
+    name: str = typer.Argument(..., help="A trained image model, e.g. digits-cnn."),
+    images: list[Path] = typer.Argument(..., help="Image files (PNG, JPEG, …)."),
+    top: int = typer.Option(1, "--top", min=1, help="How many guesses to print."),
+    jsonl: bool = Jsonl,
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Classify image files without a window."""
+    from mlplay import experiments
+    from mlplay.imageio import read_grey
+    from mlplay.predict import Predictor
+
+    exp = experiments.get(name)
+    if exp.image_input is None:
+        raise MlplayError(f"{name} does not take images")
+    predictor = Predictor(name, models_dir)
+    failed = 0
+    for path in images:
+        try:
+            guesses = predictor.top(predictor(exp.image_input(read_grey(path))), top)
+        except MlplayError as e:
+            print(f"Error: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        if jsonl:
+            print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
+                              "top": [[label, round(p, 4)] for label, p in guesses]}))
+        else:
+            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
+    if failed:
+        raise typer.Exit(1)
+
+
+@draw_app.command("digits")
+def draw_digits(
+    model: str = typer.Option("digits-cnn", "--model", help="digits-cnn or digits-mlp (m switches in the window)."),
+    label: Optional[str] = typer.Option(None, "--label", help="Label for drawings saved with s (default: the guess)."),
+    jsonl: bool = Jsonl,
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Draw a digit with the mouse; the model guesses it live."""
+    _draw(model, ["digits-cnn", "digits-mlp"], label, jsonl, models_dir)
+
+
+def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
+    from mlplay.ui.display import require_display
+
+    require_display()
+    from mlplay import experiments, store
+    from mlplay.predict import Predictor
+    from mlplay.ui import window
+    from mlplay.ui.drawapp import DrawApp, format_line
+
+    store.load_card(model, models_dir)  # a clear error before any window opens
+    others = [m for m in family if m != model and (store.model_path(m, models_dir) / store.CARD_FILE).exists()]
+    task = experiments.get(model).draw_task()
+    loaded = {}
+
+    def load(name):
+        if name not in loaded:
+            loaded[name] = Predictor(name, models_dir)
+        return loaded[name]
+
+    app_ = DrawApp(task, [model, *others], load, _emit(jsonl, format_line), record_label=label)
+    window.run(app_, task.title)
+
+
+# Data -------------------------------------------------------------------------------------------
+@data_app.command("fetch")
+def data_fetch(name: str = typer.Argument(..., help="Data set: mnist.")):
+    """Download a data set into datasets/ (idempotent, checksummed)."""
+    from mlplay.data import registry
+
+    registry.fetch(name)
+
+
+@data_app.command("list")
+def data_list():
+    """Show which data sets are on disk."""
+    from mlplay.data import registry
+
+    for name, where in registry.status().items():
+        print(f"{name:14} {where}")
+
+
+# Info -------------------------------------------------------------------------------------------
+@app.command(rich_help_panel="Info")
+def env(models_dir: Optional[Path] = ModelsDir):
+    """Versions, display, and where models and data live."""
+    import platform
+    from importlib import metadata
+
+    from mlplay.paths import datasets_dir, models_dir as default_models, runs_dir
+    from mlplay.ui.display import require_display
+
+    def version(package):
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        require_display()
+        display = f"yes ({os.environ.get('DISPLAY')})"
+    except MlplayError as e:
+        display = f"no: {e.message}"
+    rows = {"python": platform.python_version(), "platform": platform.platform()}
+    rows.update({p: version(p) for p in ("mlplay", "tensorflow", "keras", "ai-edge-litert", "numpy", "opencv-python",
+                                          "typer", "rich", "prompt_toolkit")})
+    rows.update({"display": display, "models": str(models_dir or default_models()), "datasets": str(datasets_dir()),
+                 "runs": str(runs_dir())})
+    for key, value in rows.items():
+        print(f"{key:15} {value}")
+
+
+def main() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        app()
+    except MlplayError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        sys.exit(1)

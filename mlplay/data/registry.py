@@ -1,0 +1,28 @@
+"""Data sets `mlplay data fetch` knows: name → fetch function and where it is cached."""
+
+from mlplay.errors import MlplayError
+
+
+def _mnist():
+    from mlplay.data import mnist
+
+    return mnist.fetch, mnist.cached
+
+
+DATASETS = {"mnist": _mnist}
+
+
+def fetch(name: str) -> None:
+    if name not in DATASETS:
+        raise MlplayError(f"unknown data set '{name}'", "choose one of: " + ", ".join(DATASETS))
+    fetch_fn, _ = DATASETS[name]()
+    fetch_fn()
+
+
+def status() -> dict[str, str]:
+    result = {}
+    for name, entry in DATASETS.items():
+        _, cached = entry()
+        path = cached()
+        result[name] = str(path) if path else f"not fetched (mlplay data fetch {name})"
+    return result

@@ -1,0 +1,41 @@
+"""What an experiment tells the training loop: data, model, labels, defaults."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass
+class Dataset:
+    """Training and held-out test arrays; the loop carves validation out of the training part."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+
+@dataclass
+class Experiment:
+    name: str
+    task: str
+    summary: str
+    labels: list[str]
+    input_shape: tuple[int, ...]
+    preprocessing: str
+    build: Callable[[], "object"]  # () -> uncompiled keras.Model
+    load_data: Callable[[Path | None, bool], Dataset]  # (data path or None, quick) -> Dataset
+    augment: Callable[[], "object"] | None = None  # () -> keras layer applied to training batches
+    image_input: Callable[[np.ndarray], np.ndarray] | None = None  # grey image file -> model input
+    draw_task: Callable[[], "object"] | None = None  # () -> ui.drawapp.DrawTask
+    epochs: int = 10
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    patience: int = 5
+    loss: str = "sparse_categorical_crossentropy"
+    metrics: tuple[str, ...] = ("accuracy",)
+    monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
+    extra: dict = field(default_factory=dict)

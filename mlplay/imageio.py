@@ -1,0 +1,52 @@
+"""Read user images safely: any size, bit depth or channel count; one-line errors otherwise."""
+
+import os
+from pathlib import Path
+
+MAX_PIXELS = 100_000_000  # refuse decompression bombs before OpenCV allocates them
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from mlplay.errors import MlplayError  # noqa: E402
+
+
+def read_grey(path: str | Path) -> np.ndarray:
+    """An 8-bit greyscale array; transparent pixels count as background."""
+    img = _read(path)
+    if img.ndim == 3 and img.shape[2] == 4:
+        alpha = img[..., 3:4].astype(np.float32) / 255
+        white = np.full_like(img[..., :3], 255)
+        img = (img[..., :3] * alpha + white * (1 - alpha)).astype(np.uint8)
+    if img.ndim == 3:
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    return img
+
+
+def read_bgr(path: str | Path) -> np.ndarray:
+    img = _read(path)
+    if img.ndim == 2:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
+    return img
+
+
+def _read(path: str | Path) -> np.ndarray:
+    path = Path(path)
+    if not path.is_file():
+        raise MlplayError(f"no such image: {path}")
+    data = np.fromfile(path, dtype=np.uint8)
+    if data.size == 0:
+        raise MlplayError(f"{path} is empty")
+    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    if img is None or img.size == 0:
+        raise MlplayError(f"cannot read {path} as an image", "use PNG, JPEG, BMP, TIFF or WebP")
+    if img.shape[0] * img.shape[1] > MAX_PIXELS:
+        raise MlplayError(f"{path} is too large ({img.shape[1]}×{img.shape[0]} pixels)")
+    if img.dtype != np.uint8:  # 16-bit or float images: scale to 8 bits
+        img = img.astype(np.float64)
+        top = img.max() or 1.0
+        img = (img * (255.0 / top)).clip(0, 255).astype(np.uint8)
+    return img

@@ -1,0 +1,30 @@
+"""Where models, data sets and run logs live.
+
+Models: `--models-dir` > `MLPLAY_MODELS` > the repository's `models/`.
+Data sets: `MLPLAY_DATA` > the repository's `datasets/`. Runs: `MLPLAY_RUNS` > `runs/`.
+"""
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _home(env: str, folder: str, override: str | os.PathLike | None = None) -> Path:
+    if override:
+        return Path(override)
+    if os.environ.get(env):
+        return Path(os.environ[env])
+    return REPO / folder
+
+
+def models_dir(override: str | os.PathLike | None = None) -> Path:
+    return _home("MLPLAY_MODELS", "models", override)
+
+
+def datasets_dir() -> Path:
+    return _home("MLPLAY_DATA", "datasets")
+
+
+def runs_dir() -> Path:
+    return _home("MLPLAY_RUNS", "runs")

@@ -1,0 +1,225 @@
+"""The one training loop every experiment uses.
+
+Validation is carved from the training data (seeded); the test set is scored once, at the end,
+into the model card. Best weights are checkpointed every improvement and restored at the end,
+also after early stopping and after Ctrl-C; `resume` continues the newest run of that model.
+"""
+
+import csv
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from mlplay import __version__, store
+from mlplay.errors import MlplayError
+from mlplay.experiments.base import Dataset, Experiment
+from mlplay.fileio import write_json
+from mlplay.paths import runs_dir
+
+QUICK_EPOCHS = 2
+STRATEGIES = ("default", "mirrored", "multiworker")
+
+
+@dataclass
+class TrainConfig:
+    epochs: int | None = None
+    batch_size: int | None = None
+    seed: int = 0
+    quick: bool = False
+    resume: bool = False
+    strategy: str = "default"
+    data: Path | None = None
+    val_fraction: float = 0.1
+    models_root: Path | None = None
+    command: str = ""
+
+
+def split_validation(data: Dataset, fraction: float, seed: int):
+    """Seeded split of the training arrays into (train, validation); the test arrays are not touched."""
+    n = len(data.x_train)
+    n_val = max(1, int(round(n * fraction)))
+    if n - n_val < 1:
+        raise MlplayError(f"only {n} training samples: too few to carve a validation split")
+    order = np.random.default_rng(seed).permutation(n)
+    val, train = order[:n_val], order[n_val:]
+    return (data.x_train[train], data.y_train[train]), (data.x_train[val], data.y_train[val])
+
+
+def make_strategy(name: str):
+    import tensorflow as tf
+
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        gpus = tf.config.list_logical_devices("GPU")
+        devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
+        return tf.distribute.MirroredStrategy(devices=devices)
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()  # cluster from TF_CONFIG
+    raise MlplayError(f"unknown strategy '{name}'", "choose default, mirrored or multiworker")
+
+
+def _run_folder(name: str, resume: bool) -> Path:
+    base = runs_dir() / "train" / name
+    if resume:
+        runs = sorted(p for p in base.glob("*") if (p / "last.keras").exists()) if base.exists() else []
+        if not runs:
+            raise MlplayError(f"no run of '{name}' to resume in {base}", f"start one with: mlplay train {name}")
+        return runs[-1]
+    folder = base / datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int | None):
+    """Callback: best weights on every improvement, the whole model (with optimizer) every epoch."""
+    import keras
+
+    class Checkpoints(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.best, self.best_epoch = best, best_epoch
+            self.higher = not monitor.endswith("loss")
+
+        def on_epoch_end(self, epoch, logs=None):
+            value = float((logs or {})[monitor])
+            if self.best is None or (value > self.best if self.higher else value < self.best):
+                self.best, self.best_epoch = value, epoch + 1
+                tmp = folder / ".best.tmp.weights.h5"
+                self.model.save_weights(tmp)
+                os.replace(tmp, folder / "best.weights.h5")
+            tmp = folder / ".last.tmp.keras"
+            self.model.save(tmp)
+            os.replace(tmp, folder / "last.keras")
+            write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best, "best_epoch": self.best_epoch})
+
+    return Checkpoints()
+
+
+def _history(folder: Path) -> dict[str, list[float]]:
+    path = folder / "history.csv"
+    if not path.exists():
+        return {}
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
+    return {k: [float(r[k]) for r in rows] for k in keys}
+
+
+def versions() -> dict:
+    import keras
+    import tensorflow as tf
+
+    return {"mlplay": __version__, "python": platform.python_version(), "tensorflow": tf.__version__,
+            "keras": keras.__version__, "numpy": np.__version__}
+
+
+def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
+    """Train `exp`, score the test set once, save model + card; return the card."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(cfg.seed)
+    data = exp.load_data(cfg.data, cfg.quick)
+    (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
+    epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else exp.epochs)
+    batch_size = cfg.batch_size or exp.batch_size
+    steps = int(np.ceil(len(x_train) / batch_size))
+    folder = _run_folder(exp.name, cfg.resume)
+    state = json.loads((folder / "state.json").read_text()) if cfg.resume else {}
+    initial_epoch = state.get("epoch", 0)
+    if initial_epoch >= epochs:
+        raise MlplayError(f"the run in {folder} already did {initial_epoch} epochs", f"ask for more: --epochs {epochs + 10}")
+    log(f"{exp.name}: {len(x_train)} train / {len(x_val)} validation / {len(data.x_test)} test from {data.source}")
+    log(f"run folder {folder}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
+
+    strategy = make_strategy(cfg.strategy)
+    with strategy.scope():
+        if cfg.resume:
+            model = keras.models.load_model(folder / "last.keras")
+        else:
+            model = exp.build()
+            schedule = keras.optimizers.schedules.CosineDecay(exp.learning_rate, decay_steps=epochs * steps, alpha=0.02)
+            model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
+
+    train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(batch_size)
+    if exp.augment:
+        augment = exp.augment()
+        train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+    train_ds = train_ds.prefetch(tf.data.AUTOTUNE)
+    val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size)
+
+    from mlplay.progress import Progress
+
+    checkpoints = _checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"))
+    mode = "min" if exp.monitor.endswith("loss") else "max"
+    callbacks = [
+        Progress(epochs, steps),
+        checkpoints,
+        keras.callbacks.EarlyStopping(exp.monitor, patience=exp.patience, mode=mode),
+        keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
+        keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
+    ]
+    started, interrupted = time.perf_counter(), False
+    try:
+        model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
+                  callbacks=callbacks, verbose=0, shuffle=False)
+    except KeyboardInterrupt:
+        interrupted = True
+        log("\ninterrupted: keeping the best model so far")
+    seconds = time.perf_counter() - started + state.get("seconds", 0.0)
+    if not (folder / "best.weights.h5").exists():
+        raise MlplayError("stopped before the first epoch ended: nothing to save")
+    model.load_weights(folder / "best.weights.h5")
+    history = _history(folder)
+    write_json(folder / "state.json", {**json.loads((folder / "state.json").read_text()), "seconds": seconds})
+
+    test = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0, return_dict=True)
+    from mlplay.plot import learning_curves
+
+    curve = learning_curves(history, folder / "learning_curves.png")
+    card = {
+        "name": exp.name,
+        "task": exp.task,
+        "summary": exp.summary,
+        "architecture": {"model": model.name, "params": int(model.count_params()),
+                         "layers": [type(layer).__name__ for layer in model.layers]},
+        "input": {"shape": list(exp.input_shape), "dtype": "float32", "preprocessing": exp.preprocessing},
+        "labels": exp.labels,
+        "data": {"source": data.source,
+                 "splits": {"train": len(x_train), "validation": len(x_val), "test": len(data.x_test)},
+                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"},
+        "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
+        "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
+        "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
+                     "batch_size": batch_size, "learning_rate": exp.learning_rate, "seed": cfg.seed,
+                     "strategy": cfg.strategy, "quick": cfg.quick, "resumed": cfg.resume,
+                     "interrupted": interrupted, "seconds": round(seconds, 1)},
+        "versions": versions(),
+        "command": cfg.command or " ".join(["mlplay", *sys.argv[1:]]),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run": {"folder": str(folder), "learning_curves": str(curve)},
+    }
+    path = store.save(model, card, cfg.models_root)
+    log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
+    return card
+
+
+def evaluate(name: str, data: Path | None = None, models_root: Path | None = None) -> tuple[dict, dict]:
+    """Re-score the test set with the saved model; return (card metrics, fresh metrics)."""
+    from mlplay import experiments
+
+    card = store.load_card(name, models_root)
+    exp = experiments.get(name)
+    dataset = exp.load_data(data, bool(card.get("training", {}).get("quick")))
+    model = store.load_keras(name, models_root)
+    model.compile(loss=exp.loss, metrics=list(exp.metrics))
+    fresh = model.evaluate(dataset.x_test, dataset.y_test, batch_size=256, verbose=0, return_dict=True)
+    return card["metrics"], {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}

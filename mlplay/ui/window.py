@@ -1,0 +1,34 @@
+"""The thin cv2 shell: show an app's frames, forward mouse and keys, quit on q/Esc or window close."""
+
+import cv2
+
+from mlplay.ui.display import require_display
+
+MOUSE = {cv2.EVENT_LBUTTONDOWN: "down", cv2.EVENT_MOUSEMOVE: "move", cv2.EVENT_LBUTTONUP: "up"}
+
+
+def key_name(code: int) -> str | None:
+    if code < 0:
+        return None
+    code &= 0xFF
+    return "esc" if code == 27 else chr(code).lower()
+
+
+def run(app, title: str, delay_ms: int = 15) -> None:
+    """Loop until the app stops or the window is closed. The app has mouse(), key(), tick(), frame(), running."""
+    require_display()
+    cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+    if hasattr(app, "mouse"):
+        cv2.setMouseCallback(title, lambda event, x, y, flags, param: event in MOUSE and app.mouse(MOUSE[event], x, y))
+    try:
+        while app.running:
+            app.tick()
+            cv2.imshow(title, app.frame())
+            key = key_name(cv2.waitKey(delay_ms))
+            if key:
+                app.key(key)
+            if cv2.getWindowProperty(title, cv2.WND_PROP_VISIBLE) < 1:
+                break
+    finally:
+        cv2.destroyAllWindows()
+        cv2.waitKey(1)
