@@ -229,7 +229,7 @@ def env(models_dir: Optional[Path] = ModelsDir):
 
 
 def main() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide C++ log noise (e.g. cuInit on CPU-only machines)
     try:
         app()
     except MlplayError as e:

