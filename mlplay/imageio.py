@@ -7,6 +7,8 @@ MAX_PIXELS = 100_000_000  # refuse decompression bombs before OpenCV allocates t
 os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
 
 import cv2  # noqa: E402
+
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # errors only: a truncated file gets our one-line error, not OpenCV's warning too
 import numpy as np  # noqa: E402
 
 from mlplay.errors import MlplayError  # noqa: E402
@@ -40,7 +42,10 @@ def _read(path: str | Path) -> np.ndarray:
     data = np.fromfile(path, dtype=np.uint8)
     if data.size == 0:
         raise MlplayError(f"{path} is empty")
-    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    try:
+        img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    except cv2.error:  # OpenCV refuses images over OPENCV_IO_MAX_IMAGE_PIXELS
+        raise MlplayError(f"{path} is too large or malformed", f"at most {MAX_PIXELS:,} pixels") from None
     if img is None or img.size == 0:
         raise MlplayError(f"cannot read {path} as an image", "use PNG, JPEG, BMP, TIFF or WebP")
     if img.shape[0] * img.shape[1] > MAX_PIXELS:

@@ -195,8 +195,9 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "architecture": {"model": model.name, "params": int(model.count_params()),
                          "layers": [type(layer).__name__ for layer in model.layers]},
         "input": {"shape": list(exp.input_shape), "dtype": "float32", "preprocessing": exp.preprocessing},
-        "labels": exp.labels,
-        "data": {"source": data.source,
+        "labels": data.labels or exp.labels,
+        "headline": exp.headline,
+        "data": {"source": data.source, **data.meta,
                  "splits": {"train": len(x_train), "validation": len(x_val), "test": len(data.x_test)},
                  "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
@@ -210,6 +211,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "run": {"folder": str(folder), "learning_curves": str(curve)},
     }
+    for key, value in (exp.report(model, data) if exp.report else {}).items():
+        card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     path = store.save(model, card, cfg.models_root)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
     return card

@@ -16,6 +16,8 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray
     source: str
+    labels: list[str] | None = None  # when the data decides them (e.g. a text's vocabulary)
+    meta: dict = field(default_factory=dict)  # anything else the card should record about the data
 
 
 @dataclass
@@ -38,4 +40,6 @@ class Experiment:
     loss: str = "sparse_categorical_crossentropy"
     metrics: tuple[str, ...] = ("accuracy",)
     monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
+    headline: str = "test_accuracy"  # the card metric `mlplay models` shows
+    report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     extra: dict = field(default_factory=dict)
