@@ -74,9 +74,7 @@ def _run_folder(name: str, resume: bool) -> Path:
         if not runs:
             raise MlplayError(f"no run of '{name}' to resume in {base}", f"start one with: mlplay train {name}")
         return runs[-1]
-    folder = base / datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return base / datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int | None):
@@ -161,6 +159,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
 
     from mlplay.progress import Progress
 
+    folder.mkdir(parents=True, exist_ok=True)
     checkpoints = _checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"))
     mode = "min" if exp.monitor.endswith("loss") else "max"
     callbacks = [

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from xwindow import LineReader, Window, ellipse, line, start_xvfb
+from xwindow import LineReader, Window, ellipse, line, start_window_manager, start_xvfb
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
@@ -41,11 +41,14 @@ def test_drawn_one_and_zero_are_recognised_by_the_shipped_cnn(display, tmp_path)
 
 
 def test_closing_the_window_quits(display):
+    wm = start_window_manager(display)
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits"], env=display,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         window = Window("mlplay - draw digits", display)
-        window.xdotool("windowclose", window.id)
+        window.close()
         assert app.wait(timeout=20) == 0
+        assert "Traceback" not in app.stderr.read()
     finally:
         app.kill()
+        wm.terminate()

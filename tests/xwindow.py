@@ -11,6 +11,19 @@ import time
 import pytest
 
 
+def start_window_manager(env: dict) -> subprocess.Popen:
+    """openbox on the virtual display: closing a window needs a window manager, as on a desktop."""
+    if not (shutil.which("openbox") and shutil.which("wmctrl")):
+        pytest.skip("needs openbox and wmctrl (apt-get install openbox wmctrl)")
+    proc = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while subprocess.run(["wmctrl", "-m"], env=env, capture_output=True).returncode != 0:
+        if time.time() > deadline:
+            pytest.skip("openbox did not start")
+        time.sleep(0.1)
+    return proc
+
+
 def start_xvfb():
     """Start Xvfb on a free display; return (process, display string). Skips when Xvfb/xdotool are missing."""
     if not (shutil.which("Xvfb") and shutil.which("xdotool")):
@@ -55,6 +68,10 @@ class Window:
             self.xdotool("mousemove", "--sync", str(self.x + x), str(self.y + y))
             time.sleep(0.005)
         self.xdotool("mouseup", "1")
+
+    def close(self):
+        """Close it through the window manager, as a click on the title bar's X does."""
+        subprocess.run(["wmctrl", "-i", "-c", hex(int(self.id))], env=self.env, check=True, timeout=20)
 
     def key(self, key: str):
         self.xdotool("windowfocus", "--sync", self.id)

@@ -14,12 +14,25 @@ def key_name(code: int) -> str | None:
     return "esc" if code == 27 else chr(code).lower()
 
 
+def closed(title: str) -> bool:
+    """True once the user closed the window (Qt forgets it entirely, and then OpenCV raises)."""
+    try:
+        return cv2.getWindowProperty(title, cv2.WND_PROP_VISIBLE) < 1
+    except cv2.error:
+        return True
+
+
 def run(app, title: str, delay_ms: int = 15) -> None:
     """Loop until the app stops or the window is closed. The app has mouse(), key(), tick(), frame(), running."""
     require_display()
     cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
     if hasattr(app, "mouse"):
-        cv2.setMouseCallback(title, lambda event, x, y, flags, param: event in MOUSE and app.mouse(MOUSE[event], x, y))
+
+        def on_mouse(event, x, y, flags, param):
+            if event in MOUSE:
+                app.mouse(MOUSE[event], x, y)
+
+        cv2.setMouseCallback(title, on_mouse)
     try:
         while app.running:
             app.tick()
@@ -27,7 +40,7 @@ def run(app, title: str, delay_ms: int = 15) -> None:
             key = key_name(cv2.waitKey(delay_ms))
             if key:
                 app.key(key)
-            if cv2.getWindowProperty(title, cv2.WND_PROP_VISIBLE) < 1:
+            if closed(title):
                 break
     finally:
         cv2.destroyAllWindows()
