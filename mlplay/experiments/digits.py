@@ -16,7 +16,7 @@ QUICK_TRAIN, QUICK_TEST = 2000, 500
 
 
 def load_data(path: Path | None, quick: bool) -> Dataset:
-    arrays = mnist.load(path)
+    arrays = mnist.load(path or mnist.fetch())  # fetched on first use, then cached
     source = f"{path.name} (MNIST format)" if path else mnist.source_label()
     x_train, y_train, x_test, y_test = (arrays[k] for k in ("x_train", "y_train", "x_test", "y_test"))
     if quick:

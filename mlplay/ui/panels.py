@@ -45,11 +45,11 @@ def digit_panel(height, width, labels, probabilities, model_input, model_name) -
         text(img, "draw a digit", (12, 80), 0.7, FG)
     else:
         best = int(np.argmax(probabilities))
-        text(img, labels[best], (12, 95), 2.6, ACCENT, 5)
-        text(img, f"{float(probabilities[best]):.0%}", (96, 95), 0.8, FG)
-        bars(img, labels, probabilities, 118, 12, width - 24, 20)
+        text(img, labels[best], (12, 92), 2.6, ACCENT, 5)
+        text(img, f"{float(probabilities[best]):.0%}", (96, 92), 0.8, FG)
+        bars(img, labels, probabilities, 106, 12, width - 24, 19)
     if model_input is not None:
-        thumbnail(img, model_input, height - 96, 12)
+        thumbnail(img, model_input, height - 90, 12)
     return img
 
 
@@ -67,7 +67,7 @@ def sketch_panel(height, width, labels, probabilities, model_input, model_name) 
         text(img, "or maybe", (12, 168), 0.5, DIM)
         bars(img, [labels[i] for i in order[1:4]], probabilities[order[1:4]], 178, 12, width - 24)
     if model_input is not None:
-        thumbnail(img, model_input, height - 96, 12)
+        thumbnail(img, model_input, height - 90, 12)
     return img
 
 

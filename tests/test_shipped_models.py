@@ -1,0 +1,43 @@
+"""The shipped digit models, re-scored on the real MNIST test set, must match their cards and the goals."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mlplay import store
+from mlplay.errors import MlplayError
+from mlplay.paths import REPO
+
+GOALS = {"digits-mlp": 0.985, "digits-cnn": 0.994}
+
+
+@pytest.fixture(scope="module")
+def real_mnist():
+    """The real data set, cached in the repository's datasets/ like a user's (fetched once)."""
+    from mlplay.data import mnist
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLPLAY_DATA", str(REPO / "datasets"))
+        try:
+            return mnist.fetch(log=lambda *a: None)
+        except MlplayError as e:
+            pytest.skip(f"MNIST unavailable offline: {e}")
+
+
+@pytest.mark.parametrize("name", sorted(GOALS))
+def test_card_meets_goal_and_was_not_trained_on_its_test_set(name):
+    card = store.load_card(name)
+    assert card["metrics"]["test_accuracy"] >= GOALS[name]
+    assert card["data"]["splits"] == {"train": 54000, "validation": 6000, "test": 10000}
+    assert not card["training"]["quick"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(GOALS))
+def test_eval_reproduces_the_card(name, real_mnist):
+    result = subprocess.run([sys.executable, "-m", "mlplay", "eval", name, "--data", str(real_mnist)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "yes" in result.stdout and "NO" not in result.stdout
