@@ -182,9 +182,40 @@ def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_
     window.run(app_, task.title)
 
 
+@app.command(rich_help_panel="Play")
+def classify(
+    paths: list[Path] = typer.Argument(..., help="Image files or folders of images."),
+    top: int = typer.Option(5, "--top", min=1, help="At most this many labels an image."),
+    threshold: float = typer.Option(0.2, "--threshold", min=0.0, max=1.0, help="Hide labels below this probability."),
+    window: bool = typer.Option(False, "--window", help="Show each image with its labels (any key: next, q: quit)."),
+    jsonl: bool = Jsonl,
+    model: Optional[Path] = typer.Option(None, "--model", help="Any Keras image classifier (.keras file or folder with labels.txt)."),
+    labels: Optional[Path] = typer.Option(None, "--labels", help="Labels file for --model (one name a line)."),
+    scale: str = typer.Option("raw", "--scale", help="Pixel scaling --model expects: raw (0–255), unit (0–1), mobilenet (-1–1)."),
+):
+    """Classify photos with MobileNetV2 (ImageNet, 1000 classes) or your own model."""
+    from mlplay.vision import classify_cli
+
+    classify_cli.run(paths, top, threshold, window, jsonl, model, labels, scale)
+
+
+@app.command(rich_help_panel="Play")
+def detect(
+    images: list[Path] = typer.Argument(..., help="Image files or folders of images."),
+    score: float = typer.Option(0.4, "--score", min=0.0, max=1.0, help="Minimum detection score."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="Only these COCO classes, e.g. person,dog."),
+    jsonl: bool = Jsonl,
+    model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
+):
+    """Draw object boxes on photos (SSDLite MobileNetV2, COCO); annotated copies go to runs/detect/."""
+    from mlplay.vision import detect_cli
+
+    detect_cli.run_images(images, score, classes, jsonl, model)
+
+
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
-def data_fetch(name: str = typer.Argument(..., help="Data set: mnist.")):
+def data_fetch(name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite.")):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay.data import registry
 

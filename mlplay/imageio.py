@@ -55,3 +55,21 @@ def _read(path: str | Path) -> np.ndarray:
         top = img.max() or 1.0
         img = (img * (255.0 / top)).clip(0, 255).astype(np.uint8)
     return img
+
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
+
+
+def image_files(paths: list[Path]) -> list[Path]:
+    """Files as given, folders expanded to their images (sorted); a missing path is an error."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise MlplayError(f"no such file or folder: {path}")
+    if not found:
+        raise MlplayError("no images found", "give image files or folders holding .png/.jpg files")
+    return found

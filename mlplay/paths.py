@@ -28,3 +28,17 @@ def datasets_dir() -> Path:
 
 def runs_dir() -> Path:
     return _home("MLPLAY_RUNS", "runs")
+
+
+def next_run_dir(command: str, name: str = "exp") -> Path:
+    """runs/<command>/<name>N: the first N not taken (exp, exp2, exp3, …), created empty."""
+    base = runs_dir() / command
+    base.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        folder = base / (name if n == 1 else f"{name}{n}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            n += 1

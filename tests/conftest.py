@@ -20,3 +20,23 @@ def tiny_mnist(tmp_path_factory):
     from helpers import synthetic_mnist, write_npz
 
     return write_npz(tmp_path_factory.mktemp("data") / "tiny.npz", synthetic_mnist())
+
+
+@pytest.fixture
+def http_files(tmp_path):
+    """A loopback HTTP server over a fresh folder: yields (base URL, folder)."""
+    import http.server
+    import threading
+    from functools import partial
+
+    www = tmp_path / "www"
+    www.mkdir()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(www)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", www
+    httpd.shutdown()

@@ -9,7 +9,19 @@ def _mnist():
     return mnist.fetch, mnist.cached
 
 
-DATASETS = {"mnist": _mnist}
+def _mobilenet():
+    from mlplay.data import pretrained
+
+    return pretrained.fetch_mobilenet, pretrained.mobilenet_cached
+
+
+def _ssdlite():
+    from mlplay.data import pretrained
+
+    return pretrained.ssdlite_dir, pretrained.ssdlite_cached
+
+
+DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite}
 
 
 def fetch(name: str) -> None:

@@ -1,0 +1,1 @@
+"""Pretrained vision: ImageNet classification and COCO object detection (pure logic + model wrappers)."""
