@@ -43,13 +43,26 @@ def train(
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker."),
     data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set."),
+    digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
+    model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Train a model, score its held-out test set once, save it with its card."""
     from mlplay import experiments
     from mlplay.train import TrainConfig, train as run_training
 
-    exp = experiments.get(name)
+    if name == "sum":
+        name = f"sum-{digits or 2}"
+    if name == "text":
+        from mlplay.experiments import text
+        from mlplay.store import model_path
+
+        if not model_name:
+            raise MlplayError("training a text model needs --name NAME", "e.g. mlplay train text --data book.txt --name book")
+        model_path(model_name)  # a clear error for a bad name
+        exp = text.custom(model_name, data)
+    else:
+        exp = experiments.get(name)
     if data is not None and not data.exists():
         raise MlplayError(f"no such data: {data}")
     run_training(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
@@ -215,11 +228,14 @@ def detect(
 
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
-def data_fetch(name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite.")):
+def data_fetch(
+    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, shakespeare, wikipedia."),
+    data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: build it from this MediaWiki XML dump (.xml or .bz2)."),
+):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay.data import registry
 
-    registry.fetch(name)
+    registry.fetch(name, data)
 
 
 @data_app.command("list")

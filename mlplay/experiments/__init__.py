@@ -10,7 +10,19 @@ def _digits():
     return digits.EXPERIMENTS
 
 
-_FAMILIES = [_digits]
+def _summation():
+    from mlplay.experiments import summation
+
+    return summation.EXPERIMENTS
+
+
+def _text():
+    from mlplay.experiments import text
+
+    return text.EXPERIMENTS
+
+
+_FAMILIES = [_digits, _summation, _text]
 
 
 def all_experiments() -> dict[str, Experiment]:
