@@ -23,7 +23,7 @@ def load_data(digits: int, quick: bool, seed: int = 0) -> Dataset:
     test_pairs, train_pairs = summation.unordered_pairs(digits, n_test, n_train, seed)
     x_test, y_test = summation.arrays(summation.both_orders(test_pairs), digits)
     x_train, y_train = summation.arrays(summation.both_orders(train_pairs), digits)
-    meta = {"generated": True,
+    meta = {"generated": True, "digits": digits,
             "questions": f"a+b with 0 ≤ a, b < {10**digits}; train and test disjoint as unordered pairs "
                          f"({len(train_pairs)} training pairs, {len(test_pairs)} test pairs, both orders of each)"}
     return Dataset(x_train, y_train, x_test, y_test, f"generated additions ({digits} digits, seed {seed})", meta=meta)
