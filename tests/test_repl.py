@@ -88,6 +88,7 @@ def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
     expected = "".join(model.generate("Héllo", 25, 0.0))
     assert "Héllo" + expected in text  # the prompt, then the continuation streamed after it
     assert "half typed" not in text
+    assert "Héllo" in (tmp_path / "w.history").read_text(encoding="utf-8")  # persistent history
 
 
 def test_ghost_text_is_offered_as_an_auto_suggestion(tmp_path):
