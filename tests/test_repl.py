@@ -65,6 +65,9 @@ def test_sum_live_toolbar_shows_answer_and_confidence_or_a_hint(adder):
     assert "type a sum" in sumrepl.live(adder, "")
     assert "only digits" in sumrepl.live(adder, "17+x")
     assert "at most 2 digits" in sumrepl.live(adder, "170+3")
+    assert "type + and the second number" in sumrepl.live(adder, "17")
+    assert "now the second number" in sumrepl.live(adder, "17+")
+    assert "at most 2 digits" in sumrepl.live(adder, "170")
 
 
 def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
