@@ -37,6 +37,7 @@ def _emit(jsonl: bool, line_format):
 def train(
     name: str = typer.Argument(..., help="Model to train, e.g. digits-cnn (see: mlplay models --all)."),
     epochs: Optional[int] = typer.Option(None, "--epochs", "-e", min=1, help="Maximum epochs (early stopping may end sooner)."),
+    patience: Optional[int] = typer.Option(None, "--patience", min=1, help="Epochs without improvement before stopping early."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", "-b", min=1),
     seed: int = typer.Option(0, "--seed"),
     quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
@@ -52,7 +53,7 @@ def train(
     exp = experiments.get(name)
     if data is not None and not data.exists():
         raise MlplayError(f"no such data: {data}")
-    run_training(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
+    run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
                                   strategy=strategy, data=data, models_root=models_dir))
 
 

@@ -30,6 +30,7 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 @dataclass
 class TrainConfig:
     epochs: int | None = None
+    patience: int | None = None  # early-stopping patience; None: the experiment's
     batch_size: int | None = None
     seed: int = 0
     quick: bool = False
@@ -165,7 +166,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     callbacks = [
         Progress(epochs, steps),
         checkpoints,
-        keras.callbacks.EarlyStopping(exp.monitor, patience=exp.patience, mode=mode),
+        keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
