@@ -18,7 +18,9 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, context_settings={
                   help="Interactive machine-learning experiments: train models, then play with them.")
 draw_app = typer.Typer(no_args_is_help=True, help="Draw in a window; the model guesses as you draw.")
 data_app = typer.Typer(no_args_is_help=True, help="Fetch and list data sets.")
+camera_app = typer.Typer(no_args_is_help=True, help="Live camera (or video) experiments.")
 app.add_typer(draw_app, name="draw", rich_help_panel="Play")
+app.add_typer(camera_app, name="camera", rich_help_panel="Play")
 app.add_typer(data_app, name="data", rich_help_panel="Data")
 
 ModelsDir = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/).")
@@ -212,6 +214,27 @@ def detect(
     from mlplay.vision import detect_cli
 
     detect_cli.run_images(images, score, classes, jsonl, model)
+
+
+Source = typer.Option("0", "--source", "-s", help="Camera index, video file, folder of images or pattern like img_%03d.png.")
+Show = typer.Option(True, "--show/--no-show", help="Show the annotated stream in a window.")
+Save = typer.Option(False, "--save", help="Record the annotated stream under runs/camera/.")
+
+
+@camera_app.command("detect")
+def camera_detect(
+    source: str = Source,
+    score: float = typer.Option(0.4, "--score", min=0.0, max=1.0, help="Minimum detection score."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="Only these COCO classes, e.g. person,dog."),
+    save: bool = Save,
+    show: bool = Show,
+    jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per frame with its detections."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
+):
+    """Boxes around objects, live on a camera or video stream (SSDLite MobileNetV2, COCO)."""
+    from mlplay.vision import detect_cli
+
+    detect_cli.run_stream(source, score, classes, save, show, jsonl, model)
 
 
 # Data -------------------------------------------------------------------------------------------
