@@ -269,3 +269,45 @@ def generate(per_class: int, seed: int = 0, split: str = "train", classes: list[
         rng = np.random.default_rng([seed, SPLITS[split], i])
         x[i] = doodle(classes[y[i]], rng)
     return x, y
+
+
+# The cached data set -----------------------------------------------------------------------------------------
+TRAIN_PER_CLASS, TEST_PER_CLASS = 3000, 500
+
+
+def cache_path(train_per_class: int = TRAIN_PER_CLASS, test_per_class: int = TEST_PER_CLASS, seed: int = 0):
+    from mlplay.paths import datasets_dir
+
+    return datasets_dir() / "doodles" / f"doodles-v{VERSION}-seed{seed}-{train_per_class}x{test_per_class}.npz"
+
+
+def cached():
+    path = cache_path()
+    return path if path.exists() else None
+
+
+def load(train_per_class: int = TRAIN_PER_CLASS, test_per_class: int = TEST_PER_CLASS, seed: int = 0,
+         cache: bool = True, log=print) -> dict[str, np.ndarray]:
+    """x_train, y_train, x_test, y_test (train and test from separate seeded streams); generated once, then cached."""
+    path = cache_path(train_per_class, test_per_class, seed)
+    if cache and path.exists():
+        with np.load(path) as z:
+            return {k: z[k] for k in ("x_train", "y_train", "x_test", "y_test")}
+    if cache:
+        log(f"generating {len(CLASSES)} × ({train_per_class} + {test_per_class}) doodles (seed {seed}) …")
+    x_train, y_train = generate(train_per_class, seed, "train")
+    x_test, y_test = generate(test_per_class, seed, "test")
+    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+    if cache:
+        from mlplay.fileio import atomic_path
+
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            np.savez_compressed(f, **arrays)
+        log(f"doodles → {path}")
+    return arrays
+
+
+def fetch() -> "object":
+    """`mlplay data fetch doodles`: generate the default data set into the cache (nothing is downloaded)."""
+    load()
+    return cache_path()
