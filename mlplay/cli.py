@@ -45,7 +45,9 @@ def train(
     quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set "
+                                        "(sketch models: doodles, quickdraw, a folder of drawings, or several, comma-separated)."),
+    mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models: add this folder of recorded drawings to the data."),
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Train a model, score its held-out test set once, save it with its card."""
@@ -53,7 +55,11 @@ def train(
     from mlplay.train import TrainConfig, train as run_training
 
     exp = experiments.get(name)
-    if data is not None and not data.exists():
+    if mix is not None:
+        if not exp.extra.get("data_spec"):
+            raise MlplayError(f"--mix is for the sketch models, not {name}")
+        data = Path(f"{data or exp.extra['default_data']()},{mix}")
+    if data is not None and not data.exists() and not exp.extra.get("data_spec"):  # data_spec: it parses --data
         raise MlplayError(f"no such data: {data}")
     run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
                                   strategy=strategy, data=data, models_root=models_dir))
@@ -162,6 +168,19 @@ def draw_digits(
     _draw(model, ["digits-cnn", "digits-mlp"], label, jsonl, models_dir)
 
 
+@draw_app.command("sketches")
+def draw_sketches(
+    model: str = typer.Option("sketch-cnn", "--model", help="sketch-cnn or sketch-mlp (m switches in the window)."),
+    record: Optional[str] = typer.Option(None, "--record", help="Save drawings with s under datasets/sketches-mine/LABEL/."),
+    jsonl: bool = Jsonl,
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Sketch something with the mouse; the model says what it looks like, with its next three guesses."""
+    if record is not None and (not record.strip() or "/" in record or record.startswith(".")):
+        raise MlplayError(f"bad label {record!r}", "use a plain name such as cat or 'smiley face'")
+    _draw(model, ["sketch-cnn", "sketch-mlp"], record, jsonl, models_dir)
+
+
 def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
     from mlplay.ui.display import require_display
 
@@ -239,11 +258,16 @@ def camera_detect(
 
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
-def data_fetch(name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite.")):
+def data_fetch(
+    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, quickdraw, doodles (generated)."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
+                                          "(default: the 16 doodle classes)."),
+    per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),
+):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay.data import registry
 
-    registry.fetch(name)
+    registry.fetch(name, classes=classes, per_class=per_class)
 
 
 @data_app.command("list")

@@ -147,7 +147,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         if cfg.resume:
             model = keras.models.load_model(folder / "last.keras")
         else:
-            model = exp.build()
+            model = exp.make_model(data)
             schedule = keras.optimizers.schedules.CosineDecay(exp.learning_rate, decay_steps=epochs * steps, alpha=0.02)
             model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
 
@@ -224,6 +224,8 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
 
     card = store.load_card(name, models_root)
     exp = experiments.get(name)
+    if data is None and card.get("data", {}).get("reload"):
+        data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
     from mlplay.tfload import tensorflow
 
     tensorflow()

@@ -21,14 +21,36 @@ def _ssdlite():
     return pretrained.ssdlite_dir, pretrained.ssdlite_cached
 
 
-DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite}
+def _quickdraw():
+    from mlplay.data import doodles, quickdraw
+
+    def fetch(classes=None, per_class=None):
+        names = quickdraw.parse_classes(classes) if classes else list(doodles.CLASSES)
+        return quickdraw.fetch(names, per_class or quickdraw.DEFAULT_PER_CLASS)
+
+    return fetch, quickdraw.cached
 
 
-def fetch(name: str) -> None:
+def _doodles():
+    from mlplay.data import doodles
+
+    return doodles.fetch, doodles.cached
+
+
+DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
+            "doodles": _doodles}
+OPTIONS = {"quickdraw": ("classes", "per_class")}  # data sets whose fetch takes options
+
+
+def fetch(name: str, **options) -> None:
     if name not in DATASETS:
         raise MlplayError(f"unknown data set '{name}'", "choose one of: " + ", ".join(DATASETS))
+    given = {k: v for k, v in options.items() if v is not None}
+    unknown = sorted(set(given) - set(OPTIONS.get(name, ())))
+    if unknown:
+        raise MlplayError(f"{name} takes no " + ", ".join("--" + k.replace("_", "-") for k in unknown))
     fetch_fn, _ = DATASETS[name]()
-    print(f"{name}: {fetch_fn()}")
+    print(f"{name}: {fetch_fn(**given)}")
 
 
 def status() -> dict[str, str]:

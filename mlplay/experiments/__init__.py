@@ -10,7 +10,13 @@ def _digits():
     return digits.EXPERIMENTS
 
 
-_FAMILIES = [_digits]
+def _sketches():
+    from mlplay.experiments import sketches
+
+    return sketches.EXPERIMENTS
+
+
+_FAMILIES = [_digits, _sketches]
 
 
 def all_experiments() -> dict[str, Experiment]:

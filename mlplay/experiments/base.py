@@ -43,3 +43,9 @@ class Experiment:
     headline: str = "test_accuracy"  # the card metric `mlplay models` shows
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     extra: dict = field(default_factory=dict)
+
+    def make_model(self, data: Dataset):
+        """`build()`, or `build(data)` when the model depends on the data (e.g. how many labels it has)."""
+        import inspect
+
+        return self.build(data) if inspect.signature(self.build).parameters else self.build()
