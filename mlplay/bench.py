@@ -128,6 +128,51 @@ def detection_overhead(frames: int = 150) -> None:
     console.print(f"loop {stats.fps:.0f} frames/s with the stand-in; overhead {overhead:.1f} ms = "
                   f"{overhead / budget:.0%} of the 15 frames/s budget ({budget:.0f} ms); the original demo ran one "
                   f"detection every 200 ms (5 frames/s). The real SSDLite's own time is not measurable offline.")
+def text_generation(name: str = "shakespeare", chars: int = 4000, naive_chars: int = 30) -> None:
+    """Stateful numpy generation vs the naive loop (model.predict on the text so far, one char at a time)."""
+    from mlplay.textgen import Ghost, TextModel
+
+    model = TextModel(name)
+    t = time.perf_counter()
+    text = "".join(model.generate("ROMEO:", chars, 0.5, seed=0))
+    fast = chars / (time.perf_counter() - t)
+    assert len(text) == chars
+
+    ghost = Ghost(model, length=40)
+    typed, times = "Shall I compare thee to a summer", []
+    ghost(typed)
+    for char in "'s day? Thou art more lovely and more temperate":
+        typed += char
+        s = time.perf_counter()
+        ghost(typed)
+        times.append(time.perf_counter() - s)
+    ghost_ms = statistics.median(times) * 1000
+
+    from mlplay.tfload import tensorflow
+
+    tensorflow()
+    keras_model = store.load_keras(name)
+    ids = [model.index[c] for c in "ROMEO:"]
+    rng = np.random.default_rng(0)
+    t = time.perf_counter()
+    for _ in range(naive_chars):
+        p = keras_model.predict(np.array([ids[-100:]]), verbose=0)[0, -1].astype(np.float64)
+        ids.append(int(rng.choice(len(p), p=p / p.sum())))
+    naive = naive_chars / (time.perf_counter() - t)
+    table = Table("generation, batch 1", "chars/s", "vs naive", title=f"text generation ({name})")
+    table.add_row("model.predict per character (naive)", f"{naive:.0f}", "1×")
+    table.add_row("numpy stateful step (mlplay write)", f"{fast:,.0f}", f"{fast / naive:.0f}×")
+    console.print(table)
+    console.print(f"goal ≥ 2,000 chars/s: {fast:,.0f} {goal(fast >= 2000)};  40-char ghost text while typing: "
+                  f"{ghost_ms:.1f} ms (goal ≤ 30 ms) {goal(ghost_ms <= 30)}")
+
+
+def summation_latency(name: str = "sum-3") -> None:
+    from mlplay.summation import Adder
+
+    adder = Adder(store.model_path(name), int(name[-1]))
+    ms = per_call_ms(lambda q: adder.ask(q), "417+385", 500)
+    console.print(f"{name}: one live answer (numpy encoder-decoder) {ms:.2f} ms")
 
 
 def main() -> None:
@@ -135,6 +180,8 @@ def main() -> None:
         digits_latency()
         cold_start()
         detection_overhead()
+        text_generation()
+        summation_latency()
     except MlplayError as e:
         print(f"Error: {e}", file=sys.stderr)
         sys.exit(1)

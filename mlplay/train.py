@@ -43,7 +43,12 @@ class TrainConfig:
 
 
 def split_validation(data: Dataset, fraction: float, seed: int):
-    """Seeded split of the training arrays into (train, validation); the test arrays are not touched."""
+    """Seeded split of the training arrays into (train, validation); the test arrays are not touched.
+
+    A data set that brings its own validation split (data.x_val) keeps it.
+    """
+    if data.x_val is not None:
+        return (data.x_train, data.y_train), (data.x_val, data.y_val)
     n = len(data.x_train)
     n_val = max(1, int(round(n * fraction)))
     if n - n_val < 1:
@@ -199,7 +204,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
                  "splits": {"train": len(x_train), "validation": len(x_val), "test": len(data.x_test)},
-                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"},
+                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
+                 if data.x_val is None else "chosen by the data set (see data); test set held out"},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
         "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
         "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
@@ -213,7 +219,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     }
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
-    path = store.save(model, card, cfg.models_root)
+    extra = (lambda folder: exp.export(model, folder)) if exp.export else None
+    path = store.save(model, card, cfg.models_root, extra)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
     return card
 

@@ -16,7 +16,19 @@ def _sketches():
     return sketches.EXPERIMENTS
 
 
-_FAMILIES = [_digits, _sketches]
+def _summation():
+    from mlplay.experiments import summation
+
+    return summation.EXPERIMENTS
+
+
+def _text():
+    from mlplay.experiments import text
+
+    return text.EXPERIMENTS
+
+
+_FAMILIES = [_digits, _sketches, _summation, _text]
 
 
 def all_experiments() -> dict[str, Experiment]:
