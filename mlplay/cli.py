@@ -43,6 +43,7 @@ def train(
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker."),
     data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set."),
+    no_pretrained: bool = typer.Option(False, "--no-pretrained", help="Start from random weights, not published ones (rps-mobilenet)."),
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Train a model, score its held-out test set once, save it with its card."""
@@ -53,7 +54,7 @@ def train(
     if data is not None and not data.exists():
         raise MlplayError(f"no such data: {data}")
     run_training(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
-                                  strategy=strategy, data=data, models_root=models_dir))
+                                  strategy=strategy, data=data, models_root=models_dir, pretrained=not no_pretrained))
 
 
 @app.command("eval", rich_help_panel="Train")

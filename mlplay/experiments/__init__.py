@@ -10,7 +10,13 @@ def _digits():
     return digits.EXPERIMENTS
 
 
-_FAMILIES = [_digits]
+def _rps():
+    from mlplay.experiments import rps
+
+    return rps.EXPERIMENTS
+
+
+_FAMILIES = [_digits, _rps]
 
 
 def all_experiments() -> dict[str, Experiment]:

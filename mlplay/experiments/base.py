@@ -21,6 +21,19 @@ class Dataset:
 
 
 @dataclass
+class Phase:
+    """One stage of a staged training (e.g. a frozen base, then fine-tuning): its own epochs and learning rate.
+
+    `prepare(model)` sets which layers train in this phase; the model is recompiled for each phase.
+    """
+
+    name: str
+    epochs: int
+    learning_rate: float
+    prepare: Callable[["object"], None] | None = None
+
+
+@dataclass
 class Experiment:
     name: str
     task: str
@@ -43,3 +56,5 @@ class Experiment:
     headline: str = "test_accuracy"  # the card metric `mlplay models` shows
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     extra: dict = field(default_factory=dict)
+    phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
+    pretrained: bool = False  # build(pretrained=…) may load published weights (mlplay train --no-pretrained)
