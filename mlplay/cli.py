@@ -50,6 +50,7 @@ def train(
     mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models: add this folder of recorded drawings to the data."),
     digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
     model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),
+    no_pretrained: bool = typer.Option(False, "--no-pretrained", help="Start from random weights, not published ones (rps-mobilenet)."),
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Train a model, score its held-out test set once, save it with its card."""
@@ -74,8 +75,9 @@ def train(
         data = Path(f"{data or exp.extra['default_data']()},{mix}")
     if data is not None and not data.exists() and not exp.extra.get("data_spec"):  # data_spec: it parses --data
         raise MlplayError(f"no such data: {data}")
-    run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
-                                  strategy=strategy, data=data, models_root=models_dir))
+    run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
+                                  resume=resume, strategy=strategy, data=data, models_root=models_dir,
+                                  pretrained=not no_pretrained))
 
 
 @app.command("eval", rich_help_panel="Train")

@@ -28,7 +28,13 @@ def _text():
     return text.EXPERIMENTS
 
 
-_FAMILIES = [_digits, _sketches, _summation, _text]
+def _rps():
+    from mlplay.experiments import rps
+
+    return rps.EXPERIMENTS
+
+
+_FAMILIES = [_digits, _sketches, _summation, _text, _rps]
 
 
 def all_experiments() -> dict[str, Experiment]:
