@@ -18,7 +18,9 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, context_settings={
                   help="Interactive machine-learning experiments: train models, then play with them.")
 draw_app = typer.Typer(no_args_is_help=True, help="Draw in a window; the model guesses as you draw.")
 data_app = typer.Typer(no_args_is_help=True, help="Fetch and list data sets.")
+camera_app = typer.Typer(no_args_is_help=True, help="Live camera (or video) experiments.")
 app.add_typer(draw_app, name="draw", rich_help_panel="Play")
+app.add_typer(camera_app, name="camera", rich_help_panel="Play")
 app.add_typer(data_app, name="data", rich_help_panel="Data")
 
 ModelsDir = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/).")
@@ -37,14 +39,18 @@ def _emit(jsonl: bool, line_format):
 def train(
     name: str = typer.Argument(..., help="Model to train, e.g. digits-cnn (see: mlplay models --all)."),
     epochs: Optional[int] = typer.Option(None, "--epochs", "-e", min=1, help="Maximum epochs (early stopping may end sooner)."),
+    patience: Optional[int] = typer.Option(None, "--patience", min=1, help="Epochs without improvement before stopping early."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", "-b", min=1),
     seed: int = typer.Option(0, "--seed"),
     quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set "
+                                        "(sketch models: doodles, quickdraw, a folder of drawings, or several, comma-separated)."),
+    mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models: add this folder of recorded drawings to the data."),
     digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
     model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),
+    no_pretrained: bool = typer.Option(False, "--no-pretrained", help="Start from random weights, not published ones (rps-mobilenet)."),
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Train a model, score its held-out test set once, save it with its card."""
@@ -63,10 +69,15 @@ def train(
         exp = text.custom(model_name, data)
     else:
         exp = experiments.get(name)
-    if data is not None and not data.exists():
+    if mix is not None:
+        if not exp.extra.get("data_spec"):
+            raise MlplayError(f"--mix is for the sketch models, not {name}")
+        data = Path(f"{data or exp.extra['default_data']()},{mix}")
+    if data is not None and not data.exists() and not exp.extra.get("data_spec"):  # data_spec: it parses --data
         raise MlplayError(f"no such data: {data}")
-    run_training(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
-                                  strategy=strategy, data=data, models_root=models_dir))
+    run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
+                                  resume=resume, strategy=strategy, data=data, models_root=models_dir,
+                                  pretrained=not no_pretrained))
 
 
 @app.command("eval", rich_help_panel="Train")
@@ -176,6 +187,19 @@ def draw_digits(
     _draw(model, ["digits-cnn", "digits-mlp"], label, jsonl, models_dir)
 
 
+@draw_app.command("sketches")
+def draw_sketches(
+    model: str = typer.Option("sketch-cnn", "--model", help="sketch-cnn or sketch-mlp (m switches in the window)."),
+    record: Optional[str] = typer.Option(None, "--record", help="Save drawings with s under datasets/sketches-mine/LABEL/."),
+    jsonl: bool = Jsonl,
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Sketch something with the mouse; the model says what it looks like, with its next three guesses."""
+    if record is not None and (not record.strip() or "/" in record or record.startswith(".")):
+        raise MlplayError(f"bad label {record!r}", "use a plain name such as cat or 'smiley face'")
+    _draw(model, ["sketch-cnn", "sketch-mlp"], record, jsonl, models_dir)
+
+
 def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
     from mlplay.ui.display import require_display
 
@@ -230,6 +254,25 @@ def detect(
     detect_cli.run_images(images, score, classes, jsonl, model)
 
 
+Source = typer.Option("0", "--source", "-s", help="Camera index, video file, folder of images or pattern like img_%03d.png.")
+Show = typer.Option(True, "--show/--no-show", help="Show the annotated stream in a window.")
+Save = typer.Option(False, "--save", help="Record the annotated stream under runs/camera/.")
+
+
+@camera_app.command("detect")
+def camera_detect(
+    source: str = Source,
+    score: float = typer.Option(0.4, "--score", min=0.0, max=1.0, help="Minimum detection score."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="Only these COCO classes, e.g. person,dog."),
+    save: bool = Save,
+    show: bool = Show,
+    jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per frame with its detections."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
+):
+    """Boxes around objects, live on a camera or video stream (SSDLite MobileNetV2, COCO)."""
+    from mlplay.vision import detect_cli
+
+    detect_cli.run_stream(source, score, classes, save, show, jsonl, model)
 @app.command("sum", rich_help_panel="Play")
 def sum_(
     digits: int = typer.Option(2, "--digits", min=2, max=3, help="Use sum-2 or sum-3."),
@@ -293,13 +336,17 @@ def write(
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
 def data_fetch(
-    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, shakespeare, wikipedia."),
+    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
+                                         "shakespeare, wikipedia."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
+                                          "(default: the 16 doodle classes)."),
+    per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),
     data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: build it from this MediaWiki XML dump (.xml or .bz2)."),
 ):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay.data import registry
 
-    registry.fetch(name, data)
+    registry.fetch(name, classes=classes, per_class=per_class, data=data)
 
 
 @data_app.command("list")

@@ -204,7 +204,7 @@ def test_offline_fetch_is_one_clear_error(http_files):
 def test_only_wikipedia_takes_a_dump_file(tmp_path):
     from mlplay.data import registry
 
-    with pytest.raises(MlplayError, match="does not take --data"):
-        registry.fetch("shakespeare", tmp_path / "x.xml")
+    with pytest.raises(MlplayError, match="takes no --data"):
+        registry.fetch("shakespeare", data=tmp_path / "x.xml")
     with pytest.raises(MlplayError, match="no such dump"):
-        registry.fetch("wikipedia", tmp_path / "missing.xml.bz2")
+        registry.fetch("wikipedia", data=tmp_path / "missing.xml.bz2")

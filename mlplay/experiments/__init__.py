@@ -10,6 +10,12 @@ def _digits():
     return digits.EXPERIMENTS
 
 
+def _sketches():
+    from mlplay.experiments import sketches
+
+    return sketches.EXPERIMENTS
+
+
 def _summation():
     from mlplay.experiments import summation
 
@@ -22,7 +28,13 @@ def _text():
     return text.EXPERIMENTS
 
 
-_FAMILIES = [_digits, _summation, _text]
+def _rps():
+    from mlplay.experiments import rps
+
+    return rps.EXPERIMENTS
+
+
+_FAMILIES = [_digits, _sketches, _summation, _text, _rps]
 
 
 def all_experiments() -> dict[str, Experiment]:

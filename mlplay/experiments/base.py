@@ -23,6 +23,19 @@ class Dataset:
 
 
 @dataclass
+class Phase:
+    """One stage of a staged training (e.g. a frozen base, then fine-tuning): its own epochs and learning rate.
+
+    `prepare(model)` sets which layers train in this phase; the model is recompiled for each phase.
+    """
+
+    name: str
+    epochs: int
+    learning_rate: float
+    prepare: Callable[["object"], None] | None = None
+
+
+@dataclass
 class Experiment:
     name: str
     task: str
@@ -46,3 +59,13 @@ class Experiment:
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
     extra: dict = field(default_factory=dict)
+    phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
+    pretrained: bool = False  # build(pretrained=…) may load published weights (mlplay train --no-pretrained)
+
+    def make_model(self, data: Dataset, pretrained: bool = True):
+        """`build()`; given the data when the model depends on it (e.g. how many labels it has), and `pretrained`
+        when it may load published weights."""
+        import inspect
+
+        kwargs = {"pretrained": pretrained} if self.pretrained else {}
+        return self.build(data, **kwargs) if "data" in inspect.signature(self.build).parameters else self.build(**kwargs)
