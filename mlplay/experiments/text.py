@@ -38,7 +38,7 @@ def size_for(n_chars: int, quick: bool) -> Size:
         return Size(64, 16, 32, 16, 0.0, 2)
     if n_chars < 400_000:  # e.g. the sonnets (94 k characters)
         return Size(192, 32, 100, 25, 0.5, 40)
-    return Size(256, 48, 128, 128, 0.1, 10)
+    return Size(320, 48, 128, 128, 0.1, 16)
 
 
 def load_text(path: Path) -> str:
