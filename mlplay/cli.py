@@ -127,9 +127,10 @@ def models(
         shown = f"{value:.2%}" if percent and value is not None else f"{value:.4g}" if value is not None else "—"
         baseline = card.get("metrics", {}).get("ngram_test_bits_per_char")
         if baseline is not None:
-            shown += f" (n-gram {baseline:.4g})"
+            shown += f"\n(n-gram {baseline:.4g})"
         size = store.folder_size(card["name"], models_dir) / 1e6
-        table.add_row(card["name"], f"{key.removeprefix('test_')} {shown}", card.get("data", {}).get("source", ""),
+        label = {"test_bits_per_char": "bits/char", "test_exact_match": "exact match"}.get(key, key.removeprefix("test_"))
+        table.add_row(card["name"], f"{label} {shown}", card.get("data", {}).get("source", ""),
                       f"{size:.1f} MB", card.get("date", "")[:10])
     if all_:
         from mlplay import experiments
