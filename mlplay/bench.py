@@ -165,6 +165,8 @@ def text_generation(name: str = "shakespeare", chars: int = 4000, naive_chars: i
     console.print(table)
     console.print(f"goal ≥ 2,000 chars/s: {fast:,.0f} {goal(fast >= 2000)};  40-char ghost text while typing: "
                   f"{ghost_ms:.1f} ms (goal ≤ 30 ms) {goal(ghost_ms <= 30)}")
+    start = wall_seconds([sys.executable, "-m", "mlplay", "write", name, "--prompt", "ROMEO:", "--length", "1"], 3)
+    console.print(f"cold start of `mlplay write {name} --prompt … --length 1` (numpy, no TensorFlow): {start:.2f} s")
 
 
 def summation_latency(name: str = "sum-3") -> None:
