@@ -16,7 +16,7 @@ from mlplay.data.sketch_render import PEN, render
 
 CLASSES = ["circle", "square", "triangle", "hexagon", "star", "line", "zigzag", "house", "smiley face",
            "envelope", "lightning", "moon", "cloud", "sun", "diamond", "ladder"]
-VERSION = 2  # bump when the drawings change: cached data sets carry it in their name
+VERSION = 3  # bump when the drawings change: cached data sets carry it in their name
 SPLITS = {"train": 0, "test": 1}
 
 
@@ -59,6 +59,11 @@ def square(rng):
 
 
 def triangle(rng):
+    if rng.random() < 0.25:  # a right triangle: three corners of a box
+        h = np.exp(rng.uniform(-0.4, 0.4))
+        box = [(-1, -h), (1, -h), (1, h), (-1, h)]
+        skip = int(rng.integers(4))
+        return [_closed(_jitter([c for i, c in enumerate(box) if i != skip], rng, 0.05), rng)]
     apex = (rng.normal(0, 0.2) if rng.random() < 0.6 else rng.uniform(-1.1, 1.1), -1)  # isosceles, scalene, right
     corners = _jitter([apex, (1, 0.8), (-1, 0.8)], rng, 0.06)
     if rng.random() < 0.2:
@@ -149,9 +154,9 @@ def lightning(rng):
 
 
 def moon(rng):
-    t0 = rng.uniform(0.5, 1.1)
+    t0 = rng.uniform(0.5, 1.6)  # from a fat crescent to a half moon
     outer = _arc(0, 0, 1, 1, t0, 2 * math.pi - 2 * t0, 40)
-    control = (rng.uniform(-0.6, 0.2), rng.normal(0, 0.05))
+    control = (math.cos(t0) - rng.uniform(0.5, 1.4), rng.normal(0, 0.05))  # the inner curve bows inwards
     inner = _bezier(outer[-1], control, outer[0])
     shape = np.vstack([outer, inner[1:]])
     if rng.random() < 0.5:
