@@ -30,6 +30,7 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 @dataclass
 class TrainConfig:
     epochs: int | None = None
+    patience: int | None = None  # early-stopping patience; None: the experiment's
     batch_size: int | None = None
     seed: int = 0
     quick: bool = False
@@ -39,10 +40,16 @@ class TrainConfig:
     val_fraction: float = 0.1
     models_root: Path | None = None
     command: str = ""
+    pretrained: bool = True  # experiments with exp.pretrained: start from published weights (--no-pretrained: not)
 
 
 def split_validation(data: Dataset, fraction: float, seed: int):
-    """Seeded split of the training arrays into (train, validation); the test arrays are not touched."""
+    """Seeded split of the training arrays into (train, validation); the test arrays are not touched.
+
+    A data set that brings its own validation split (data.x_val) keeps it.
+    """
+    if data.x_val is not None:
+        return (data.x_train, data.y_train), (data.x_val, data.y_val)
     n = len(data.x_train)
     n_val = max(1, int(round(n * fraction)))
     if n - n_val < 1:
@@ -127,11 +134,17 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     tf = tensorflow()
     import keras
 
+    if exp.phases and cfg.resume:
+        raise MlplayError(f"{exp.name} trains in phases ({', '.join(p.name for p in exp.phases)}): --resume is not "
+                          "supported for it", f"start a new run: mlplay train {exp.name}")
     folder = _run_folder(exp.name, cfg.resume)
     keras.utils.set_random_seed(cfg.seed)
     data = exp.load_data(cfg.data, cfg.quick)
     (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
     epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else exp.epochs)
+    if exp.phases:  # --epochs caps each phase; --quick runs one epoch of each
+        phase_epochs = [min(cfg.epochs or p.epochs, 1 if cfg.quick else p.epochs) for p in exp.phases]
+        epochs = sum(phase_epochs)
     batch_size = cfg.batch_size or exp.batch_size
     steps = int(np.ceil(len(x_train) / batch_size))
     state = json.loads((folder / "state.json").read_text()) if cfg.resume else {}
@@ -146,7 +159,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         if cfg.resume:
             model = keras.models.load_model(folder / "last.keras")
         else:
-            model = exp.make_model(data)
+            model = exp.make_model(data, cfg.pretrained)
+        if not cfg.resume and not exp.phases:
             schedule = keras.optimizers.schedules.CosineDecay(exp.learning_rate, decay_steps=epochs * steps, alpha=0.02)
             model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
 
@@ -165,14 +179,18 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     callbacks = [
         Progress(epochs, steps),
         checkpoints,
-        keras.callbacks.EarlyStopping(exp.monitor, patience=exp.patience, mode=mode),
+        keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
-    started, interrupted = time.perf_counter(), False
+    started, interrupted, phase_records = time.perf_counter(), False, []
     try:
-        model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
-                  callbacks=callbacks, verbose=0, shuffle=False)
+        if exp.phases:
+            phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
+                                        folder, log)
+        else:
+            model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
+                      callbacks=callbacks, verbose=0, shuffle=False)
     except KeyboardInterrupt:
         interrupted = True
         log("\ninterrupted: keeping the best model so far")
@@ -198,13 +216,16 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
                  "splits": {"train": len(x_train), "validation": len(x_val), "test": len(data.x_test)},
-                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"},
+                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
+                 if data.x_val is None else "chosen by the data set (see data); test set held out"},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
         "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
         "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
                      "batch_size": batch_size, "learning_rate": exp.learning_rate, "seed": cfg.seed,
                      "strategy": cfg.strategy, "quick": cfg.quick, "resumed": cfg.resume,
-                     "interrupted": interrupted, "seconds": round(seconds, 1)},
+                     "interrupted": interrupted, "seconds": round(seconds, 1),
+                     **({"phases": phase_records} if exp.phases else {}),
+                     **({"pretrained_weights": cfg.pretrained} if exp.pretrained else {})},
         "versions": versions(),
         "command": cfg.command or " ".join(["mlplay", *sys.argv[1:]]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -212,9 +233,43 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     }
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
-    path = store.save(model, card, cfg.models_root)
+    extra = (lambda folder: exp.export(model, folder)) if exp.export else None
+    path = store.save(model, card, cfg.models_root, extra)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
     return card
+
+
+def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log) -> list[dict]:
+    """Fit each phase in turn: set its trainable layers, recompile at its learning rate, start from the best
+    weights so far; early stopping per phase; one history, one best checkpoint across all phases."""
+    import keras
+
+    done, records = 0, []
+    mode = "min" if exp.monitor.endswith("loss") else "max"
+    for phase, n in zip(exp.phases, phase_epochs):
+        if done and (folder / "best.weights.h5").exists():
+            model.load_weights(folder / "best.weights.h5")
+        with strategy.scope():
+            if phase.prepare:
+                phase.prepare(model)
+            schedule = keras.optimizers.schedules.CosineDecay(phase.learning_rate, decay_steps=max(1, n * steps),
+                                                              alpha=0.02)
+            model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
+        trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
+        log(f"phase {phase.name}: up to {n} epochs at learning rate {phase.learning_rate:g}, "
+            f"{trainable:,} trainable parameters")
+        phase_callbacks = [c for c in callbacks if not isinstance(c, (keras.callbacks.EarlyStopping,
+                                                                      keras.callbacks.CSVLogger))]
+        phase_callbacks += [keras.callbacks.EarlyStopping(exp.monitor, patience=exp.patience, mode=mode),
+                            keras.callbacks.CSVLogger(str(folder / "history.csv"), append=done > 0)]
+        record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,
+                  "trainable_params": trainable, "epochs_run": 0}
+        records.append(record)
+        model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
+                  callbacks=phase_callbacks, verbose=0, shuffle=False)
+        now = json.loads((folder / "state.json").read_text())["epoch"]
+        record["epochs_run"], done = now - done, now
+    return records
 
 
 def evaluate(name: str, data: Path | None = None, models_root: Path | None = None) -> tuple[dict, dict]:

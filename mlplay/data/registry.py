@@ -37,9 +37,24 @@ def _doodles():
     return doodles.fetch, doodles.cached
 
 
+def _shakespeare():
+    from mlplay.data import corpora
+
+    return corpora.fetch_shakespeare, lambda: corpora.cached("shakespeare")
+
+
+def _wikipedia():
+    from mlplay.data import corpora
+
+    def fetch(data=None):
+        return corpora.fetch_wikipedia(data)
+
+    return fetch, lambda: corpora.cached("wikipedia")
+
+
 DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
-            "doodles": _doodles}
-OPTIONS = {"quickdraw": ("classes", "per_class")}  # data sets whose fetch takes options
+            "doodles": _doodles, "shakespeare": _shakespeare, "wikipedia": _wikipedia}
+OPTIONS = {"quickdraw": ("classes", "per_class"), "wikipedia": ("data",)}  # data sets whose fetch takes options
 
 
 def fetch(name: str, **options) -> None:

@@ -16,7 +16,25 @@ def _sketches():
     return sketches.EXPERIMENTS
 
 
-_FAMILIES = [_digits, _sketches]
+def _summation():
+    from mlplay.experiments import summation
+
+    return summation.EXPERIMENTS
+
+
+def _text():
+    from mlplay.experiments import text
+
+    return text.EXPERIMENTS
+
+
+def _rps():
+    from mlplay.experiments import rps
+
+    return rps.EXPERIMENTS
+
+
+_FAMILIES = [_digits, _sketches, _summation, _text, _rps]
 
 
 def all_experiments() -> dict[str, Experiment]:

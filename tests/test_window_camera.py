@@ -1,0 +1,75 @@
+"""The camera shell with a real cv2 window on Xvfb: frames shown, keys reach the app, q and closing the window quit."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from xwindow import LineReader, Window, start_window_manager, start_xvfb
+
+pytestmark = [pytest.mark.window]
+
+SHELL = """
+import sys, numpy as np
+from mlplay.ui import camera
+
+class Echo:
+    running = True
+    def process(self, frame, t):
+        return frame
+    def key(self, name, t):
+        print("key", name, flush=True)
+
+frames = [np.full((120, 160, 3), i % 255, np.uint8) for i in range(3000)]
+print("ready", flush=True)
+stats = camera.run_camera(Echo(), camera.FrameListSource(frames, fps=30), show=True, title="camera test")
+print("reason", stats.reason, stats.frames > 0, flush=True)
+"""
+
+
+@pytest.fixture
+def display():
+    proc, name = start_xvfb()
+    yield {**os.environ, "DISPLAY": name}
+    proc.terminate()
+    proc.wait()
+
+
+def start(display):
+    return subprocess.Popen([sys.executable, "-c", SHELL], env=display, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_keys_reach_the_app_and_q_quits(display):
+    app = start(display)
+    try:
+        out = LineReader(app.stdout)
+        assert out.next() == "ready\n"
+        window = Window("camera test", display)
+        window.key("space")
+        assert out.next() == "key space\n"
+        window.key("r")
+        assert out.next() == "key r\n"
+        window.key("q")
+        assert out.next() == "reason quit True\n"
+        assert app.wait(timeout=20) == 0
+        err = app.stderr.read()
+        assert "opened frames" in err and "160×120" in err and "speed:" in err and "Traceback" not in err
+    finally:
+        app.kill()
+
+
+def test_closing_the_window_quits(display):
+    wm = start_window_manager(display)
+    app = start(display)
+    try:
+        out = LineReader(app.stdout)
+        window = Window("camera test", display)
+        window.close()
+        assert app.wait(timeout=20) == 0
+        lines = [out.next(), out.next()]
+        assert lines[-1] == "reason window closed True\n"
+    finally:
+        app.kill()
+        wm.terminate()
