@@ -37,6 +37,16 @@ def test_render_keeps_aspect_and_pen_width_is_relative_to_the_frame():
     assert render([]).max() == 0
 
 
+def test_a_stroke_that_ends_where_it_began_keeps_every_side():
+    corners = [(60, 60), (60, 320), (330, 320), (60, 60)]
+    path = [corners[0]]
+    for a, b in zip(corners[:-1], corners[1:]):
+        path += [(a[0] + (b[0] - a[0]) * i // 10, a[1] + (b[1] - a[1]) * i // 10) for i in range(1, 11)]
+    img = render([path])
+    assert img[13, 13] > 100 or img[13, 14] > 100 or img[14, 13] > 100  # the hypotenuse crosses the middle
+    assert img[26, 13] > 100 and img[13, 1] > 100  # the two legs
+
+
 def test_fit_image_crops_scales_and_centres_a_picture():
     picture = np.zeros((300, 400), np.uint8)
     picture[50:150, 200:260] = 255

@@ -16,7 +16,7 @@ from mlplay.data.sketch_render import PEN, render
 
 CLASSES = ["circle", "square", "triangle", "hexagon", "star", "line", "zigzag", "house", "smiley face",
            "envelope", "lightning", "moon", "cloud", "sun", "diamond", "ladder"]
-VERSION = 3  # bump when the drawings change: cached data sets carry it in their name
+VERSION = 4  # bump when the drawings change: cached data sets carry it in their name
 SPLITS = {"train": 0, "test": 1}
 
 
