@@ -21,7 +21,20 @@ def _ssdlite():
     return pretrained.ssdlite_dir, pretrained.ssdlite_cached
 
 
-DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite}
+def _rps():
+    from mlplay.data import rps
+
+    return rps.fetch, rps.cached
+
+
+def _rps_synthetic():
+    from mlplay.data import rps_synthetic
+
+    return rps_synthetic.fetch, rps_synthetic.cached
+
+
+DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "rps": _rps,
+            "rps-synthetic": _rps_synthetic}
 
 
 def fetch(name: str) -> None:
