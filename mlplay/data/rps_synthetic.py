@@ -196,6 +196,6 @@ def fetch(per_class: int = 300, log=print) -> Path:
         return folder()
     with atomic_dir(folder()) as tmp:
         write_folders(tmp, per_class, seed=0)
-        write_video(tmp / "demo.mp4", list(MOVES) * 3, seed=1)
+        write_video(tmp / "demo.mp4", list(MOVES) * 2, fps=10, seed=1, scene_seed=1)
     log(f"generated {3 * per_class} SYNTHETIC pictures and demo.mp4 (cartoon hands, not photographs) in {folder()}")
     return folder()
