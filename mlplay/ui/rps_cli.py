@@ -37,8 +37,8 @@ def record(label: str, count: int, source: str, out: Path | None, every: float, 
     from mlplay.ui.rpsapp import RecordApp
 
     out = Path(out) if out else mine_dir()
-    display = camera.make_display(show, f"mlplay - record {label}")
     app = RecordApp(label, count, out, every=every, delay=delay, log=lambda m: print(m, file=sys.stderr, flush=True))
+    display = camera.make_display(show, f"mlplay - record {label}")
     camera.run_camera(app, source, show, display=display, mirror=mirror, title=f"mlplay - record {label}")
     print(f"{len(app.saved)} pictures of {label} in {app.folder}")
     if len(app.saved) < count:

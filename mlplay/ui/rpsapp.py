@@ -152,7 +152,6 @@ class RecordApp:
             raise MlplayError(f"unknown label '{label}'", "choose rock, paper or scissors")
         self.label, self.count, self.every, self.delay, self.log = label, count, every, delay, log
         self.folder = Path(out) / label
-        self.folder.mkdir(parents=True, exist_ok=True)
         taken = [int(p.stem.split("_")[-1]) for p in self.folder.glob("mine_*.png") if p.stem.split("_")[-1].isdigit()]
         self.next_index = max(taken, default=-1) + 1
         self.saved: list[Path] = []
