@@ -25,10 +25,12 @@ test-fast: install     ## skip the slow tests
 
 data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch mnist
+	-$(BIN)/mlplay data fetch rps
 
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
 	$(BIN)/mlplay train digits-cnn
+	$(BIN)/python -m mlplay.experiments.rps   # rps-cnn / rps-mobilenet: what the data allows, says what it skipped
 
 bench: install         ## latency and start-up figures against the naive way
 	$(BIN)/python -m mlplay.bench

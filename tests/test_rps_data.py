@@ -126,3 +126,22 @@ def test_rps_synthetic_data_set_is_generated_once():
     stamp = (folder / "demo.mp4").stat().st_mtime_ns
     rps_synthetic.fetch(per_class=3, log=lambda m: 1 / 0)  # already there: nothing generated, nothing logged
     assert (folder / "demo.mp4").stat().st_mtime_ns == stamp
+
+
+def test_train_all_trains_what_the_data_allows_and_says_what_it_skipped(monkeypatch, tmp_path):
+    from mlplay.data import pretrained
+    from mlplay.experiments import rps as rps_experiments
+
+    def offline(*a, **k):
+        raise MlplayError("cannot download the rock-paper-scissors data (no network)")
+
+    monkeypatch.setattr(rps, "fetch", offline)
+    monkeypatch.setattr(pretrained, "mobilenet_weights", lambda **k: offline())
+    runs, lines = [], []
+    assert rps_experiments.train_all(run=runs.append, log=lines.append) == []
+    assert not runs and "skipped rps-cnn and rps-mobilenet: no real rock-paper-scissors data" in lines[-1]
+    rps_synthetic.write_folders(rps.mine_dir(), per_class=2, size=16)  # stands in for recorded pictures
+    lines.clear()
+    assert rps_experiments.train_all(run=runs.append, log=lines.append) == ["rps-cnn"]
+    assert runs == [["train", "rps-cnn", "--data", str(rps.mine_dir())]]
+    assert lines[-1].startswith("skipped rps-mobilenet:") and "--no-pretrained" in lines[-1]
