@@ -233,7 +233,7 @@ def camera_rps(
     rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Stop after this many rounds."),
     jsonl: bool = Jsonl,
     show: bool = Show,
-    save: bool = typer.Option(False, "--save", help="Record the annotated stream to runs/rps/expN/."),
+    save: bool = typer.Option(False, "--save", help="Record the annotated stream to runs/camera/rpsN/."),
     mirror: Optional[bool] = Mirror,
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed the computer's random choices."),
     models_dir: Optional[Path] = ModelsDir,

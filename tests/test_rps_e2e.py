@@ -56,7 +56,7 @@ def test_recorded_then_trained_model_classifies_the_rounds(trained):
     assert [r["human"] for r in rounds] == GAME, rounds
     assert all(r["winner"] in ("human", "computer", "draw") for r in rounds)
     assert "opened video" in out.stderr and "320×240" in out.stderr and "frames/s" in out.stderr
-    assert (root / "runs" / "rps" / "exp" / "annotated.mp4").stat().st_size > 10_000
+    assert (root / "runs" / "camera" / "rps" / "annotated.mp4").stat().st_size > 10_000
 
 
 @pytest.mark.window

@@ -23,7 +23,7 @@ def play(source: str, model: str, opponent: str, auto: bool, rounds: int | None,
     app = RpsApp(game, classify, emit)
     print(f"model {model} ({classify.predictor.backend}), opponent {opponent}"
           + (", automatic rounds" if auto else ", space plays a round"), file=sys.stderr, flush=True)
-    camera.run_camera(app, source, show, save, command="rps", display=display, mirror=mirror,
+    camera.run_camera(app, source, show, save, command="camera", name="rps", display=display, mirror=mirror,
                       title="mlplay - rock paper scissors")
     if not jsonl:
         print(f"final score: {game.score}")
