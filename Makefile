@@ -25,11 +25,21 @@ test-fast: install     ## skip the slow tests
 
 data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch mnist
+	$(BIN)/mlplay data fetch doodles
+	-$(BIN)/mlplay data fetch quickdraw  # official QuickDraw bitmaps; offline the sketch models use the doodles
+	$(BIN)/mlplay data fetch shakespeare
+	$(BIN)/mlplay data fetch wikipedia
 	-$(BIN)/mlplay data fetch rps
 
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
 	$(BIN)/mlplay train digits-cnn
+	$(BIN)/mlplay train sketch-mlp   # on QuickDraw when fetched, else the generated doodles (its first line says which)
+	$(BIN)/mlplay train sketch-cnn
+	$(BIN)/mlplay train sum --digits 2
+	$(BIN)/mlplay train sum --digits 3
+	$(BIN)/mlplay train shakespeare
+	$(BIN)/mlplay train wikipedia
 	$(BIN)/python -m mlplay.experiments.rps   # rps-cnn / rps-mobilenet: what the data allows, says what it skipped
 
 bench: install         ## latency and start-up figures against the naive way

@@ -18,11 +18,11 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, context_settings={
                   help="Interactive machine-learning experiments: train models, then play with them.")
 draw_app = typer.Typer(no_args_is_help=True, help="Draw in a window; the model guesses as you draw.")
 data_app = typer.Typer(no_args_is_help=True, help="Fetch and list data sets.")
+camera_app = typer.Typer(no_args_is_help=True, help="Live camera (or video) experiments.")
 app.add_typer(draw_app, name="draw", rich_help_panel="Play")
-app.add_typer(data_app, name="data", rich_help_panel="Data")
-camera_app = typer.Typer(no_args_is_help=True, help="Live camera experiments (a webcam, a video file or a folder of images).")
-record_app = typer.Typer(no_args_is_help=True, help="Record your own training pictures with the camera.")
 app.add_typer(camera_app, name="camera", rich_help_panel="Play")
+app.add_typer(data_app, name="data", rich_help_panel="Data")
+record_app = typer.Typer(no_args_is_help=True, help="Record your own training pictures with the camera.")
 camera_app.add_typer(record_app, name="record")
 
 ModelsDir = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/).")
@@ -41,12 +41,17 @@ def _emit(jsonl: bool, line_format):
 def train(
     name: str = typer.Argument(..., help="Model to train, e.g. digits-cnn (see: mlplay models --all)."),
     epochs: Optional[int] = typer.Option(None, "--epochs", "-e", min=1, help="Maximum epochs (early stopping may end sooner)."),
+    patience: Optional[int] = typer.Option(None, "--patience", min=1, help="Epochs without improvement before stopping early."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", "-b", min=1),
     seed: int = typer.Option(0, "--seed"),
     quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set "
+                                        "(sketch models: doodles, quickdraw, a folder of drawings, or several, comma-separated)."),
+    mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models: add this folder of recorded drawings to the data."),
+    digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
+    model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),
     no_pretrained: bool = typer.Option(False, "--no-pretrained", help="Start from random weights, not published ones (rps-mobilenet)."),
     models_dir: Optional[Path] = ModelsDir,
 ):
@@ -54,11 +59,27 @@ def train(
     from mlplay import experiments
     from mlplay.train import TrainConfig, train as run_training
 
-    exp = experiments.get(name)
-    if data is not None and not data.exists():
+    if name == "sum":
+        name = f"sum-{digits or 2}"
+    if name == "text":
+        from mlplay.experiments import text
+        from mlplay.store import model_path
+
+        if not model_name:
+            raise MlplayError("training a text model needs --name NAME", "e.g. mlplay train text --data book.txt --name book")
+        model_path(model_name)  # a clear error for a bad name
+        exp = text.custom(model_name, data)
+    else:
+        exp = experiments.get(name)
+    if mix is not None:
+        if not exp.extra.get("data_spec"):
+            raise MlplayError(f"--mix is for the sketch models, not {name}")
+        data = Path(f"{data or exp.extra['default_data']()},{mix}")
+    if data is not None and not data.exists() and not exp.extra.get("data_spec"):  # data_spec: it parses --data
         raise MlplayError(f"no such data: {data}")
-    run_training(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, quick=quick, resume=resume,
-                                  strategy=strategy, data=data, models_root=models_dir, pretrained=not no_pretrained))
+    run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
+                                  resume=resume, strategy=strategy, data=data, models_root=models_dir,
+                                  pretrained=not no_pretrained))
 
 
 @app.command("eval", rich_help_panel="Train")
@@ -104,7 +125,11 @@ def models(
     for card in cards:
         key = card.get("headline") or next(iter(card.get("metrics", {})), "")
         value = card.get("metrics", {}).get(key)
-        shown = f"{value:.2%}" if "accuracy" in key and value is not None else f"{value:.4g}" if value is not None else "—"
+        percent = "accuracy" in key or "exact_match" in key
+        shown = f"{value:.2%}" if percent and value is not None else f"{value:.4g}" if value is not None else "—"
+        baseline = card.get("metrics", {}).get("ngram_test_bits_per_char")
+        if baseline is not None:
+            shown += f" (n-gram {baseline:.4g})"
         size = store.folder_size(card["name"], models_dir) / 1e6
         table.add_row(card["name"], f"{key.removeprefix('test_')} {shown}", card.get("data", {}).get("source", ""),
                       f"{size:.1f} MB", card.get("date", "")[:10])
@@ -164,6 +189,19 @@ def draw_digits(
     _draw(model, ["digits-cnn", "digits-mlp"], label, jsonl, models_dir)
 
 
+@draw_app.command("sketches")
+def draw_sketches(
+    model: str = typer.Option("sketch-cnn", "--model", help="sketch-cnn or sketch-mlp (m switches in the window)."),
+    record: Optional[str] = typer.Option(None, "--record", help="Save drawings with s under datasets/sketches-mine/LABEL/."),
+    jsonl: bool = Jsonl,
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Sketch something with the mouse; the model says what it looks like, with its next three guesses."""
+    if record is not None and (not record.strip() or "/" in record or record.startswith(".")):
+        raise MlplayError(f"bad label {record!r}", "use a plain name such as cat or 'smiley face'")
+    _draw(model, ["sketch-cnn", "sketch-mlp"], record, jsonl, models_dir)
+
+
 def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
     from mlplay.ui.display import require_display
 
@@ -218,9 +256,86 @@ def detect(
     detect_cli.run_images(images, score, classes, jsonl, model)
 
 
-# Camera -----------------------------------------------------------------------------------------
-Source = typer.Option("0", "--source", "-s", help="Camera index (0), video file, folder of images, or pattern like img_%03d.png.")
-Show = typer.Option(True, "--show/--no-show", help="Show the window (--no-show: run headless).")
+Source = typer.Option("0", "--source", "-s", help="Camera index, video file, folder of images or pattern like img_%03d.png.")
+Show = typer.Option(True, "--show/--no-show", help="Show the annotated stream in a window.")
+Save = typer.Option(False, "--save", help="Record the annotated stream under runs/camera/.")
+
+
+@camera_app.command("detect")
+def camera_detect(
+    source: str = Source,
+    score: float = typer.Option(0.4, "--score", min=0.0, max=1.0, help="Minimum detection score."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="Only these COCO classes, e.g. person,dog."),
+    save: bool = Save,
+    show: bool = Show,
+    jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per frame with its detections."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
+):
+    """Boxes around objects, live on a camera or video stream (SSDLite MobileNetV2, COCO)."""
+    from mlplay.vision import detect_cli
+
+    detect_cli.run_stream(source, score, classes, save, show, jsonl, model)
+@app.command("sum", rich_help_panel="Play")
+def sum_(
+    digits: int = typer.Option(2, "--digits", min=2, max=3, help="Use sum-2 or sum-3."),
+    model: Optional[str] = typer.Option(None, "--model", help="A summation model (default: sum-DIGITS)."),
+    jsonl: bool = Jsonl,
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Add numbers with an RNN: the answer updates live as you type; or pipe in lines such as 17+38."""
+    from mlplay import store
+    from mlplay.paths import runs_dir
+    from mlplay.summation import Adder
+    from mlplay.ui import sumrepl
+
+    name = model or f"sum-{digits}"
+    card = store.load_card(name, models_dir)
+    adder = Adder(store.model_path(name, models_dir), _sum_digits(card, name))
+    if not sys.stdin.isatty() or jsonl:
+        if sumrepl.script(adder, sys.stdin, jsonl):
+            raise typer.Exit(1)
+        return
+    sumrepl.interactive(adder, runs_dir() / "repl" / f"{name}.history")
+
+
+def _sum_digits(card: dict, name: str) -> int:
+    digits = card.get("data", {}).get("digits") or name.rsplit("-", 1)[-1]
+    if str(digits) not in ("2", "3"):
+        raise MlplayError(f"{name} is not a summation model", "use sum-2 or sum-3")
+    return int(digits)
+
+
+@app.command(rich_help_panel="Play")
+def write(
+    corpus: Optional[str] = typer.Argument(None, help="shakespeare or wikipedia (the model of that name)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Any text model (see mlplay models)."),
+    prompt: Optional[str] = typer.Option(None, "--prompt", "-p", help="Print one continuation of this text and exit."),
+    length: int = typer.Option(300, "--length", "-n", min=1, max=100_000, help="Characters to write."),
+    temperature: float = typer.Option(0.5, "--temperature", "-t", min=0.0, max=2.0, help="0 = likeliest character; higher = wilder."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Fix the sampling seed (same seed, same text)."),
+    ghost: int = typer.Option(40, "--ghost", min=0, max=200, help="Ghost-text length while typing (0 = off)."),
+    jsonl: bool = Jsonl,
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Write with a character-level RNN: ghost text while you type, Enter writes on; or --prompt for scripts."""
+    from mlplay.paths import runs_dir
+    from mlplay.textgen import TextModel
+    from mlplay.ui import writerepl
+
+    name = model or corpus
+    if not name:
+        raise MlplayError("which model?", "e.g. mlplay write shakespeare, or --model NAME")
+    text_model = TextModel(name, models_dir)
+    settings = writerepl.Settings(temperature=temperature, length=length, ghost=ghost, seed=seed)
+    if prompt is not None:
+        writerepl.scripted(text_model, [prompt], settings, jsonl)
+    elif not sys.stdin.isatty():
+        writerepl.scripted(text_model, (line.rstrip("\n") for line in sys.stdin), settings, jsonl)
+    else:
+        writerepl.interactive(text_model, settings, runs_dir() / "repl" / f"write-{name}.history")
+
+
+# Camera: rock-paper-scissors --------------------------------------------------------------------
 Mirror = typer.Option(None, "--mirror/--no-mirror", help="Flip frames left-right (default: on for cameras).")
 
 
@@ -263,11 +378,18 @@ def record_rps(
 
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
-def data_fetch(name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, rps, rps-synthetic.")):
+def data_fetch(
+    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
+                                         "shakespeare, wikipedia, rps, rps-synthetic (generated)."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
+                                          "(default: the 16 doodle classes)."),
+    per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: build it from this MediaWiki XML dump (.xml or .bz2)."),
+):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay.data import registry
 
-    registry.fetch(name)
+    registry.fetch(name, classes=classes, per_class=per_class, data=data)
 
 
 @data_app.command("list")

@@ -55,12 +55,18 @@ def folder_size(name: str, root: Path | None = None) -> int:
     return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
 
 
-def save(model, card: dict, root: Path | None = None) -> Path:
-    """Write model.keras, the LiteRT export, card.json and labels.txt; swap the folder in atomically."""
+def save(model, card: dict, root: Path | None = None, extra=None) -> Path:
+    """Write model.keras, the LiteRT export, card.json and labels.txt; swap the folder in atomically.
+
+    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights).
+    """
     folder = model_path(card["name"], root)
     with atomic_dir(folder) as tmp:
         _without_optimizer(model).save(tmp / KERAS_FILE)
         card = dict(card, files={KERAS_FILE: True, LITERT_FILE: export_litert(model, tmp / LITERT_FILE)})
+        if extra is not None:
+            extra(tmp)
+            card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})
         (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if card.get("labels"):
             (tmp / LABELS_FILE).write_text("\n".join(card["labels"]) + "\n", encoding="utf-8")
@@ -83,8 +89,10 @@ def export_litert(model, path: Path) -> bool:
 
     import tensorflow as tf
 
+    from mlplay.quiet import quiet_stderr
+
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), quiet_stderr():  # the converter's C++ errors, if any
             flatbuffer = tf.lite.TFLiteConverter.from_keras_model(model).convert()
         path.write_bytes(flatbuffer)
         return True

@@ -30,6 +30,7 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 @dataclass
 class TrainConfig:
     epochs: int | None = None
+    patience: int | None = None  # early-stopping patience; None: the experiment's
     batch_size: int | None = None
     seed: int = 0
     quick: bool = False
@@ -43,7 +44,12 @@ class TrainConfig:
 
 
 def split_validation(data: Dataset, fraction: float, seed: int):
-    """Seeded split of the training arrays into (train, validation); the test arrays are not touched."""
+    """Seeded split of the training arrays into (train, validation); the test arrays are not touched.
+
+    A data set that brings its own validation split (data.x_val) keeps it.
+    """
+    if data.x_val is not None:
+        return (data.x_train, data.y_train), (data.x_val, data.y_val)
     n = len(data.x_train)
     n_val = max(1, int(round(n * fraction)))
     if n - n_val < 1:
@@ -153,7 +159,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         if cfg.resume:
             model = keras.models.load_model(folder / "last.keras")
         else:
-            model = exp.build(pretrained=cfg.pretrained) if exp.pretrained else exp.build()
+            model = exp.make_model(data, cfg.pretrained)
         if not cfg.resume and not exp.phases:
             schedule = keras.optimizers.schedules.CosineDecay(exp.learning_rate, decay_steps=epochs * steps, alpha=0.02)
             model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
@@ -173,7 +179,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     callbacks = [
         Progress(epochs, steps),
         checkpoints,
-        keras.callbacks.EarlyStopping(exp.monitor, patience=exp.patience, mode=mode),
+        keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
@@ -210,7 +216,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
                  "splits": {"train": len(x_train), "validation": len(x_val), "test": len(data.x_test)},
-                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"},
+                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
+                 if data.x_val is None else "chosen by the data set (see data); test set held out"},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
         "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
         "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
@@ -226,7 +233,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     }
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
-    path = store.save(model, card, cfg.models_root)
+    extra = (lambda folder: exp.export(model, folder)) if exp.export else None
+    path = store.save(model, card, cfg.models_root, extra)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
     return card
 
@@ -270,6 +278,8 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
 
     card = store.load_card(name, models_root)
     exp = experiments.get(name)
+    if data is None and card.get("data", {}).get("reload"):
+        data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
     from mlplay.tfload import tensorflow
 
     tensorflow()

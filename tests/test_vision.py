@@ -210,3 +210,77 @@ def test_detect_refuses_unknown_classes_and_offline_model(tmp_path):
     assert bad.returncode == 1 and "unknown COCO class: unicorn" in bad.stderr
     offline = mlplay("detect", tmp_path / "a.png")
     assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr and "Traceback" not in offline.stderr
+
+
+# live detection on a stream ----------------------------------------------------------------------------
+def moving_square_video(path, frames=12, size=(120, 160)):
+    """A short video of a bright square moving right; its box in pixels per frame."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (size[1], size[0]))
+    boxes = []
+    for i in range(frames):
+        img = np.full((*size, 3), 40, np.uint8)
+        x0 = 10 + 8 * i
+        img[30:80, x0:x0 + 40] = 250
+        writer.write(img)
+        boxes.append((x0, 30, x0 + 40, 80))
+    writer.release()
+    return path, boxes
+
+
+def test_detect_app_draws_counts_and_emits_one_line_per_frame():
+    from mlplay.vision.detectapp import DetectApp
+
+    lines = []
+    calls = []
+
+    def detector(frame, score, only):
+        calls.append((score, only))
+        return [Detection("cat", 0.8, (0.25, 0.25, 0.75, 0.75))]
+
+    app = DetectApp(detector, 0.3, {"cat"}, emit=lines.append)
+    frame = np.zeros((40, 80, 3), np.uint8)
+    out = app.process(frame, 0.5)
+    app.process(frame, 0.6)
+    assert calls == [(0.3, {"cat"})] * 2 and not frame.any() and out.any()
+    first = json.loads(lines[0])
+    assert first == {"frame": 0, "t": 0.5, "detections": [{"label": "cat", "score": 0.8, "box": [20, 10, 60, 30]}]}
+    assert app.summary() == "2 frames; detections: cat ×2" and app.timings()["model"] >= 0
+
+
+@pytest.mark.slow
+def test_camera_detect_on_a_video_writes_jsonl_and_the_annotated_video(tmp_path, fake_detector):
+    video, boxes = moving_square_video(tmp_path / "walk.mp4")
+    result = mlplay("camera", "detect", "--source", video, "--model", fake_detector, "--no-show", "--jsonl", "--save")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["frame"] for r in rows] == list(range(len(boxes)))
+    for row, (x0, y0, x1, y1) in zip(rows, boxes):
+        (found,) = row["detections"]  # the near-duplicate is suppressed, the faint box filtered
+        assert found["label"] == "dog" and abs(found["score"] - 0.9) < 1e-6
+        assert np.abs(np.array(found["box"]) - [x0, y0, x1, y1]).max() <= 3  # video compression blurs edges
+    assert "120" in result.stderr and "frames/s" in result.stderr and "model" in result.stderr
+    saved = list((tmp_path / "runs" / "camera").glob("detect*/annotated.mp4"))
+    assert len(saved) == 1
+    capture = cv2.VideoCapture(str(saved[0]))
+    count, ok = 0, True
+    while ok:
+        ok, frame = capture.read()
+        count += ok
+    assert count == len(boxes)
+    only_people = mlplay("camera", "detect", "--source", video, "--model", fake_detector, "--no-show", "--jsonl",
+                         "--classes", "person")
+    assert only_people.returncode == 0 and all(json.loads(r)["detections"] == [] for r in only_people.stdout.splitlines())
+
+
+def test_camera_detect_refuses_bad_sources_classes_and_missing_display(tmp_path, monkeypatch):
+    missing = mlplay("camera", "detect", "--source", tmp_path / "nope.mp4", "--no-show")
+    assert missing.returncode == 1 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    video, _ = moving_square_video(tmp_path / "v.mp4", frames=2)
+    bad = mlplay("camera", "detect", "--source", video, "--classes", "unicorn", "--no-show")
+    assert bad.returncode == 1 and "unknown COCO class" in bad.stderr
+    offline = mlplay("camera", "detect", "--source", video, "--no-show")
+    assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    headless = mlplay("camera", "detect", "--source", video)
+    assert headless.returncode == 1 and "display" in headless.stderr.lower() and "Traceback" not in headless.stderr

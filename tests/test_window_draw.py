@@ -24,7 +24,7 @@ def test_drawn_one_and_zero_are_recognised_by_the_shipped_cnn(display, tmp_path)
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits", "--jsonl"], env=display,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        window = Window("mlplay - draw digits", display)
+        window = Window("mlplay - draw digits", display, min_width=400 + 280)
         out = LineReader(app.stdout)
         window.stroke(line((205, 70), (195, 330)))
         one = json.loads(out.next())

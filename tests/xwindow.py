@@ -49,12 +49,29 @@ class LineReader:
 
 
 class Window:
-    def __init__(self, name: str, env: dict, timeout: float = 60):
+    def __init__(self, name: str, env: dict, timeout: float = 60, min_width: int = 0):
         self.env = env
         out = self.xdotool("search", "--sync", "--onlyvisible", "--name", name, timeout=timeout)
         self.id = out.split()[0]
-        geometry = dict(line.split("=") for line in self.xdotool("getwindowgeometry", "--shell", self.id).split())
-        self.x, self.y = int(geometry["X"]), int(geometry["Y"])
+        self.settle(min_width)
+
+    def geometry(self) -> dict:
+        return {k: int(v) for k, v in (line.split("=") for line in self.xdotool("getwindowgeometry", "--shell", self.id).split())}
+
+    def settle(self, min_width: int = 0, timeout: float = 20) -> None:
+        """Wait until the window has its final size (at least `min_width`, unchanged for a few polls).
+
+        The window first maps small and grows when the first frame is shown: strokes sent before that land
+        in the wrong place."""
+        deadline, last, same = time.time() + timeout, None, 0
+        while time.time() < deadline:
+            g = self.geometry()
+            same = same + 1 if g == last and g["WIDTH"] >= min_width else 0
+            if same >= 3:
+                break
+            last = g
+            time.sleep(0.1)
+        self.x, self.y = last["X"], last["Y"]
 
     def xdotool(self, *args, timeout=20):
         return subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=timeout,
@@ -73,9 +90,11 @@ class Window:
         """Close it through the window manager, as a click on the title bar's X does."""
         subprocess.run(["wmctrl", "-i", "-c", hex(int(self.id))], env=self.env, check=True, timeout=20)
 
-    def key(self, key: str):
+    def key(self, key: str, pause: float = 0.3):
+        """Press a key, then give the app a moment to act on it (e.g. clear) before the next stroke."""
         self.xdotool("windowfocus", "--sync", self.id)
         self.xdotool("key", key)
+        time.sleep(pause)
 
 
 def line(a, b, n=25):

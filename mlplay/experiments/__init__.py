@@ -10,13 +10,31 @@ def _digits():
     return digits.EXPERIMENTS
 
 
+def _sketches():
+    from mlplay.experiments import sketches
+
+    return sketches.EXPERIMENTS
+
+
+def _summation():
+    from mlplay.experiments import summation
+
+    return summation.EXPERIMENTS
+
+
+def _text():
+    from mlplay.experiments import text
+
+    return text.EXPERIMENTS
+
+
 def _rps():
     from mlplay.experiments import rps
 
     return rps.EXPERIMENTS
 
 
-_FAMILIES = [_digits, _rps]
+_FAMILIES = [_digits, _sketches, _summation, _text, _rps]
 
 
 def all_experiments() -> dict[str, Experiment]:

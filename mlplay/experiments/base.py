@@ -18,6 +18,8 @@ class Dataset:
     source: str
     labels: list[str] | None = None  # when the data decides them (e.g. a text's vocabulary)
     meta: dict = field(default_factory=dict)  # anything else the card should record about the data
+    x_val: np.ndarray | None = None  # a validation split chosen by the data (e.g. a contiguous text block);
+    y_val: np.ndarray | None = None  # when None the loop carves one at random from the training arrays
 
 
 @dataclass
@@ -55,6 +57,15 @@ class Experiment:
     monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
     headline: str = "test_accuracy"  # the card metric `mlplay models` shows
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
+    export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
     extra: dict = field(default_factory=dict)
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # build(pretrained=…) may load published weights (mlplay train --no-pretrained)
+
+    def make_model(self, data: Dataset, pretrained: bool = True):
+        """`build()`; given the data when the model depends on it (e.g. how many labels it has), and `pretrained`
+        when it may load published weights."""
+        import inspect
+
+        kwargs = {"pretrained": pretrained} if self.pretrained else {}
+        return self.build(data, **kwargs) if "data" in inspect.signature(self.build).parameters else self.build(**kwargs)

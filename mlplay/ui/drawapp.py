@@ -127,7 +127,8 @@ class DrawApp:
         size = self.task.canvas_size
         left = cv2.cvtColor(self.canvas.image, cv2.COLOR_GRAY2BGR)
         cv2.rectangle(left, (0, 0), (size - 1, size - 1), (90, 90, 90), 1)
-        message = self.status if self.clock() < self.status_until else "h help   c clear   q quit"
+        idle = f"s saves as '{self.record_label}'   c clear   q quit" if self.record_label else "h help   c clear   q quit"
+        message = self.status if self.clock() < self.status_until else idle
         text(left, message, (10, size - 12), 0.45, (150, 150, 150))
         panel = PANELS[self.task.panel](size, self.task.panel_width, self.predictor.labels, self.probabilities,
                                         self.model_input, self.model)

@@ -15,14 +15,28 @@ def text(img, s: str, org, scale=0.5, colour=FG, thick=1) -> None:
     cv2.putText(img, s, org, FONT, scale, colour, thick, cv2.LINE_AA)
 
 
+def text_width(s: str, scale: float, thick: int = 1) -> int:
+    return cv2.getTextSize(s, FONT, scale, thick)[0][0]
+
+
+def fit_scale(s: str, max_width: int, scale: float, thick: int = 1, smallest: float = 0.3) -> float:
+    """The largest font scale ≤ `scale` at which `s` is at most `max_width` pixels wide (not below `smallest`)."""
+    while scale > smallest and text_width(s, scale, thick) > max_width:
+        scale = round(scale - 0.025, 3)
+    return scale
+
+
 def bars(img, labels: list[str], probabilities: np.ndarray, top: int, left: int, width: int, row: int = 22) -> None:
-    """One horizontal bar a label, the best one highlighted."""
+    """One horizontal bar a label, the best one highlighted; labels are shrunk to fit, never cut."""
     best = int(np.argmax(probabilities)) if len(probabilities) else -1
+    widest = max(labels, key=lambda s: text_width(s, 0.45)) if labels else ""
+    column = min(text_width(widest, 0.45), int(width * 0.45))  # at most 45 % of the width for names
+    scale = fit_scale(widest, column, 0.45)
+    x0 = left + max(column, text_width(widest, scale)) + 8
     for i, (label, p) in enumerate(zip(labels, probabilities)):
         y = top + i * row
         colour = ACCENT if i == best else DIM
-        text(img, label[:10], (left, y + 14), 0.45, FG)
-        x0 = left + 90 if len(max(labels, key=len)) > 2 else left + 24
+        text(img, label, (left, y + 14), scale, FG)
         cv2.rectangle(img, (x0, y + 3), (x0 + int((width - x0 + left - 48) * float(p)), y + row - 5), colour, -1)
         text(img, f"{float(p):4.0%}", (left + width - 44, y + 14), 0.4, DIM)
 
@@ -62,7 +76,7 @@ def sketch_panel(height, width, labels, probabilities, model_input, model_name) 
     else:
         order = np.argsort(probabilities)[::-1]
         text(img, "It looks like", (12, 62), 0.6, FG)
-        text(img, labels[order[0]], (12, 100), 1.0, ACCENT, 2)
+        text(img, labels[order[0]], (12, 100), fit_scale(labels[order[0]], width - 24, 1.0, 2), ACCENT, 2)
         text(img, f"{float(probabilities[order[0]]):.0%}", (12, 128), 0.6, FG)
         text(img, "or maybe", (12, 168), 0.5, DIM)
         bars(img, [labels[i] for i in order[1:4]], probabilities[order[1:4]], 178, 12, width - 24)

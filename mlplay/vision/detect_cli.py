@@ -1,4 +1,5 @@
-"""The `mlplay detect` shell for still images: detect, print, write annotated copies under runs/detect/."""
+"""The `mlplay detect` and `mlplay camera detect` shells: stills with annotated copies under runs/detect/,
+and a live stream through the camera shell."""
 
 import json
 import sys
@@ -56,3 +57,20 @@ def run_images(paths, score, classes, jsonl, model) -> None:
             print(f"{path}: {listed} → {target}")
     if failed:
         raise MlplayError(f"{failed} of {len(files)} images could not be read")
+
+
+def run_stream(source, score, classes, save, show, jsonl, model) -> None:
+    from mlplay.ui.camera import make_display, open_source, run_camera
+    from mlplay.vision.detectapp import DetectApp
+
+    only = parse_classes(classes)
+    display = make_display(show, "mlplay - detect")  # refuse a missing display before the slow model load
+    stream = open_source(source)
+    try:
+        detector = load_detector(model)
+    except BaseException:
+        stream.close()
+        raise
+    app = DetectApp(detector, score, only, emit=(lambda line: print(line, flush=True)) if jsonl else None)
+    run_camera(app, stream, show, save, command="camera", name="detect", title="mlplay - detect", display=display)
+    print(app.summary(), file=sys.stderr)

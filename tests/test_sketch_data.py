@@ -1,0 +1,134 @@
+"""Sketch data: the renderer, the doodle generator, the QuickDraw fetcher (loopback) and recorded drawings."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from mlplay.data import doodles, quickdraw
+from mlplay.data.sketch_render import fit_image, render
+from mlplay.errors import MlplayError
+
+
+def ink_box(img, threshold=40):
+    rows, cols = np.flatnonzero((img > threshold).any(1)), np.flatnonzero((img > threshold).any(0))
+    return rows[0], rows[-1], cols[0], cols[-1]
+
+
+# The renderer ---------------------------------------------------------------------------------------------
+def test_render_fits_and_centres_whatever_the_size_and_place():
+    square = [[(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]]
+    small = render(square)
+    big = render([[(x * 37 + 500, y * 37 + 80) for x, y in square[0]]])
+    assert small.dtype == np.uint8 and small.shape == (28, 28)
+    assert np.abs(small.astype(int) - big).max() <= 2  # same picture, up to sub-pixel rounding
+    top, bottom, left, right = ink_box(small)
+    assert (top, left) == (28 - 1 - bottom, 28 - 1 - right)  # centred
+    assert bottom - top >= 24  # scaled to fill the frame, QuickDraw style (a small margin)
+
+
+def test_render_keeps_aspect_and_pen_width_is_relative_to_the_frame():
+    wide = render([[(0, 0), (100, 0)], [(0, 30), (100, 30)]])
+    top, bottom, left, right = ink_box(wide)
+    assert right - left >= 24 and 6 <= bottom - top <= 12
+    assert (render([[(0, 0), (0, 100)]], pen=30) > 100).sum() > (render([[(0, 0), (0, 100)]]) > 100).sum()
+    assert render([]).max() == 0
+
+
+def test_fit_image_crops_scales_and_centres_a_picture():
+    picture = np.zeros((300, 400), np.uint8)
+    picture[50:150, 200:260] = 255
+    fitted = fit_image(picture)
+    top, bottom, left, right = ink_box(fitted)
+    assert bottom - top >= 24 and abs((top + bottom) / 2 - 13.5) <= 1 and abs((left + right) / 2 - 13.5) <= 1
+
+
+# The doodle generator -------------------------------------------------------------------------------------
+def test_generator_is_deterministic_by_seed_and_balanced():
+    x1, y1 = doodles.generate(3, seed=7)
+    x2, y2 = doodles.generate(3, seed=7)
+    x3, _ = doodles.generate(3, seed=8)
+    assert np.array_equal(x1, x2) and np.array_equal(y1, y2)
+    assert not np.array_equal(x1, x3)
+    assert np.bincount(y1).tolist() == [3] * len(doodles.CLASSES)
+    assert x1.shape == (3 * len(doodles.CLASSES), 28, 28) and x1.dtype == np.uint8
+    train, _ = doodles.generate(2, seed=7, split="train")
+    test, _ = doodles.generate(2, seed=7, split="test")
+    assert not any(np.array_equal(a, b) for a in train for b in test)  # separate streams
+
+
+def test_doodles_are_in_quickdraw_format_and_every_one_is_drawn():
+    x, y = doodles.generate(4, seed=1)
+    assert len(doodles.CLASSES) >= 12
+    for img in x:
+        assert img.max() >= 200  # white strokes on black
+        assert (img > 0).mean() < 0.5
+        top, bottom, left, right = ink_box(img, 20)
+        assert max(bottom - top, right - left) >= 22  # scaled to fit
+        assert abs((top + bottom) / 2 - 13.5) <= 1.5 and abs((left + right) / 2 - 13.5) <= 1.5  # centred
+
+
+def test_doodle_cache_is_written_once_and_reused(tmp_path):
+    first = doodles.load(3, 2, seed=0, log=lambda *_: None)
+    path = doodles.cache_path(3, 2, 0)
+    assert path.exists()
+    mtime = path.stat().st_mtime_ns
+    again = doodles.load(3, 2, seed=0, log=lambda *_: None)
+    assert path.stat().st_mtime_ns == mtime
+    assert all(np.array_equal(first[k], again[k]) for k in first)
+
+
+# QuickDraw, served from a loopback HTTP server -------------------------------------------------------------
+def serve_quickdraw(www, classes, rows=40):
+    """Write <class>.npy files like the official ones (N×784 uint8); return the bitmaps."""
+    files = {}
+    for i, name in enumerate(classes):
+        x, _ = doodles.generate(rows, seed=i, classes=[doodles.CLASSES[i]])
+        files[name] = x.reshape(rows, 784)
+        np.save(www / f"{name}.npy", files[name])
+    return files
+
+
+def test_quickdraw_fetch_takes_the_first_n_checksums_and_caches(http_files):
+    url, www = http_files
+    served = serve_quickdraw(www, ["circle", "smiley face"])
+    where = quickdraw.fetch(["circle", "smiley face"], per_class=21, base=url, log=lambda *_: None)
+    assert np.array_equal(np.load(where / "smiley face.npy"), served["smiley face"][:21])
+    sums = json.loads((where / "SHA256SUMS.json").read_text())
+    assert sums["circle"]["rows"] == 21 and len(sums["circle"]["sha256"]) == 64
+    x_train, y_train, x_test, y_test, labels = quickdraw.load()
+    assert labels == ["circle", "smiley face"]
+    assert x_train.shape == (36, 28, 28) and x_test.shape == (6, 28, 28)
+    assert np.bincount(y_test).tolist() == [3, 3]
+    assert np.array_equal(x_test[-1].reshape(784), served["smiley face"][20])  # the last of the 21 is test
+
+    for f in www.iterdir():
+        f.unlink()  # the server has nothing now: a second fetch must come from the cache
+    quickdraw.fetch(["circle", "smiley face"], per_class=21, base=url, log=lambda *_: None)
+
+    (where / "circle.npy").write_bytes((where / "circle.npy").read_bytes()[:-1] + b"\x01")
+    with pytest.raises(MlplayError, match="checksum"):
+        quickdraw.load()
+
+
+def test_quickdraw_unreachable_or_unknown_class_is_one_clear_error(http_files):
+    url, www = http_files
+    with pytest.raises(MlplayError, match="HTTP 404") as e:
+        quickdraw.fetch(["no such thing"], base=url, log=lambda *_: None)
+    assert "class names" in e.value.hint
+    with pytest.raises(MlplayError, match="cannot reach QuickDraw") as e:
+        quickdraw.fetch(["cat"], base="http://127.0.0.1:9", log=lambda *_: None)
+    assert "offline" in e.value.hint
+    (www / "cat.npy").write_bytes(b"not numpy at all")
+    with pytest.raises(MlplayError, match="not a .npy"):
+        quickdraw.fetch(["cat"], base=url, log=lambda *_: None)
+
+
+def test_data_fetch_quickdraw_command_offline_message(tmp_path):
+    env = {"MLPLAY_QUICKDRAW_URL": "http://127.0.0.1:9", "MLPLAY_DATA": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-m", "mlplay", "data", "fetch", "quickdraw", "--classes", "cat,house"],
+                         capture_output=True, text=True, env={**env, "PYTHONPATH": ":".join(sys.path)}, timeout=60)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("Error: cannot reach QuickDraw") and "offline" in run.stderr

@@ -1,0 +1,53 @@
+"""End to end: the real `mlplay draw sketches` window on Xvfb, shapes drawn with xdotool, shipped sketch-cnn."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from xwindow import LineReader, Window, ellipse, line, start_xvfb
+
+pytestmark = [pytest.mark.window, pytest.mark.slow]
+
+
+@pytest.fixture
+def display():
+    proc, name = start_xvfb()
+    yield {**os.environ, "DISPLAY": name}
+    proc.terminate()
+    proc.wait()
+
+
+def polyline(points, n=12):
+    """A path through the corners, in one stroke, as a hand moves the mouse."""
+    path = [points[0]]
+    for a, b in zip(points[:-1], points[1:]):
+        path += line(a, b, n)[1:]
+    return path
+
+
+TRIANGLE = polyline([(200, 70), (330, 310), (70, 310), (200, 70)])
+STAR = polyline([(200, 50), (290, 330), (55, 150), (345, 150), (110, 330), (200, 50)])
+
+
+def test_drawn_circle_triangle_and_star_are_recognised(display):
+    app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "sketches", "--jsonl"], env=display,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        window = Window("mlplay - draw sketches", display, min_width=400 + 280)
+        out = LineReader(app.stdout)
+        guesses = {}
+        for name, points in (("circle", ellipse((200, 200), 130, 120)), ("triangle", TRIANGLE), ("star", STAR)):
+            window.stroke(points)
+            guesses[name] = json.loads(out.next())
+            window.key("c")
+        window.key("q")
+        assert app.wait(timeout=20) == 0
+    finally:
+        app.kill()
+    for name, guess in guesses.items():
+        assert guess["model"] == "sketch-cnn" and len(guess["top"]) == 4, guess
+        assert guess["label"] == name, guesses
+    assert "Traceback" not in app.stderr.read()
