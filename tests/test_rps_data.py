@@ -145,3 +145,13 @@ def test_train_all_trains_what_the_data_allows_and_says_what_it_skipped(monkeypa
     assert rps_experiments.train_all(run=runs.append, log=lines.append) == ["rps-cnn"]
     assert runs == [["train", "rps-cnn", "--data", str(rps.mine_dir())]]
     assert lines[-1].startswith("skipped rps-mobilenet:") and "--no-pretrained" in lines[-1]
+
+
+def test_a_retry_after_a_failed_second_download_reuses_the_first_zip(official_zips):
+    sources, base = official_zips
+    gone = Source("http://127.0.0.1:9/rps-test-set.zip", None, "rps-test-set.zip")
+    with pytest.raises(MlplayError, match="cannot download"):
+        rps.fetch((sources[0], gone), log=lambda m: None)
+    moved = Source(f"{base}/moved-away.zip", sources[0].sha256, "rps.zip")  # the server no longer has it
+    folder = rps.fetch((moved, sources[1]), log=lambda m: None)
+    assert len(list((folder / "train" / "rock").glob("*.png"))) == 4 and not list(folder.glob("download-*"))
