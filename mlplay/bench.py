@@ -1,9 +1,9 @@
 """`make bench`: speed figures against the naive way, measured in one run.
 
 Latency of one digits-cnn prediction (LiteRT vs tf.function vs model.predict), cold start of
-`mlplay predict` (vs loading the .keras model with TensorFlow), `mlplay --help`, and the live detection
+`mlplay predict` (vs loading the .keras model with TensorFlow), `mlplay --help`, the live detection
 loop's own cost beyond the model call (with the stand-in detector: the real SSDLite weights are not on every
-machine).
+machine), and the `mlplay camera rps` loop with rps-cnn on a video without display (vs model.predict per frame).
 """
 
 import os
@@ -200,6 +200,52 @@ def summation_latency(name: str = "sum-3") -> None:
     console.print(f"{name}: one live answer (numpy encoder-decoder) {ms:.2f} ms")
 
 
+def rps_camera_loop(frames: int = 600, naive_frames: int = 30) -> None:
+    """The `mlplay camera rps` loop (decode, guide-box crop, classify, game, drawing) on a video, no display."""
+    import io
+
+    from mlplay.data import rps_synthetic
+    from mlplay.games.rps import Game, RandomOpponent
+    from mlplay.ui import camera
+    from mlplay.ui.rpsapp import HandClassifier, RpsApp
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root, note = None, "models/rps-cnn"
+        try:
+            store.load_card("rps-cnn")
+        except MlplayError:  # speed does not depend on the weights: an untrained model of the same architecture
+            from mlplay.experiments.rps import build_cnn
+
+            root, note = Path(tmp) / "models", "untrained rps-cnn (same architecture; speed only)"
+            from mlplay.quiet import quiet_stderr
+
+            with quiet_stderr():  # the LiteRT converter's C++ chatter
+                card = {"name": "rps-cnn", "labels": ["rock", "paper", "scissors"], "input": {"shape": [96, 96, 3]}}
+                store.save(build_cnn(), card, root)
+        video = rps_synthetic.write_video(Path(tmp) / "bench.mp4", ["rock", "paper", "scissors"], fps=30,
+                                          width=640, height=480, seconds_per_label=frames / 90, still=True)
+
+        def loop(classify, limit=None):
+            app = RpsApp(Game(RandomOpponent(0), auto=True), classify)
+            return camera.run_camera(app, str(video), show=False, max_frames=limit, log=io.StringIO())
+
+        fast = loop(HandClassifier("rps-cnn", root))
+        keras_model = store.load_keras("rps-cnn", root)
+        from mlplay.data.rps import to_input
+
+        def naive(crop):
+            p = keras_model.predict(to_input(crop, 96)[None], verbose=0)[0]
+            return dict(zip(["rock", "paper", "scissors"], map(float, p)))
+
+        slow = loop(naive, naive_frames)
+    table = Table("camera rps loop, 640×480 video, no display", "frames/s", "model ms/frame", title=f"camera ({note})")
+    table.add_row("model.predict per frame (naive)", f"{slow.fps:.1f}", f"{1000 * slow.stages['model'] / slow.frames:.1f}")
+    table.add_row("mlplay camera rps (LiteRT, 2 threads)", f"{fast.fps:.0f}",
+                  f"{1000 * fast.stages['model'] / fast.frames:.2f}")
+    console.print(table)
+    console.print(f"goal ≥ 60 frames/s: {fast.fps:.0f} {goal(fast.fps >= 60)} ({fast.fps / slow.fps:.0f}× the naive loop)")
+
+
 def main() -> None:
     try:
         digits_latency()
@@ -208,6 +254,7 @@ def main() -> None:
         detection_overhead()
         text_generation()
         summation_latency()
+        rps_camera_loop()
     except MlplayError as e:
         print(f"Error: {e}", file=sys.stderr)
         sys.exit(1)

@@ -22,6 +22,8 @@ camera_app = typer.Typer(no_args_is_help=True, help="Live camera (or video) expe
 app.add_typer(draw_app, name="draw", rich_help_panel="Play")
 app.add_typer(camera_app, name="camera", rich_help_panel="Play")
 app.add_typer(data_app, name="data", rich_help_panel="Data")
+record_app = typer.Typer(no_args_is_help=True, help="Record your own training pictures with the camera.")
+camera_app.add_typer(record_app, name="record")
 
 ModelsDir = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/).")
 Jsonl = typer.Option(False, "--jsonl", help="Print one JSON object a line instead of text.")
@@ -333,11 +335,52 @@ def write(
         writerepl.interactive(text_model, settings, runs_dir() / "repl" / f"write-{name}.history")
 
 
+# Camera: rock-paper-scissors --------------------------------------------------------------------
+Mirror = typer.Option(None, "--mirror/--no-mirror", help="Flip frames left-right (default: on for cameras).")
+
+
+@camera_app.command("rps")
+def camera_rps(
+    source: str = Source,
+    model: str = typer.Option("rps-cnn", "--model", help="rps-cnn or rps-mobilenet (train one first)."),
+    opponent: str = typer.Option("adaptive", "--opponent", help="random, or adaptive (learns your habits)."),
+    auto: bool = typer.Option(False, "--auto", help="Play rounds back to back without keys (videos, tests)."),
+    rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Stop after this many rounds."),
+    jsonl: bool = Jsonl,
+    show: bool = Show,
+    save: bool = typer.Option(False, "--save", help="Record the annotated stream to runs/camera/rpsN/."),
+    mirror: Optional[bool] = Mirror,
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed the computer's random choices."),
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Play rock-paper-scissors against the computer with your webcam (space: play, r: reset, h: help, q: quit)."""
+    from mlplay.ui import rps_cli
+
+    rps_cli.play(source, model, opponent, auto, rounds, jsonl, show, save, mirror, seed, models_dir)
+
+
+@record_app.command("rps")
+def record_rps(
+    label: str = typer.Option(..., "--label", "-l", help="rock, paper or scissors."),
+    count: int = typer.Option(200, "--count", "-n", min=1, help="How many pictures to save."),
+    source: str = Source,
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder of class folders (default: datasets/rps-mine)."),
+    every: float = typer.Option(0.1, "--every", min=0.0, help="Seconds between pictures."),
+    delay: float = typer.Option(2.0, "--delay", min=0.0, help="Seconds to get ready before the first picture."),
+    show: bool = Show,
+    mirror: Optional[bool] = Mirror,
+):
+    """Save guide-box pictures of your hand to datasets/rps-mine/<label>/ to train on (space pauses)."""
+    from mlplay.ui import rps_cli
+
+    rps_cli.record(label, count, source, out, every, delay, show, mirror)
+
+
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
 def data_fetch(
     name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
-                                         "shakespeare, wikipedia."),
+                                         "shakespeare, wikipedia, rps, rps-synthetic (generated)."),
     classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
                                           "(default: the 16 doodle classes)."),
     per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),
