@@ -287,4 +287,7 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
     model = store.load_keras(name, models_root)
     model.compile(loss=exp.loss, metrics=list(exp.metrics))
     fresh = model.evaluate(dataset.x_test, dataset.y_test, batch_size=256, verbose=0, return_dict=True)
-    return card["metrics"], {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}
+    fresh = {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}
+    if exp.report:  # the experiment's own test figures (exact match, bits per char, …)
+        fresh.update(exp.report(model, dataset).get("metrics", {}))
+    return card["metrics"], fresh

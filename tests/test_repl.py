@@ -65,6 +65,9 @@ def test_sum_live_toolbar_shows_answer_and_confidence_or_a_hint(adder):
     assert "type a sum" in sumrepl.live(adder, "")
     assert "only digits" in sumrepl.live(adder, "17+x")
     assert "at most 2 digits" in sumrepl.live(adder, "170+3")
+    assert "type + and the second number" in sumrepl.live(adder, "17")
+    assert "now the second number" in sumrepl.live(adder, "17+")
+    assert "at most 2 digits" in sumrepl.live(adder, "170")
 
 
 def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
@@ -88,6 +91,7 @@ def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
     expected = "".join(model.generate("Héllo", 25, 0.0))
     assert "Héllo" + expected in text  # the prompt, then the continuation streamed after it
     assert "half typed" not in text
+    assert "Héllo" in (tmp_path / "w.history").read_text(encoding="utf-8")  # persistent history
 
 
 def test_ghost_text_is_offered_as_an_auto_suggestion(tmp_path):

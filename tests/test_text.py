@@ -199,3 +199,12 @@ def test_offline_fetch_is_one_clear_error(http_files):
     (http_files[1] / "x").write_text("hello")
     with pytest.raises(MlplayError, match="checksum"):
         corpora.fetch_wikipedia(sources=(bad_sum,), log=lambda *a: None)
+
+
+def test_only_wikipedia_takes_a_dump_file(tmp_path):
+    from mlplay.data import registry
+
+    with pytest.raises(MlplayError, match="takes no --data"):
+        registry.fetch("shakespeare", data=tmp_path / "x.xml")
+    with pytest.raises(MlplayError, match="no such dump"):
+        registry.fetch("wikipedia", data=tmp_path / "missing.xml.bz2")

@@ -37,7 +37,7 @@ def size_for(n_chars: int, quick: bool) -> Size:
     if quick:
         return Size(64, 16, 32, 16, 0.0, 2)
     if n_chars < 400_000:  # e.g. the sonnets (94 k characters)
-        return Size(192, 32, 100, 25, 0.35, 40)
+        return Size(192, 32, 100, 25, 0.5, 40)
     return Size(256, 48, 128, 128, 0.1, 10)
 
 
@@ -105,6 +105,8 @@ class TextExperiment:
         s, n = self.size, len(self._vocab())
         inputs = keras.Input((None,), dtype="int32", name="chars")
         x = layers.Embedding(n, s.embed, name="embed")(inputs)
+        if s.dropout:
+            x = layers.Dropout(s.dropout / 4, name="embed_dropout")(x)
         x = layers.GRU(s.units, return_sequences=True, name="gru")(x)
         if s.dropout:
             x = layers.Dropout(s.dropout, name="dropout")(x)

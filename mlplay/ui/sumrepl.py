@@ -5,17 +5,26 @@ scripted mode (`script`), so both are testable without a terminal.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
 from mlplay.errors import MlplayError
 from mlplay.summation import Adder, Answer
 
+_PARTIAL = re.compile(r"^\s*([0-9]+)\s*(\+?)\s*$")  # a first number, maybe its +, nothing after yet
+
 
 def live(adder: Adder, text: str) -> str:
     """The toolbar line for what is typed so far."""
     if not text.strip():
         return f" type a sum with up to {adder.digits} digits per number, e.g. 17+38 · Enter checks · Ctrl-D quits"
+    partial = _PARTIAL.match(text)
+    if partial and len(partial.group(1).lstrip("0") or "0") > adder.digits:
+        return f" at most {adder.digits} digits per number (0–{10**adder.digits - 1})"
+    if partial:
+        return f" {partial.group(1)} + …   (type + and the second number)" if not partial.group(2) else \
+            f" {partial.group(1)} + …   (now the second number)"
     try:
         answer = adder.ask(text)
     except MlplayError as e:

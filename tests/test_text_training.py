@@ -1,0 +1,54 @@
+"""`mlplay train text` and `mlplay train sum` through the shared loop (quick configs), then used by the REPL commands."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from texthelpers import sample_text
+
+MLPLAY = [sys.executable, "-m", "mlplay"]
+
+
+def mlplay(*args, stdin=None):
+    return subprocess.run([*MLPLAY, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_train_text_on_any_file_then_write_with_it(tmp_path):
+    data = tmp_path / "book.txt"
+    data.write_text(sample_text(20_000), encoding="utf-8")
+    models = tmp_path / "models"
+    result = mlplay("train", "text", "--data", data, "--name", "book", "--quick", "--models-dir", models)
+    assert result.returncode == 0, result.stderr[-2000:]
+    card = json.loads((models / "book" / "card.json").read_text())
+    metrics = card["metrics"]
+    assert metrics["test_bits_per_char"] > 0 and metrics["ngram_test_bits_per_char"] > 0
+    assert card["baseline"]["order"] >= 1 and card["vocabulary"] == sorted(set(sample_text(20_000)[:16_000]))
+    assert card["data"]["blocks"] == {"train": 16_000, "validation": 2_000, "test": 2_000}
+    assert (models / "book" / "weights.npz").exists()
+    out = mlplay("write", "--model", "book", "--models-dir", models, "--prompt", "the cat", "--length", 50, "--seed", 3)
+    assert out.returncode == 0 and len(out.stdout) == 51
+    listing = mlplay("models", "--models-dir", models)
+    assert "book" in listing.stdout and "n-gram" in listing.stdout
+
+
+@pytest.mark.slow
+def test_train_sum_quick_then_pipe_questions(tmp_path):
+    models = tmp_path / "models"
+    result = mlplay("train", "sum", "--digits", 3, "--quick", "--models-dir", models)
+    assert result.returncode == 0, result.stderr[-2000:]
+    card = json.loads((models / "sum-3" / "card.json").read_text())
+    assert 0 <= card["metrics"]["test_exact_match"] <= card["metrics"]["test_char_accuracy"] <= 1
+    assert card["data"]["splits"]["test"] == 200 and card["data"]["digits"] == 3
+    out = mlplay("sum", "--digits", 3, "--models-dir", models, "--jsonl", stdin="417+385\n")
+    record = json.loads(out.stdout)
+    assert record["true_sum"] == 802 and len(record["digits"]) == 4
+
+
+def test_train_text_needs_a_name_and_data(tmp_path):
+    result = mlplay("train", "text", "--models-dir", tmp_path)
+    assert result.returncode == 1 and "--name" in result.stderr and "Traceback" not in result.stderr
+    result = mlplay("train", "text", "--name", "x", "--models-dir", tmp_path)
+    assert result.returncode == 1 and "--data" in result.stderr
