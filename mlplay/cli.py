@@ -112,6 +112,7 @@ def models(
     all_: bool = typer.Option(False, "--all", help="Also list models that can be trained but are not yet."),
 ):
     """List trained models with their held-out test metric."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -119,28 +120,53 @@ def models(
     from mlplay.paths import models_dir as default_models
 
     cards = store.list_cards(models_dir)
-    table = Table(title=f"models in {models_dir or default_models()}")
-    for column in ("name", "held-out test", "data", "size", "date"):
-        table.add_column(column, no_wrap=column != "data")
+    rows = []
     for card in cards:
-        key = card.get("headline") or next(iter(card.get("metrics", {})), "")
-        value = card.get("metrics", {}).get(key)
-        percent = "accuracy" in key or "exact_match" in key
-        shown = f"{value:.2%}" if percent and value is not None else f"{value:.4g}" if value is not None else "—"
-        baseline = card.get("metrics", {}).get("ngram_test_bits_per_char")
-        if baseline is not None:
-            shown += f" (n-gram {baseline:.4g})"
         size = store.folder_size(card["name"], models_dir) / 1e6
-        table.add_row(card["name"], f"{key.removeprefix('test_')} {shown}", card.get("data", {}).get("source", ""),
-                      f"{size:.1f} MB", card.get("date", "")[:10])
+        rows.append((card["name"], _short_task(card.get("task", "")), _headline(card), f"{size:.1f} MB",
+                     card.get("date", "")[:10]))
     if all_:
         from mlplay import experiments
 
         trained = {c["name"] for c in cards}
         for name, exp in sorted(experiments.all_experiments().items()):
             if name not in trained:
-                table.add_row(name, "not trained", f"mlplay train {name}", "", "")
+                rows.append((name, _short_task(exp.task), "not trained", "", ""))
+    table = Table(title=f"models in {models_dir or default_models()}", box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False)
+    for i, column in enumerate(("name", "task", "held-out test", "size", "date")):
+        widest = max([len(column), *(len(r[i]) for r in rows)])
+        # the task column gives way (with an ellipsis) in a narrow terminal; the others keep their width
+        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=None if column == "task" else widest)
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
+    if any(row[2] == "not trained" for row in rows):
+        print("train one with: mlplay train NAME")
+
+
+_TASKS = {"image-classification": "image class", "sequence-to-sequence": "seq2seq",
+          "character-level text generation": "char text"}
+
+
+def _short_task(task: str) -> str:
+    return _TASKS.get(task, task)
+
+
+def _headline(card: dict) -> str:
+    """The card's headline held-out metric, as a person reads it (with the n-gram baseline for text)."""
+    metrics = card.get("metrics", {})
+    key = card.get("headline") or next(iter(metrics), "")
+    value = metrics.get(key)
+    if value is None:
+        return "—"
+    name = key.removeprefix("test_").replace("_", " ")
+    if "accuracy" in key or "exact_match" in key:
+        return f"{value:.2%} {name}"
+    if key.endswith("bits_per_char"):
+        baseline = metrics.get("ngram_test_bits_per_char")
+        return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")
+    return f"{value:.4g} {name}"
 
 
 # Play -------------------------------------------------------------------------------------------
