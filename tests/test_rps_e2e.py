@@ -71,7 +71,7 @@ def test_the_same_in_a_real_window(trained, tmp_path):
                                env={**env, "DISPLAY": display}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
         try:
-            Window("mlplay - rock paper scissors", {**env, "DISPLAY": display})
+            Window("mlplay - rock paper scissors", {**env, "DISPLAY": display}, min_width=320)
             out = LineReader(app.stdout)
             rounds = [json.loads(out.next(timeout=60)) for _ in GAME[:3]]
             assert app.wait(timeout=60) == 0

@@ -46,7 +46,7 @@ def test_keys_reach_the_app_and_q_quits(display):
     try:
         out = LineReader(app.stdout)
         assert out.next() == "ready\n"
-        window = Window("camera test", display)
+        window = Window("camera test", display, min_width=160)
         window.key("space")
         assert out.next() == "key space\n"
         window.key("r")
@@ -65,7 +65,7 @@ def test_closing_the_window_quits(display):
     app = start(display)
     try:
         out = LineReader(app.stdout)
-        window = Window("camera test", display)
+        window = Window("camera test", display, min_width=160)
         window.close()
         assert app.wait(timeout=20) == 0
         lines = [out.next(), out.next()]
