@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import cv2
 import numpy as np

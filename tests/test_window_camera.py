@@ -1,12 +1,11 @@
 """The camera shell with a real cv2 window on Xvfb: frames shown, keys reach the app, q and closing the window quit."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from xwindow import LineReader, Window, start_window_manager, start_xvfb
+from xwindow import LineReader, Window, start_window_manager
 
 pytestmark = [pytest.mark.window]
 
@@ -26,14 +25,6 @@ print("ready", flush=True)
 stats = camera.run_camera(Echo(), camera.FrameListSource(frames, fps=30), show=True, title="camera test")
 print("reason", stats.reason, stats.frames > 0, flush=True)
 """
-
-
-@pytest.fixture
-def display():
-    proc, name = start_xvfb()
-    yield {**os.environ, "DISPLAY": name}
-    proc.terminate()
-    proc.wait()
 
 
 def start(display):
