@@ -29,6 +29,7 @@ data: install          ## fetch every data set that can be fetched
 	-$(BIN)/mlplay data fetch quickdraw  # official QuickDraw bitmaps; offline the sketch models use the doodles
 	$(BIN)/mlplay data fetch shakespeare
 	$(BIN)/mlplay data fetch wikipedia
+	-$(BIN)/mlplay data fetch rps
 
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
@@ -39,6 +40,7 @@ train-all: data        ## retrain every shipped model (writes models/ and their 
 	$(BIN)/mlplay train sum --digits 3
 	$(BIN)/mlplay train shakespeare
 	$(BIN)/mlplay train wikipedia
+	$(BIN)/python -m mlplay.experiments.rps   # rps-cnn / rps-mobilenet: what the data allows, says what it skipped
 
 bench: install         ## latency and start-up figures against the naive way
 	$(BIN)/python -m mlplay.bench

@@ -22,6 +22,8 @@ camera_app = typer.Typer(no_args_is_help=True, help="Live camera (or video) expe
 app.add_typer(draw_app, name="draw", rich_help_panel="Play")
 app.add_typer(camera_app, name="camera", rich_help_panel="Play")
 app.add_typer(data_app, name="data", rich_help_panel="Data")
+record_app = typer.Typer(no_args_is_help=True, help="Record your own training pictures with the camera.")
+camera_app.add_typer(record_app, name="record")
 
 ModelsDir = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/).")
 Jsonl = typer.Option(False, "--jsonl", help="Print one JSON object a line instead of text.")
@@ -110,6 +112,7 @@ def models(
     all_: bool = typer.Option(False, "--all", help="Also list models that can be trained but are not yet."),
 ):
     """List trained models with their held-out test metric."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -117,29 +120,53 @@ def models(
     from mlplay.paths import models_dir as default_models
 
     cards = store.list_cards(models_dir)
-    table = Table(title=f"models in {models_dir or default_models()}")
-    for column in ("name", "held-out test", "data", "size", "date"):
-        table.add_column(column, no_wrap=column != "data")
+    rows = []
     for card in cards:
-        key = card.get("headline") or next(iter(card.get("metrics", {})), "")
-        value = card.get("metrics", {}).get(key)
-        percent = "accuracy" in key or "exact_match" in key
-        shown = f"{value:.2%}" if percent and value is not None else f"{value:.4g}" if value is not None else "—"
-        baseline = card.get("metrics", {}).get("ngram_test_bits_per_char")
-        if baseline is not None:
-            shown += f"\n(n-gram {baseline:.4g})"
         size = store.folder_size(card["name"], models_dir) / 1e6
-        label = {"test_bits_per_char": "bits/char", "test_exact_match": "exact match"}.get(key, key.removeprefix("test_"))
-        table.add_row(card["name"], f"{label} {shown}", card.get("data", {}).get("source", ""),
-                      f"{size:.1f} MB", card.get("date", "")[:10])
+        rows.append((card["name"], _short_task(card.get("task", "")), _headline(card), f"{size:.1f} MB",
+                     card.get("date", "")[:10]))
     if all_:
         from mlplay import experiments
 
         trained = {c["name"] for c in cards}
         for name, exp in sorted(experiments.all_experiments().items()):
             if name not in trained:
-                table.add_row(name, "not trained", f"mlplay train {name}", "", "")
+                rows.append((name, _short_task(exp.task), "not trained", "", ""))
+    table = Table(title=f"models in {models_dir or default_models()}", box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False)
+    for i, column in enumerate(("name", "task", "held-out test", "size", "date")):
+        widest = max([len(column), *(len(r[i]) for r in rows)])
+        # the task column gives way (with an ellipsis) in a narrow terminal; the others keep their width
+        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=None if column == "task" else widest)
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
+    if any(row[2] == "not trained" for row in rows):
+        print("train one with: mlplay train NAME")
+
+
+_TASKS = {"image-classification": "image class", "sequence-to-sequence": "seq2seq",
+          "character-level text generation": "char text"}
+
+
+def _short_task(task: str) -> str:
+    return _TASKS.get(task, task)
+
+
+def _headline(card: dict) -> str:
+    """The card's headline held-out metric, as a person reads it (with the n-gram baseline for text)."""
+    metrics = card.get("metrics", {})
+    key = card.get("headline") or next(iter(metrics), "")
+    value = metrics.get(key)
+    if value is None:
+        return "—"
+    name = key.removeprefix("test_").replace("_", " ")
+    if "accuracy" in key or "exact_match" in key:
+        return f"{value:.2%} {name}"
+    if key.endswith("bits_per_char"):
+        baseline = metrics.get("ngram_test_bits_per_char")
+        return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")
+    return f"{value:.4g} {name}"
 
 
 # Play -------------------------------------------------------------------------------------------
@@ -334,11 +361,52 @@ def write(
         writerepl.interactive(text_model, settings, runs_dir() / "repl" / f"write-{name}.history")
 
 
+# Camera: rock-paper-scissors --------------------------------------------------------------------
+Mirror = typer.Option(None, "--mirror/--no-mirror", help="Flip frames left-right (default: on for cameras).")
+
+
+@camera_app.command("rps")
+def camera_rps(
+    source: str = Source,
+    model: str = typer.Option("rps-cnn", "--model", help="rps-cnn or rps-mobilenet (train one first)."),
+    opponent: str = typer.Option("adaptive", "--opponent", help="random, or adaptive (learns your habits)."),
+    auto: bool = typer.Option(False, "--auto", help="Play rounds back to back without keys (videos, tests)."),
+    rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Stop after this many rounds."),
+    jsonl: bool = Jsonl,
+    show: bool = Show,
+    save: bool = typer.Option(False, "--save", help="Record the annotated stream to runs/camera/rpsN/."),
+    mirror: Optional[bool] = Mirror,
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed the computer's random choices."),
+    models_dir: Optional[Path] = ModelsDir,
+):
+    """Play rock-paper-scissors against the computer with your webcam (space: play, r: reset, h: help, q: quit)."""
+    from mlplay.ui import rps_cli
+
+    rps_cli.play(source, model, opponent, auto, rounds, jsonl, show, save, mirror, seed, models_dir)
+
+
+@record_app.command("rps")
+def record_rps(
+    label: str = typer.Option(..., "--label", "-l", help="rock, paper or scissors."),
+    count: int = typer.Option(200, "--count", "-n", min=1, help="How many pictures to save."),
+    source: str = Source,
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder of class folders (default: datasets/rps-mine)."),
+    every: float = typer.Option(0.1, "--every", min=0.0, help="Seconds between pictures."),
+    delay: float = typer.Option(2.0, "--delay", min=0.0, help="Seconds to get ready before the first picture."),
+    show: bool = Show,
+    mirror: Optional[bool] = Mirror,
+):
+    """Save guide-box pictures of your hand to datasets/rps-mine/<label>/ to train on (space pauses)."""
+    from mlplay.ui import rps_cli
+
+    rps_cli.record(label, count, source, out, every, delay, show, mirror)
+
+
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
 def data_fetch(
     name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
-                                         "shakespeare, wikipedia."),
+                                         "shakespeare, wikipedia, rps, rps-synthetic (generated)."),
     classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
                                           "(default: the 16 doodle classes)."),
     per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),

@@ -40,3 +40,14 @@ def http_files(tmp_path):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", www
     httpd.shutdown()
+
+
+@pytest.fixture
+def display():
+    """A private Xvfb for one window test: yields the environment to run the app in (skips without Xvfb)."""
+    from xwindow import start_xvfb
+
+    proc, name = start_xvfb()
+    yield {**os.environ, "DISPLAY": name}
+    proc.terminate()
+    proc.wait()

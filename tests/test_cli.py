@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import cv2
 import numpy as np
@@ -31,10 +30,21 @@ def test_help_lists_panels_and_is_fast_because_tensorflow_is_not_imported():
     assert out.strip().endswith("False")
 
 
-def test_models_lists_the_shipped_digits_models():
-    result = runner.invoke(app, ["models"])
+def test_models_lists_every_shipped_model_with_the_figure_from_its_card():
+    import json
+
+    from mlplay.paths import models_dir
+
+    result = runner.invoke(app, ["models"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    assert "digits-cnn" in result.output and "digits-mlp" in result.output
+    cards = [json.loads(p.read_text()) for p in sorted(models_dir().glob("*/card.json"))]
+    assert {"digits-cnn", "digits-mlp", "sketch-cnn", "sum-3", "shakespeare"} <= {c["name"] for c in cards}
+    for card in cards:
+        key = card.get("headline") or next(iter(card["metrics"]))
+        value = card["metrics"][key]
+        shown = f"{value:.2%}" if "accuracy" in key or "exact_match" in key else f"{value:.3f}"
+        line = next(line for line in result.output.splitlines() if line.startswith(card["name"] + " "))
+        assert shown in line and card["date"][:10] in line
 
 
 def test_unknown_model_is_one_line_error_exit_1():

@@ -1,6 +1,5 @@
 """The shipped digit models, re-scored on the real MNIST test set, must match their cards and the goals."""
 
-import json
 import subprocess
 import sys
 

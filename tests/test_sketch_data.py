@@ -37,6 +37,16 @@ def test_render_keeps_aspect_and_pen_width_is_relative_to_the_frame():
     assert render([]).max() == 0
 
 
+def test_a_stroke_that_ends_where_it_began_keeps_every_side():
+    corners = [(60, 60), (60, 320), (330, 320), (60, 60)]
+    path = [corners[0]]
+    for a, b in zip(corners[:-1], corners[1:]):
+        path += [(a[0] + (b[0] - a[0]) * i // 10, a[1] + (b[1] - a[1]) * i // 10) for i in range(1, 11)]
+    img = render([path])
+    assert img[13, 13] > 100 or img[13, 14] > 100 or img[14, 13] > 100  # the hypotenuse crosses the middle
+    assert img[26, 13] > 100 and img[13, 1] > 100  # the two legs
+
+
 def test_fit_image_crops_scales_and_centres_a_picture():
     picture = np.zeros((300, 400), np.uint8)
     picture[50:150, 200:260] = 255
@@ -132,3 +142,21 @@ def test_data_fetch_quickdraw_command_offline_message(tmp_path):
                          capture_output=True, text=True, env={**env, "PYTHONPATH": ":".join(sys.path)}, timeout=60)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("Error: cannot reach QuickDraw") and "offline" in run.stderr
+
+
+def test_sketch_models_train_on_quickdraw_once_fetched_and_can_mix_sources(http_files):
+    from mlplay.experiments import sketches
+
+    url, www = http_files
+    assert sketches.load_data(None, quick=True).source.startswith("generated doodles")  # nothing fetched yet
+    serve_quickdraw(www, ["circle", "cat"], rows=14)
+    quickdraw.fetch(["circle", "cat"], per_class=14, base=url, log=lambda *_: None)
+    real = sketches.load_data(None, quick=False)
+    assert real.labels == ["circle", "cat"] and real.source.startswith("QuickDraw")
+    assert real.meta["reload"] == "quickdraw" and len(real.x_test) == 4 and real.x_train.shape[1:] == (28, 28, 1)
+    mixed = sketches.load_data(sketches.Path("quickdraw,doodles"), quick=True)
+    assert mixed.labels == ["circle", "cat", *[c for c in doodles.CLASSES if c != "circle"]]  # circle merged
+    assert len(mixed.x_test) == 4 + len(doodles.CLASSES) * sketches.QUICK_TEST
+    assert (mixed.y_test[:2] == 0).all()  # the QuickDraw circles keep label 0, shared with the doodles' circles
+    with pytest.raises(MlplayError, match="no such data"):
+        sketches.load_data(sketches.Path("nowhere"), quick=True)

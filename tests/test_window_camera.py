@@ -1,12 +1,11 @@
 """The camera shell with a real cv2 window on Xvfb: frames shown, keys reach the app, q and closing the window quit."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from xwindow import LineReader, Window, start_window_manager, start_xvfb
+from xwindow import LineReader, Window, start_window_manager
 
 pytestmark = [pytest.mark.window]
 
@@ -28,14 +27,6 @@ print("reason", stats.reason, stats.frames > 0, flush=True)
 """
 
 
-@pytest.fixture
-def display():
-    proc, name = start_xvfb()
-    yield {**os.environ, "DISPLAY": name}
-    proc.terminate()
-    proc.wait()
-
-
 def start(display):
     return subprocess.Popen([sys.executable, "-c", SHELL], env=display, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -46,7 +37,7 @@ def test_keys_reach_the_app_and_q_quits(display):
     try:
         out = LineReader(app.stdout)
         assert out.next() == "ready\n"
-        window = Window("camera test", display)
+        window = Window("camera test", display, min_width=160)
         window.key("space")
         assert out.next() == "key space\n"
         window.key("r")
@@ -65,7 +56,7 @@ def test_closing_the_window_quits(display):
     app = start(display)
     try:
         out = LineReader(app.stdout)
-        window = Window("camera test", display)
+        window = Window("camera test", display, min_width=160)
         window.close()
         assert app.wait(timeout=20) == 0
         lines = [out.next(), out.next()]

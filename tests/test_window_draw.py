@@ -1,23 +1,14 @@
 """End to end: the real `mlplay draw digits` window on Xvfb, strokes drawn with xdotool."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from xwindow import LineReader, Window, ellipse, line, start_window_manager, start_xvfb
+from xwindow import LineReader, Window, ellipse, line, start_window_manager
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
-
-
-@pytest.fixture
-def display():
-    proc, name = start_xvfb()
-    yield {**os.environ, "DISPLAY": name}
-    proc.terminate()
-    proc.wait()
 
 
 def test_drawn_one_and_zero_are_recognised_by_the_shipped_cnn(display, tmp_path):

@@ -1,23 +1,14 @@
 """End to end: the real `mlplay draw sketches` window on Xvfb, shapes drawn with xdotool, shipped sketch-cnn."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from xwindow import LineReader, Window, ellipse, line, start_xvfb
+from xwindow import LineReader, Window, ellipse, line
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
-
-
-@pytest.fixture
-def display():
-    proc, name = start_xvfb()
-    yield {**os.environ, "DISPLAY": name}
-    proc.terminate()
-    proc.wait()
 
 
 def polyline(points, n=12):

@@ -16,7 +16,7 @@ from mlplay.data.sketch_render import PEN, render
 
 CLASSES = ["circle", "square", "triangle", "hexagon", "star", "line", "zigzag", "house", "smiley face",
            "envelope", "lightning", "moon", "cloud", "sun", "diamond", "ladder"]
-VERSION = 1  # bump when the drawings change: cached data sets carry it in their name
+VERSION = 4  # bump when the drawings change: cached data sets carry it in their name
 SPLITS = {"train": 0, "test": 1}
 
 
@@ -47,11 +47,11 @@ def _bezier(p0, control, p1, n=16):
 # The classes ---------------------------------------------------------------------------------------------
 def circle(rng):
     sweep = (2 * math.pi + rng.uniform(-0.3, 0.4)) * rng.choice([-1, 1])
-    return [_arc(0, 0, 1, rng.uniform(0.85, 1.15), rng.uniform(0, 2 * math.pi), sweep)]
+    return [_arc(0, 0, 1, np.exp(rng.uniform(-0.45, 0.45)), rng.uniform(0, 2 * math.pi), sweep)]  # ovals too
 
 
 def square(rng):
-    h = rng.uniform(0.85, 1.15)
+    h = np.exp(rng.uniform(-0.35, 0.35))  # squarish rectangles too
     corners = _jitter([(-1, -h), (1, -h), (1, h), (-1, h)], rng, 0.05)
     if rng.random() < 0.25:  # two L-shaped strokes
         return [corners[[0, 1, 2]], corners[[2, 3, 0]]]
@@ -59,7 +59,12 @@ def square(rng):
 
 
 def triangle(rng):
-    apex = (rng.normal(0, 0.2), -1)
+    if rng.random() < 0.25:  # a right triangle: three corners of a box
+        h = np.exp(rng.uniform(-0.4, 0.4))
+        box = [(-1, -h), (1, -h), (1, h), (-1, h)]
+        skip = int(rng.integers(4))
+        return [_closed(_jitter([c for i, c in enumerate(box) if i != skip], rng, 0.05), rng)]
+    apex = (rng.normal(0, 0.2) if rng.random() < 0.6 else rng.uniform(-1.1, 1.1), -1)  # isosceles, scalene, right
     corners = _jitter([apex, (1, 0.8), (-1, 0.8)], rng, 0.06)
     if rng.random() < 0.2:
         return [corners[[0, 1, 2]], corners[[2, 0]]]
@@ -149,9 +154,9 @@ def lightning(rng):
 
 
 def moon(rng):
-    t0 = rng.uniform(0.5, 1.1)
+    t0 = rng.uniform(0.5, 1.6)  # from a fat crescent to a half moon
     outer = _arc(0, 0, 1, 1, t0, 2 * math.pi - 2 * t0, 40)
-    control = (rng.uniform(-0.6, 0.2), rng.normal(0, 0.05))
+    control = (math.cos(t0) - rng.uniform(0.5, 1.4), rng.normal(0, 0.05))  # the inner curve bows inwards
     inner = _bezier(outer[-1], control, outer[0])
     shape = np.vstack([outer, inner[1:]])
     if rng.random() < 0.5:

@@ -21,6 +21,18 @@ def _ssdlite():
     return pretrained.ssdlite_dir, pretrained.ssdlite_cached
 
 
+def _rps():
+    from mlplay.data import rps
+
+    return rps.fetch, rps.cached
+
+
+def _rps_synthetic():
+    from mlplay.data import rps_synthetic
+
+    return rps_synthetic.fetch, rps_synthetic.cached
+
+
 def _quickdraw():
     from mlplay.data import doodles, quickdraw
 
@@ -53,7 +65,8 @@ def _wikipedia():
 
 
 DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
-            "doodles": _doodles, "shakespeare": _shakespeare, "wikipedia": _wikipedia}
+            "doodles": _doodles, "shakespeare": _shakespeare, "wikipedia": _wikipedia, "rps": _rps,
+            "rps-synthetic": _rps_synthetic}
 OPTIONS = {"quickdraw": ("classes", "per_class"), "wikipedia": ("data",)}  # data sets whose fetch takes options
 
 

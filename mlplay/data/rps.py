@@ -57,7 +57,7 @@ def fetch(sources: tuple[Source, Source] = (TRAIN, TEST), log=print) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for split, source in zip(("train", "test"), sources):
-        archive = folder / f"download-{Path(source.url).name}"
+        archive = folder / f"download-{split}.zip"
         try:
             download(source, archive, timeout=60)
         except DownloadError as e:
@@ -65,10 +65,11 @@ def fetch(sources: tuple[Source, Source] = (TRAIN, TEST), log=print) -> Path:
                               "or record your own hands: mlplay camera record rps --label rock (then train with "
                               "--data datasets/rps-mine)") from None
         counts[split] = _extract(archive, folder / split)
-        archive.unlink()
         log(f"{source.label}: {sum(counts[split].values())} images → {folder / split}")
     write_json(folder / "SOURCE.json", {"source": OFFICIAL_SOURCE, "urls": [s.url for s in sources],
                                         "sha256": [s.sha256 for s in sources], "images": counts})
+    for split in ("train", "test"):  # kept until both are in: a retry after a failed second download reuses the first
+        (folder / f"download-{split}.zip").unlink(missing_ok=True)
     return folder
 
 

@@ -47,8 +47,9 @@ def _finger(img, base, angle, length, width, colour, edge):
     cv2.line(img, pts[0], pts[1], colour, width, cv2.LINE_AA)
 
 
-def draw_hand(img: np.ndarray, label: str, box: tuple[int, int, int, int], rng: np.random.Generator) -> None:
-    """Draw one hand showing `label` inside `box` (x0, y0, x1, y1) of `img`, in place."""
+def draw_hand(img: np.ndarray, label: str, box: tuple[int, int, int, int], rng: np.random.Generator,
+              skin: np.ndarray | None = None) -> None:
+    """Draw one hand showing `label` inside `box` (x0, y0, x1, y1) of `img`, in place (random skin unless given)."""
     if label not in MOVES:
         raise ValueError(f"unknown move {label!r}")
     x0, y0, x1, y1 = box
@@ -56,7 +57,7 @@ def draw_hand(img: np.ndarray, label: str, box: tuple[int, int, int, int], rng: 
     s = side * rng.uniform(0.85, 1.05)
     cx = x0 + side * (0.5 + rng.uniform(-0.07, 0.07))
     cy = y0 + side * (0.62 + rng.uniform(-0.06, 0.06))
-    skin = _skin(rng)
+    skin = _skin(rng) if skin is None else skin
     colour, edge = skin.tolist(), (skin * 0.6).tolist()
     layer = np.zeros_like(img)
     mask = np.zeros(img.shape[:2], np.uint8)
@@ -114,11 +115,21 @@ def _finish(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return img
 
 
-def frame(label: str, width: int = 320, height: int = 240, rng: np.random.Generator | None = None) -> np.ndarray:
-    """A whole camera-like frame with the hand inside the game's guide box."""
+class Scene:
+    """One room and one player: a fixed background and skin tone, as when a person records and then plays."""
+
+    def __init__(self, width: int, height: int, seed: int = 0):
+        rng = np.random.default_rng(seed)
+        self.width, self.height = width, height
+        self.background, self.skin = _background(height, width, rng), _skin(rng)
+
+
+def frame(label: str, width: int = 320, height: int = 240, rng: np.random.Generator | None = None,
+          scene: Scene | None = None) -> np.ndarray:
+    """A whole camera-like frame with the hand inside the game's guide box (a new room each time unless `scene`)."""
     rng = rng or np.random.default_rng()
-    img = _background(height, width, rng)
-    draw_hand(img, label, guide_box(width, height), rng)
+    img = scene.background.copy() if scene else _background(height, width, rng)
+    draw_hand(img, label, guide_box(width, height), rng, scene.skin if scene else None)
     return _finish(img, rng)
 
 
@@ -143,21 +154,48 @@ def write_folders(out: Path, per_class: int = 100, size: int = 128, seed: int = 
 
 
 def write_video(path: Path, labels: list[str], fps: float = 15.0, width: int = 320, height: int = 240,
-                seconds_per_label: float = ROUND_SECONDS, seed: int = 0, still: bool = False) -> Path:
+                seconds_per_label: float = ROUND_SECONDS, seed: int = 0, still: bool = False,
+                scene_seed: int | None = None) -> Path:
     """A video that shows each label in turn for `seconds_per_label` (one --auto round each by default).
 
     still=False redraws the hand every frame (a jittery, live-looking hand); True holds one drawing per label.
+    scene_seed: one fixed room and player for the whole video (videos with the same scene_seed share it).
     """
     rng = np.random.default_rng(seed)
+    scene = Scene(width, height, scene_seed) if scene_seed is not None else None
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise OSError(f"cannot write {path}")
     per_label = int(round(seconds_per_label * fps))
     try:
         for label in labels:
-            held = frame(label, width, height, rng)
+            held = frame(label, width, height, rng, scene)
             for _ in range(per_label):
-                writer.write(held if still else frame(label, width, height, rng))
+                writer.write(held if still else frame(label, width, height, rng, scene))
     finally:
         writer.release()
     return Path(path)
+
+
+# `mlplay data fetch rps-synthetic`: generated here, nothing downloaded ------------------------------------
+def folder() -> Path:
+    from mlplay.paths import datasets_dir
+
+    return datasets_dir() / "rps-synthetic"
+
+
+def cached() -> Path | None:
+    return folder() if (folder() / "SYNTHETIC.txt").exists() else None
+
+
+def fetch(per_class: int = 300, log=print) -> Path:
+    """Class folders of SYNTHETIC hands plus a demo video (one hand per --auto round), made once."""
+    from mlplay.fileio import atomic_dir
+
+    if cached():
+        return folder()
+    with atomic_dir(folder()) as tmp:
+        write_folders(tmp, per_class, seed=0)
+        write_video(tmp / "demo.mp4", list(MOVES) * 2, fps=10, seed=1, scene_seed=1)
+    log(f"generated {3 * per_class} SYNTHETIC pictures and demo.mp4 (cartoon hands, not photographs) in {folder()}")
+    return folder()

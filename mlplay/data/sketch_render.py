@@ -34,14 +34,37 @@ def normalise(strokes: Strokes) -> list[np.ndarray]:
     return [(a - low) * scale for a in arrays]
 
 
+def rdp(points: np.ndarray, epsilon: float = EPSILON) -> np.ndarray:
+    """Ramer–Douglas–Peucker: keep the points farther than `epsilon` from the simplified path.
+
+    Distances are to segments, not infinite lines, so a stroke that ends where it began (a closed triangle)
+    keeps its corners (OpenCV's approxPolyDP loses a side of such a stroke).
+    """
+    n = len(points)
+    if n < 3:
+        return points
+    keep = np.zeros(n, bool)
+    keep[[0, -1]] = True
+    stack = [(0, n - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j <= i + 1:
+            continue
+        a, inner = points[i], points[i + 1 : j]
+        ab = points[j] - a
+        length2 = float(ab @ ab)
+        t = np.clip((inner - a) @ ab / length2, 0, 1) if length2 > 0 else np.zeros(len(inner))
+        distance = np.linalg.norm(inner - (a + t[:, None] * ab), axis=1)
+        k = int(np.argmax(distance))
+        if distance[k] > epsilon:
+            keep[i + 1 + k] = True
+            stack += [(i, i + 1 + k), (i + 1 + k, j)]
+    return points[keep]
+
+
 def simplify(strokes: list[np.ndarray], epsilon: float = EPSILON) -> list[np.ndarray]:
     """Ramer–Douglas–Peucker on each stroke, as QuickDraw simplified its drawings."""
-    out = []
-    for s in strokes:
-        if len(s) > 2:
-            s = cv2.approxPolyDP(s.astype(np.float32).reshape(-1, 1, 2), epsilon, False).reshape(-1, 2)
-        out.append(np.asarray(s, np.float64))
-    return out
+    return [rdp(np.asarray(s, np.float64), epsilon) for s in strokes]
 
 
 def render(strokes: Strokes, size: int = SIZE, pen: float = PEN) -> np.ndarray:

@@ -150,3 +150,48 @@ EXPERIMENTS = [
                phases=[Phase("head (base frozen)", 8, 1e-3, freeze_base),
                        Phase(f"fine-tune (layers {FINE_TUNE_FROM}+)", 12, 1e-5, fine_tune_top)]),
 ]
+
+
+def train_all(run=None, log=print) -> list[str]:
+    """`make train-all` for RPS: train what the available data allows, say what was skipped and why.
+
+    Official data first (fetched if reachable), else the user's recorded pictures; never synthetic pictures.
+    Returns the models trained.
+    """
+    import subprocess
+    import sys
+
+    from mlplay.data import pretrained
+    from mlplay.errors import MlplayError
+
+    run = run or (lambda args: subprocess.run([sys.executable, "-m", "mlplay", *args], check=True))
+    data_args, trained = None, []
+    try:
+        rps_data.fetch(log=log)
+        data_args, what = [], "the official data"
+    except MlplayError as e:
+        log(f"official rock-paper-scissors data unavailable: {e}")
+        try:
+            rps_data.class_files(rps_data.mine_dir())
+            data_args, what = ["--data", str(rps_data.mine_dir())], f"your recorded pictures in {rps_data.mine_dir()}"
+        except MlplayError as why:
+            log(f"skipped rps-cnn and rps-mobilenet: no real rock-paper-scissors data ({why.message}); "
+                f"{rps_data.NO_DATA_HINT}")
+            return trained
+    log(f"training rps-cnn on {what}")
+    run(["train", "rps-cnn", *data_args])
+    trained.append("rps-cnn")
+    try:
+        pretrained.mobilenet_weights(fetch=True, log=log)
+    except MlplayError as e:
+        log(f"skipped rps-mobilenet: {e.message}; when online: mlplay data fetch mobilenet-v2, or train it from "
+            "scratch: mlplay train rps-mobilenet --no-pretrained")
+        return trained
+    log(f"training rps-mobilenet on {what}")
+    run(["train", "rps-mobilenet", *data_args])
+    trained.append("rps-mobilenet")
+    return trained
+
+
+if __name__ == "__main__":
+    train_all()

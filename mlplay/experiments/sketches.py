@@ -92,8 +92,9 @@ def load_data(path: Path | None, quick: bool) -> Dataset:
         raise MlplayError(f"the data has only {len(labels)} label(s): a classifier needs two or more")
     x_train, y_train, x_test, y_test = (np.concatenate(parts[k]) for k in ("x_train", "y_train", "x_test", "y_test"))
     add_channel = lambda x: x[..., None].astype(np.float32)  # noqa: E731
+    counts = np.bincount(y_train, minlength=len(labels)).tolist()
     return Dataset(add_channel(x_train), y_train, add_channel(x_test), y_test, " + ".join(sources), labels=labels,
-                   meta={"reload": spec, "per_label_train": np.bincount(y_train, minlength=len(labels)).tolist()})
+                   meta={"reload": spec, "per_label_before_validation_split": counts})
 
 
 def _index(labels: list[str], name: str) -> int:

@@ -76,7 +76,7 @@ def imagenet_classifier(fetch: bool = True) -> Classifier:
         model.load_weights(weights)
     except (OSError, ValueError) as e:
         raise MlplayError(f"cannot load {weights.name}: {str(e).splitlines()[0]}",
-                          f"delete it and run: mlplay data fetch mobilenet-v2") from None
+                          "delete it and run: mlplay data fetch mobilenet-v2") from None
     return Classifier(model, labels, mobilenet_scale)
 
 
