@@ -26,6 +26,18 @@ def test_test_pairs_never_appear_in_training_in_either_order():
     assert len(keys(test3)) == 1000 and len(keys(train3)) == 5000 and not keys(test3) & keys(train3)
 
 
+@pytest.mark.parametrize("digits", [2, 3])
+def test_training_validation_and_test_questions_are_disjoint(digits):
+    from mlplay.experiments.summation import load_data
+
+    data = load_data(digits, quick=True)
+    asked = {name: {tuple(q) for q in x} for name, x in
+             (("train", data.x_train), ("validation", data.x_val), ("test", data.x_test))}
+    assert all(asked.values()) and len(data.x_val) == len(asked["validation"])
+    assert not asked["train"] & asked["validation"] and not asked["train"] & asked["test"]
+    assert not asked["validation"] & asked["test"]
+
+
 def test_a_seed_gives_the_same_split_and_another_seed_a_different_one():
     a, _ = summation.unordered_pairs(3, 100, 100, seed=0)
     b, _ = summation.unordered_pairs(3, 100, 100, seed=0)

@@ -16,17 +16,24 @@ CONFIG = {2: (500, None, 128, 120), 3: (5000, 150_000, 192, 10)}
 QUICK = (100, 600)
 
 
-def load_data(digits: int, quick: bool, seed: int = 0) -> Dataset:
+def load_data(digits: int, quick: bool, seed: int = 0, val_fraction: float = 0.1) -> Dataset:
+    """Three disjoint sets of unordered pairs: test, validation (a tenth of the rest) and training; each pair is
+    asked in both orders, so neither 17+38 nor 38+17 of a held-out pair is ever trained on."""
     n_test, n_train, _, _ = CONFIG[digits]
     if quick:
         n_test, n_train = QUICK
-    test_pairs, train_pairs = summation.unordered_pairs(digits, n_test, n_train, seed)
+    test_pairs, rest = summation.unordered_pairs(digits, n_test, n_train, seed)
+    n_val = max(1, round(len(rest) * val_fraction))
+    val_pairs, train_pairs = rest[:n_val], rest[n_val:]  # `rest` is already in a seeded random order
     x_test, y_test = summation.arrays(summation.both_orders(test_pairs), digits)
+    x_val, y_val = summation.arrays(summation.both_orders(val_pairs), digits)
     x_train, y_train = summation.arrays(summation.both_orders(train_pairs), digits)
     meta = {"generated": True, "digits": digits,
-            "questions": f"a+b with 0 ≤ a, b < {10**digits}; train and test disjoint as unordered pairs "
-                         f"({len(train_pairs)} training pairs, {len(test_pairs)} test pairs, both orders of each)"}
-    return Dataset(x_train, y_train, x_test, y_test, f"generated additions ({digits} digits, seed {seed})", meta=meta)
+            "questions": f"a+b with 0 ≤ a, b < {10**digits}; train, validation and test disjoint as unordered pairs "
+                         f"({len(train_pairs)} training, {len(val_pairs)} validation, {len(test_pairs)} test pairs, "
+                         f"both orders of each)"}
+    return Dataset(x_train, y_train, x_test, y_test, f"generated additions ({digits} digits, seed {seed})", meta=meta,
+                   x_val=x_val, y_val=y_val)
 
 
 def build(digits: int):
