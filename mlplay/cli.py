@@ -231,6 +231,8 @@ def draw_sketches(
 def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
     from mlplay.ui.display import require_display
 
+    if model not in family:
+        raise MlplayError(f"{model} is not a model for this window", "choose " + " or ".join(family))
     require_display()
     from mlplay import experiments, store
     from mlplay.predict import Predictor

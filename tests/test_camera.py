@@ -177,3 +177,30 @@ def test_fps_overlay_draws_in_the_corner():
     frame = np.full((48, 200, 3), 128, np.uint8)
     camera.draw_fps(frame, 61.4)
     assert (frame[:, 150:] != 128).any() and (frame[:, :100] == 128).all()
+
+
+def test_recorder_keeps_the_filmed_speed_when_frames_arrive_slower_than_the_rate(tmp_path):
+    recorder = camera.Recorder(tmp_path, fps=30)
+    for t in (0.0, 0.1, 0.2):  # a camera nominally at 30 FPS, but the app only managed 10 frames/s
+        recorder.write(np.zeros((48, 64, 3), np.uint8), t)
+    saved = recorder.close()
+    assert recorder.frames == 7 and len(read_all(camera.open_source(str(saved)))) == 7  # 0.2 s at 30 FPS, inclusive
+
+
+def test_a_crash_leaves_no_video_and_an_unwritable_folder_is_a_clear_error(tmp_path, monkeypatch):
+    class Crash(Recorder):
+        def process(self, frame, t):
+            if len(self.seen) == 3:
+                raise RuntimeError("boom")
+            return super().process(frame, t)
+
+    with pytest.raises(RuntimeError):
+        camera.run_camera(Crash(), camera.FrameListSource(numbered_frames(8)), show=False, save=True,
+                          command="camtest", name="crash", log=io.StringIO())
+    folder = tmp_path / "runs" / "camtest" / "crash"
+    assert folder.is_dir() and not list(folder.iterdir())  # neither annotated.mp4 nor a partial file
+
+    monkeypatch.setattr(camera.cv2, "VideoWriter", lambda *a: type("Closed", (), {"isOpened": lambda self: False})())
+    with pytest.raises(MlplayError, match="cannot write a video"):
+        camera.run_camera(Recorder(), camera.FrameListSource(numbered_frames(2)), show=False, save=True,
+                          command="camtest", name="nowrite", log=io.StringIO())

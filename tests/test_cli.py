@@ -65,6 +65,13 @@ def test_draw_without_display_fails_cleanly():
     assert "no display" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_draw_refuses_a_model_of_another_experiment():
+    for window, model in (("sketches", "sum-2"), ("digits", "shakespeare"), ("sketches", "digits-cnn")):
+        result = run("draw", window, "--model", model, env={"DISPLAY": ":987"})
+        assert result.returncode == 1 and "is not a model for this window" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_draw_with_a_dead_display_fails_cleanly_instead_of_aborting():
     result = run("draw", "digits", env={"DISPLAY": ":987"})
     assert result.returncode == 1 and "cannot connect" in result.stderr

@@ -52,12 +52,6 @@ class Source:
         count = f", {self.frames} frames" if self.frames else ""
         return f"{self.kind} {self.name}: {w}×{h}, {rate}{count}"
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
 
 class CaptureSource(Source):
     """A camera or a video file through cv2.VideoCapture."""
@@ -274,30 +268,41 @@ def make_display(show: bool, title: str):
 
 # Recording --------------------------------------------------------------------------------------
 class Recorder:
-    """Write annotated frames to <folder>/<stem>.mp4; the file appears under its real name only when complete."""
+    """Write annotated frames to <folder>/<stem>.mp4 on the stream's clock; the file appears under its real name
+    only when the run ended normally (a crash leaves no half-written video behind).
+
+    Frames are placed by stream time: a camera delivering fewer frames than its nominal rate (the app is slow)
+    has each frame repeated, so the video plays at the speed it was filmed; files give one frame per frame.
+    """
 
     def __init__(self, folder: Path, fps: float, stem: str = "annotated"):
         self.path = Path(folder) / f"{stem}.mp4"
         self.partial = Path(folder) / f".{stem}.partial.mp4"
         self.fps, self.writer, self.frames = fps, None, 0
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, t: float) -> None:
         if self.writer is None:
             h, w = frame.shape[:2]
-            self.size = (w, h)
-            self.writer = cv2.VideoWriter(str(self.partial), cv2.VideoWriter_fourcc(*"mp4v"), self.fps, (w, h))
-            if not self.writer.isOpened():
+            writer = cv2.VideoWriter(str(self.partial), cv2.VideoWriter_fourcc(*"mp4v"), self.fps, (w, h))
+            if not writer.isOpened():
                 raise MlplayError(f"cannot write a video to {self.partial.parent}")
+            self.writer, self.size = writer, (w, h)
         if (frame.shape[1], frame.shape[0]) != self.size:
             frame = cv2.resize(frame, self.size)
-        self.writer.write(frame)
-        self.frames += 1
+        due = max(self.frames + 1, int(t * self.fps + 0.5) + 1)  # frames the video should hold up to time t
+        while self.frames < due:
+            self.writer.write(frame)
+            self.frames += 1
 
-    def close(self) -> Path | None:
+    def close(self, keep: bool = True) -> Path | None:
+        """Finish the video and give it its real name (keep) or throw the partial file away."""
         if self.writer is None:
             return None
         self.writer.release()
         self.writer = None
+        if not keep:
+            self.partial.unlink(missing_ok=True)
+            return None
         self.partial.replace(self.path)
         return self.path
 
@@ -334,12 +339,11 @@ def draw_fps(frame: np.ndarray, fps: float) -> None:
 
 def run_camera(app, source: Source | str | int, show: bool = True, save: bool = False, *,
                command: str = "camera", name: str = "exp", title: str = "mlplay - camera",
-               mirror: bool | None = None, fps_overlay: bool = True, pace: bool | None = None,
-               max_frames: int | None = None, display=None, log=None) -> Stats:
+               mirror: bool | None = None, max_frames: int | None = None, display=None, log=None) -> Stats:
     """Feed the source's frames to the app until the stream ends, the app stops, q/Esc, or the window closes.
 
     mirror: flip frames left-right before the app sees them (default: for cameras, as a mirror feels natural).
-    pace: show file sources at their own frame rate (default: when showing a file); never paces a camera.
+    A file shown in a window plays at its own frame rate; without a window, or from a camera, nothing waits.
     save: write the annotated frames to runs/<command>/<name>N/annotated.mp4.
     Messages (source opened, saved file, speed summary) go to `log` (stderr), so stdout stays for --jsonl.
     """
@@ -348,14 +352,14 @@ def run_camera(app, source: Source | str | int, show: bool = True, save: bool = 
     if not isinstance(source, Source):
         source = open_source(source)
     mirror = source.live if mirror is None else mirror
-    pace = (show and not source.live) if pace is None else pace
+    pace = show and not source.live
     print(f"opened {source.describe()}", file=log, flush=True)
     recorder = None
     if save:
         from mlplay.paths import next_run_dir
 
         recorder = Recorder(next_run_dir(command, name), source.fps or FILE_FPS)
-    stats, rate = Stats(), 0.0
+    stats, rate, finished = Stats(), 0.0, False
     start = last = time.perf_counter()
     try:
         while app.running:
@@ -374,11 +378,11 @@ def run_camera(app, source: Source | str | int, show: bool = True, save: bool = 
             stats.process_seconds += time.perf_counter() - began
             stats.frames += 1
             if recorder:
-                recorder.write(shown)
+                recorder.write(shown, t)
             now = time.perf_counter()
             rate = 1.0 / max(now - last, 1e-6) if rate == 0 else 0.9 * rate + 0.1 / max(now - last, 1e-6)
             last = now
-            if fps_overlay and show:
+            if show:
                 shown = shown.copy() if recorder else shown
                 draw_fps(shown, rate)
             display.show(shown)
@@ -396,14 +400,15 @@ def run_camera(app, source: Source | str | int, show: bool = True, save: bool = 
                 break
         else:
             stats.reason = stats.reason or "app finished"
+        finished = True
     except KeyboardInterrupt:
-        stats.reason = "interrupted"
+        stats.reason, finished = "interrupted", True
     finally:
         stats.seconds = time.perf_counter() - start
         source.close()
         display.close()
         if recorder:
-            stats.saved = recorder.close()
+            stats.saved = recorder.close(keep=finished)
     if hasattr(app, "timings"):
         stats.stages = dict(app.timings())
     if stats.saved:
