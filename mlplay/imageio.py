@@ -60,12 +60,17 @@ def _read(path: str | Path) -> np.ndarray:
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 
 
+def images_in(folder: Path) -> list[Path]:
+    """The image files directly in a folder, sorted by name (hidden files left out)."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+
+
 def image_files(paths: list[Path]) -> list[Path]:
     """Files as given, folders expanded to their images (sorted); a missing path is an error."""
     found = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            found += images_in(path)
         elif path.exists():
             found.append(path)
         else:

@@ -165,6 +165,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
             model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
 
     train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(batch_size)
+    if x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); the model and augmentation get floats
+        train_ds = train_ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
     if exp.augment:
         augment = exp.augment()
         train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
@@ -187,7 +189,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     try:
         if exp.phases:
             phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
-                                        folder, log)
+                                        folder, log, cfg.patience or exp.patience)
         else:
             model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
                       callbacks=callbacks, verbose=0, shuffle=False)
@@ -239,7 +241,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     return card
 
 
-def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log) -> list[dict]:
+def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,
+                patience: int) -> list[dict]:
     """Fit each phase in turn: set its trainable layers, recompile at its learning rate, start from the best
     weights so far; early stopping per phase; one history, one best checkpoint across all phases."""
     import keras
@@ -260,7 +263,7 @@ def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, cal
             f"{trainable:,} trainable parameters")
         phase_callbacks = [c for c in callbacks if not isinstance(c, (keras.callbacks.EarlyStopping,
                                                                       keras.callbacks.CSVLogger))]
-        phase_callbacks += [keras.callbacks.EarlyStopping(exp.monitor, patience=exp.patience, mode=mode),
+        phase_callbacks += [keras.callbacks.EarlyStopping(exp.monitor, patience=patience, mode=mode),
                             keras.callbacks.CSVLogger(str(folder / "history.csv"), append=done > 0)]
         record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,
                   "trainable_params": trainable, "epochs_run": 0}

@@ -98,7 +98,7 @@ def test_to_input_takes_the_centre_square_as_rgb():
     img = np.zeros((100, 200, 3), np.uint8)
     img[:, 50:150] = (255, 0, 0)  # blue in BGR, the centre square
     x = rps.to_input(img, 20)
-    assert x.shape == (20, 20, 3) and x.dtype == np.float32
+    assert x.shape == (20, 20, 3) and x.dtype == np.uint8
     assert (x[..., 2] == 255).all() and (x[..., :2] == 0).all()  # RGB order: blue is the last channel
 
 

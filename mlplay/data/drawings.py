@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from mlplay.errors import MlplayError
+from mlplay.imageio import images_in
 
-SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 TEST_EVERY = 5  # per label, sorted by name: the 1st, 6th, 11th… drawing is held out for the test
 
 
@@ -20,7 +20,7 @@ def is_drawings_folder(path: Path) -> bool:
 
 
 def _images(folder: Path) -> list[Path]:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+    files = images_in(folder)
     stems = {p.stem for p in files}
     return [p for p in files if not (p.stem.endswith("-full") and p.stem[: -len("-full")] in stems)]
 

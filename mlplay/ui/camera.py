@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from mlplay.errors import MlplayError
-from mlplay.imageio import IMAGE_SUFFIXES, read_bgr
+from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr
 
 SOURCE_HINT = "give --source 0 (camera), a video file, a folder of images or a pattern like img_%03d.png"
 FILE_FPS = 30.0  # stream time for image folders and patterns, and videos that do not say their rate
@@ -146,8 +146,7 @@ def open_source(spec: str | int, fps: float | None = None) -> Source:
         return _open_camera(int(spec))
     path = Path(spec).expanduser()
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        return ImagesSource(files, f"{path}/", fps or FILE_FPS)
+        return ImagesSource(images_in(path), f"{path}/", fps or FILE_FPS)
     if not path.exists() and ("%" in spec or any(c in spec for c in "*?[")):
         return ImagesSource(_pattern_files(spec), spec, fps or FILE_FPS)
     if not path.exists():
