@@ -13,7 +13,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from unittest import mock
 
 import cv2
 import numpy as np
@@ -136,8 +135,9 @@ def detection_overhead(frames: int = 150) -> None:
         detector(stream[0])  # trace once
         raw = per_call_ms(detector.raw, stream[0], 50)
         app = DetectApp(detector, 0.4)
-        with mock.patch.dict(os.environ, {"MLPLAY_RUNS": tmp}), open(os.devnull, "w") as quiet:
-            stats = run_camera(app, FrameListSource(stream), show=False, save=True, display=NoDisplay(), log=quiet)
+        with open(os.devnull, "w") as quiet:
+            stats = run_camera(app, FrameListSource(stream), show=False, save=True, display=NoDisplay(), log=quiet,
+                               save_to=Path(tmp))
     per_frame = 1000 * stats.seconds / stats.frames
     model = 1000 * app.model_seconds / app.frames
     overhead = per_frame - raw

@@ -26,7 +26,7 @@ def make_zip(top, per_class):
             for j in range(per_class):
                 zf.writestr(f"{top}/{move}/{move}{j:02d}.png", png(40 * i + j))
         zf.writestr(f"__MACOSX/{top}/._junk", b"x")
-        zf.writestr(f"{top}/../../escape.png", png(1))  # a hostile path: must not be written outside
+        zf.writestr("../../rock/escape.png", png(1))  # a hostile path: lands in rock/, never outside
     return buffer.getvalue()
 
 
@@ -47,12 +47,13 @@ def test_fetch_extracts_class_folders_and_is_idempotent(official_zips, tmp_path)
     assert folder == tmp_path / "datasets" / "rps" and rps.cached() == folder
     for split, n in (("train", 4), ("test", 2)):
         for move in MOVES:
-            assert len(list((folder / split / move).glob("*.png"))) == n
-    assert not list(tmp_path.rglob("escape.png")) and not list(folder.glob("download-*"))
+            assert len(list((folder / split / move).glob("*.png"))) == n + (move == "rock")  # + the hostile entry
+    assert sorted(tmp_path.rglob("escape.png")) == [folder / split / "rock" / "escape.png" for split in ("test", "train")]
+    assert not (folder.parent.parent / "rock").exists() and not list(folder.glob("download-*"))
     assert rps.fetch(tuple(sources), log=lambda m: 1 / 0) == folder  # cached: nothing downloaded or logged
     x_train, y_train, x_test, y_test, source, meta = rps.load(None, 32, quick=False)
-    assert x_train.shape == (12, 32, 32, 3) and len(x_test) == 6 and source == rps.OFFICIAL_SOURCE
-    assert sorted(np.bincount(y_test)) == [2, 2, 2] and "train/ and test/" in meta["test_split"]
+    assert x_train.shape == (13, 32, 32, 3) and len(x_test) == 7 and source == rps.OFFICIAL_SOURCE
+    assert sorted(np.bincount(y_test)) == [2, 2, 3] and "train/ and test/" in meta["test_split"]
 
 
 def test_fetch_refuses_a_wrong_checksum_and_says_offline_in_one_line(official_zips):
@@ -154,4 +155,4 @@ def test_a_retry_after_a_failed_second_download_reuses_the_first_zip(official_zi
         rps.fetch((sources[0], gone), log=lambda m: None)
     moved = Source(f"{base}/moved-away.zip", sources[0].sha256, "rps.zip")  # the server no longer has it
     folder = rps.fetch((moved, sources[1]), log=lambda m: None)
-    assert len(list((folder / "train" / "rock").glob("*.png"))) == 4 and not list(folder.glob("download-*"))
+    assert len(list((folder / "train" / "rock").glob("*.png"))) == 4 + 1 and not list(folder.glob("download-*"))  # + the hostile entry

@@ -14,6 +14,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from mlplay.errors import MlplayError
+
 from mlplay.games.rps import MOVES, ROUND_SECONDS, guide_box
 
 SOURCE = "SYNTHETIC cartoon hands drawn by mlplay.data.rps_synthetic (not photographs)"
@@ -165,7 +167,7 @@ def write_video(path: Path, labels: list[str], fps: float = 15.0, width: int = 3
     scene = Scene(width, height, scene_seed) if scene_seed is not None else None
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
-        raise OSError(f"cannot write {path}")
+        raise MlplayError(f"cannot write the video {path}", "OpenCV needs the mp4v codec to write videos")
     per_label = int(round(seconds_per_label * fps))
     try:
         for label in labels:

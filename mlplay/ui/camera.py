@@ -338,12 +338,13 @@ def draw_fps(frame: np.ndarray, fps: float) -> None:
 
 def run_camera(app, source: Source | str | int, show: bool = True, save: bool = False, *,
                command: str = "camera", name: str = "exp", title: str = "mlplay - camera",
-               mirror: bool | None = None, max_frames: int | None = None, display=None, log=None) -> Stats:
+               mirror: bool | None = None, max_frames: int | None = None, display=None, log=None,
+               save_to: Path | None = None) -> Stats:
     """Feed the source's frames to the app until the stream ends, the app stops, q/Esc, or the window closes.
 
     mirror: flip frames left-right before the app sees them (default: for cameras, as a mirror feels natural).
     A file shown in a window plays at its own frame rate; without a window, or from a camera, nothing waits.
-    save: write the annotated frames to runs/<command>/<name>N/annotated.mp4.
+    save: write the annotated frames to runs/<command>/<name>N/annotated.mp4 (or into the folder `save_to`).
     Messages (source opened, saved file, speed summary) go to `log` (stderr), so stdout stays for --jsonl.
     """
     log = log or sys.stderr
@@ -357,7 +358,7 @@ def run_camera(app, source: Source | str | int, show: bool = True, save: bool = 
     if save:
         from mlplay.paths import next_run_dir
 
-        recorder = Recorder(next_run_dir(command, name), source.fps or FILE_FPS)
+        recorder = Recorder(save_to or next_run_dir(command, name), source.fps or FILE_FPS)
     stats, rate, finished = Stats(), 0.0, False
     start = last = time.perf_counter()
     try:

@@ -33,10 +33,10 @@ class HandClassifier:
         from mlplay import store
         from mlplay.predict import Predictor
 
-        try:
-            card = store.load_card(name, models_dir)
-        except MlplayError:
-            raise MlplayError(f"no trained rock-paper-scissors model '{name}'", no_model_hint(name)) from None
+        if not (store.model_path(name, models_dir) / store.CARD_FILE).exists():
+            raise MlplayError(f"no trained rock-paper-scissors model '{name}' in {store.model_path(name, models_dir).parent}",
+                              no_model_hint(name))
+        card = store.load_card(name, models_dir)  # an unreadable card says so itself
         if list(card.get("labels", [])) != list(MOVES):
             raise MlplayError(f"{name} is not a rock-paper-scissors model (labels {card.get('labels')})",
                               "use --model rps-cnn or rps-mobilenet")
