@@ -223,7 +223,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
         "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
         "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
-                     "batch_size": batch_size, "learning_rate": exp.learning_rate, "seed": cfg.seed,
+                     "batch_size": batch_size, "seed": cfg.seed,
+                     **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
                      "strategy": cfg.strategy, "quick": cfg.quick, "resumed": cfg.resume,
                      "interrupted": interrupted, "seconds": round(seconds, 1),
                      **({"phases": phase_records} if exp.phases else {}),
