@@ -20,11 +20,11 @@ def ink_bbox(img: np.ndarray) -> tuple[int, int, int, int] | None:
     return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
 
 
-def fit_box(img: np.ndarray, box: int) -> np.ndarray:
-    """Crop to the ink and scale so the longer side is `box` pixels, keeping the aspect ratio."""
+def fit_box(img: np.ndarray, box: float) -> np.ndarray:
+    """Crop to the ink and scale so the longer side is `box` pixels (rounded), keeping the aspect ratio."""
     bbox = ink_bbox(img)
     if bbox is None:
-        return np.zeros((box, box), np.uint8)
+        return np.zeros((round(box), round(box)), np.uint8)
     top, bottom, left, right = bbox
     crop = img[top:bottom, left:right]
     h, w = crop.shape

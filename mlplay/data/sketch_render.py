@@ -97,18 +97,14 @@ def fit_image(grey: np.ndarray, size: int = SIZE) -> np.ndarray:
 
     For images without strokes (scans, saved PNGs); the pen width is whatever the picture has.
     """
-    from mlplay.preprocess import ink_bbox
+    from mlplay.preprocess import fit_box
 
-    box = ink_bbox(grey)
     out = np.zeros((size, size), np.uint8)
-    if box is None:
-        return out
-    top, bottom, left, right = box
-    crop = grey[top:bottom, left:right]
     inner = size * (FRAME - 1 + PEN) / (FRAME + PADDING)  # the longer side's ink extent in a rendered bitmap
-    scale = inner / max(crop.shape)
-    w, h = max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))
-    small = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    small = fit_box(grey, inner)
+    if not small.any():
+        return out
+    h, w = small.shape
     y, x = (size - h) // 2, (size - w) // 2
     out[y : y + h, x : x + w] = small[: size - y, : size - x]
     return out
