@@ -25,6 +25,7 @@ import numpy as np
 
 from mlplay.errors import MlplayError
 from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr
+from mlplay.ui import window
 
 SOURCE_HINT = "give --source 0 (camera), a video file, a folder of images or a pattern like img_%03d.png"
 FILE_FPS = 30.0  # stream time for image folders and patterns, and videos that do not say their rate
@@ -239,25 +240,20 @@ class WindowDisplay:
 
     def show(self, frame: np.ndarray) -> None:
         if not self.opened:
-            cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+            window.open_window(self.title)
             self.opened = True
         cv2.imshow(self.title, frame)
 
     def poll(self, wait_ms: int = 1) -> str | None:
-        from mlplay.ui.window import key_name
-
-        name = key_name(cv2.waitKey(max(1, wait_ms)))
+        name = window.key_name(cv2.waitKey(max(1, wait_ms)))
         return {" ": "space", "\r": "enter", "\n": "enter"}.get(name, name) if name else None
 
     def closed(self) -> bool:
-        from mlplay.ui import window
-
         return self.opened and window.closed(self.title)
 
     def close(self) -> None:
         if self.opened:
-            cv2.destroyAllWindows()
-            cv2.waitKey(1)
+            window.close_windows()
 
 
 def make_display(show: bool, title: str):

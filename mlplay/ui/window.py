@@ -22,10 +22,20 @@ def closed(title: str) -> bool:
         return True
 
 
+def open_window(title: str) -> None:
+    """A plain window sized to what it shows (call require_display() first: with no display Qt aborts)."""
+    cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+
+
+def close_windows() -> None:
+    cv2.destroyAllWindows()
+    cv2.waitKey(1)  # let the GUI thread actually take them down
+
+
 def run(app, title: str, delay_ms: int = 15) -> None:
     """Loop until the app stops or the window is closed. The app has mouse(), key(), tick(), frame(), running."""
     require_display()
-    cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+    open_window(title)
     if hasattr(app, "mouse"):
 
         def on_mouse(event, x, y, flags, param):
@@ -43,5 +53,4 @@ def run(app, title: str, delay_ms: int = 15) -> None:
             if closed(title):
                 break
     finally:
-        cv2.destroyAllWindows()
-        cv2.waitKey(1)
+        close_windows()
