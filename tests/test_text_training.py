@@ -52,3 +52,18 @@ def test_train_text_needs_a_name_and_data(tmp_path):
     assert result.returncode == 1 and "--name" in result.stderr and "Traceback" not in result.stderr
     result = mlplay("train", "text", "--name", "x", "--models-dir", tmp_path)
     assert result.returncode == 1 and "--data" in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["text", "--name", "shakespeare", "--data", "book.txt"], "shakespeare is the name of a built-in model"),
+    (["text", "--name", "sum-2", "--data", "book.txt"], "sum-2 is the name of a built-in model"),
+    (["sum", "--data", "book.txt"], "sum-2 trains on generated data: --data does not apply"),
+    (["sum-2", "--digits", "3"], "--digits is for mlplay train sum, not sum-2"),
+    (["shakespeare", "--name", "mine"], "--name is for mlplay train text, not shakespeare"),
+])
+def test_train_refuses_options_that_do_not_apply_and_built_in_names(tmp_path, args, message):
+    (tmp_path / "book.txt").write_text(sample_text(3000))
+    result = subprocess.run([*MLPLAY, "train", *args, "--models-dir", tmp_path / "models"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and result.stderr.startswith(f"Error: {message}"), result.stderr
+    assert not (tmp_path / "models").exists()
