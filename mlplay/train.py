@@ -127,6 +127,12 @@ def versions() -> dict:
             "keras": keras.__version__, "numpy": np.__version__}
 
 
+def input_dtype(model) -> str:
+    """The dtype the model's (first) input takes, e.g. float32 for images, int32 for character ids."""
+    dtype = getattr(model.inputs[0], "dtype", "float32")
+    return getattr(dtype, "name", None) or str(dtype)
+
+
 def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     """Train `exp`, score the test set once, save model + card; return the card."""
     from mlplay.tfload import tensorflow
@@ -211,7 +217,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "summary": exp.summary,
         "architecture": {"model": model.name, "params": int(model.count_params()),
                          "layers": [type(layer).__name__ for layer in model.layers]},
-        "input": {"shape": list(exp.input_shape), "dtype": "float32", "preprocessing": exp.preprocessing},
+        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(model), "preprocessing": exp.preprocessing},
         "labels": data.labels or exp.labels,
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,

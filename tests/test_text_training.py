@@ -27,6 +27,7 @@ def test_train_text_on_any_file_then_write_with_it(tmp_path):
     assert metrics["test_bits_per_char"] > 0 and metrics["ngram_test_bits_per_char"] > 0
     assert card["baseline"]["order"] >= 1 and card["vocabulary"] == sorted(set(sample_text(20_000)[:16_000]))
     assert card["data"]["blocks"] == {"train": 16_000, "validation": 2_000, "test": 2_000}
+    assert card["input"]["dtype"] == "int32"
     assert (models / "book" / "weights.npz").exists()
     out = mlplay("write", "--model", "book", "--models-dir", models, "--prompt", "the cat", "--length", 50, "--seed", 3)
     assert out.returncode == 0 and len(out.stdout) == 51
