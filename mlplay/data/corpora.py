@@ -32,7 +32,6 @@ GENSIM_WHEEL = Source(
     "91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8",
     "English Wikipedia sample dump (PyPI gensim 4.4.0 wheel, test data)")
 GENSIM_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
-CORPORA = ("shakespeare", "wikipedia")
 
 
 def path(name: str) -> Path:

@@ -118,7 +118,6 @@ class TextExperiment:
 
     def report(self, model, data: Dataset) -> dict:
         """Stateful numpy cross-entropy on the whole test block vs the n-gram baseline."""
-        import math
         import tempfile
 
         from mlplay import ngram
@@ -130,7 +129,7 @@ class TextExperiment:
             test_nats = runtime.cross_entropy(self.splits["test"])
             val_nats = runtime.cross_entropy(self.splits["validation"])
         base = ngram.baseline(self.splits["train"], self.splits["validation"], self.splits["test"], vocab)
-        bpc = test_nats / math.log(2)
+        bpc = textgen.bits(test_nats)
         return {
             "vocabulary": vocab,
             "metrics": {"test_bits_per_char": round(bpc, 6), "test_nats_per_char": round(test_nats, 6),
