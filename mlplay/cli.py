@@ -429,7 +429,7 @@ def data_fetch(
     classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
                                           "(default: the 16 doodle classes)."),
     per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),
-    data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: build it from this MediaWiki XML dump (.xml or .bz2)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: convert this MediaWiki XML dump (.xml or .bz2) into its own cache, for train --data."),
 ):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay.data import registry

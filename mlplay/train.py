@@ -283,7 +283,12 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
     from mlplay import experiments
 
     card = store.load_card(name, models_root)
-    exp = experiments.get(name)
+    if card.get("task") == "character-level text generation":  # built-in or custom: the card says what to score
+        from mlplay.experiments import text
+
+        exp = text.for_card(card)
+    else:
+        exp = experiments.get(name)
     if data is None and card.get("data", {}).get("reload"):
         data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
     from mlplay.tfload import tensorflow
