@@ -59,6 +59,11 @@ def train(
     from mlplay import experiments
     from mlplay.train import TrainConfig, train as run_training
 
+    if digits is not None and name != "sum":
+        raise MlplayError(f"--digits is for mlplay train sum, not {name}", "e.g. mlplay train sum --digits 3")
+    if model_name is not None and name != "text":
+        raise MlplayError(f"--name is for mlplay train text, not {name}",
+                          "e.g. mlplay train text --data book.txt --name book")
     if name == "sum":
         name = f"sum-{digits or 2}"
     if name == "text":
@@ -68,9 +73,13 @@ def train(
         if not model_name:
             raise MlplayError("training a text model needs --name NAME", "e.g. mlplay train text --data book.txt --name book")
         model_path(model_name)  # a clear error for a bad name
+        if model_name in experiments.all_experiments() or model_name in ("sum", "text"):
+            raise MlplayError(f"{model_name} is the name of a built-in model", "choose another --name, e.g. book")
         exp = text.custom(model_name, data)
     else:
         exp = experiments.get(name)
+    if data is not None and exp.extra.get("generated"):
+        raise MlplayError(f"{name} trains on generated data: --data does not apply")
     if mix is not None:
         if not exp.extra.get("data_spec"):
             raise MlplayError(f"--mix is for the sketch models, not {name}")
@@ -303,6 +312,9 @@ def camera_detect(
     from mlplay.vision import detect_cli
 
     detect_cli.run_stream(source, score, classes, save, show, jsonl, model)
+
+
+# Play: summation and text (numpy at run time, no TensorFlow) -------------------------------------
 @app.command("sum", rich_help_panel="Play")
 def sum_(
     digits: int = typer.Option(2, "--digits", min=2, max=3, help="Use sum-2 or sum-3."),
@@ -327,10 +339,14 @@ def sum_(
 
 
 def _sum_digits(card: dict, name: str) -> int:
-    digits = card.get("data", {}).get("digits") or name.rsplit("-", 1)[-1]
-    if str(digits) not in ("2", "3"):
+    """The operand digits a summation model's card records (its name proves nothing): data.digits, or for cards
+    written before that was recorded, the question length 2·digits + 1 of its input shape."""
+    digits = card.get("data", {}).get("digits")
+    if digits is None and card.get("input", {}).get("shape") in ([5], [7]):
+        digits = (card["input"]["shape"][0] - 1) // 2
+    if card.get("task") != "sequence-to-sequence" or digits not in (2, 3):
         raise MlplayError(f"{name} is not a summation model", "use sum-2 or sum-3")
-    return int(digits)
+    return digits
 
 
 @app.command(rich_help_panel="Play")
@@ -338,7 +354,7 @@ def write(
     corpus: Optional[str] = typer.Argument(None, help="shakespeare or wikipedia (the model of that name)."),
     model: Optional[str] = typer.Option(None, "--model", help="Any text model (see mlplay models)."),
     prompt: Optional[str] = typer.Option(None, "--prompt", "-p", help="Print one continuation of this text and exit."),
-    length: int = typer.Option(300, "--length", "-n", min=1, max=100_000, help="Characters to write."),
+    length: int = typer.Option(300, "--length", "-n", min=1, help="Characters to write (at most 10,000)."),
     temperature: float = typer.Option(0.5, "--temperature", "-t", min=0.0, max=2.0, help="0 = likeliest character; higher = wilder."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix the sampling seed (same seed, same text)."),
     ghost: int = typer.Option(40, "--ghost", min=0, max=200, help="Ghost-text length while typing (0 = off)."),
@@ -353,6 +369,9 @@ def write(
     name = model or corpus
     if not name:
         raise MlplayError("which model?", "e.g. mlplay write shakespeare, or --model NAME")
+    problem = writerepl.length_problem(length)
+    if problem:
+        raise MlplayError(f"--length: {problem}")
     text_model = TextModel(name, models_dir)
     settings = writerepl.Settings(temperature=temperature, length=length, ghost=ghost, seed=seed)
     if prompt is not None:
@@ -412,7 +431,7 @@ def data_fetch(
     classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
                                           "(default: the 16 doodle classes)."),
     per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),
-    data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: build it from this MediaWiki XML dump (.xml or .bz2)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: convert this MediaWiki XML dump (.xml or .bz2) into its own cache, for train --data."),
 ):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay.data import registry

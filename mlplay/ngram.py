@@ -11,6 +11,8 @@ The order is chosen on the validation text; the test text is scored once with th
 import math
 from collections import Counter
 
+from mlplay.textgen import bits
+
 
 class WittenBell:
     def __init__(self, text: str, vocab: list[str], order: int):
@@ -63,4 +65,4 @@ def baseline(train: str, validation: str, test: str, vocab: list[str], max_order
     test_nats = model.cross_entropy(test)[best]
     return {"model": "character n-gram, interpolated Witten-Bell", "order": best + 1,
             "validation_nats_per_char": {str(k + 1): round(v, 4) for k, v in enumerate(val)},
-            "test_nats_per_char": round(test_nats, 6), "test_bits_per_char": round(test_nats / math.log(2), 6)}
+            "test_nats_per_char": round(test_nats, 6), "test_bits_per_char": round(bits(test_nats), 6)}

@@ -68,9 +68,6 @@ class GRU:
         candidate = np.tanh(xw[:, 2 * u :] + r * hu[:, 2 * u :])
         return z * h + (1.0 - z) * candidate
 
-    def step(self, x: np.ndarray, h: np.ndarray) -> np.ndarray:
-        return self.step_from(self.input_part(x), h)
-
     def sequence(self, xs: np.ndarray, h: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Run over xs (batch, time, features); return (all states (batch, time, u), last state)."""
         h = self.zeros(xs.shape[0]) if h is None else h

@@ -132,8 +132,18 @@ class Answer:
 class Adder:
     """The trained encoder-decoder, run in numpy from weights.npz."""
 
+    LAYERS = ("embed", "encoder", "decoder", "answer")
+
     def __init__(self, folder: Path, digits: int):
-        w = rnn.load(Path(folder) / rnn.WEIGHTS_FILE)
+        folder = Path(folder)
+        path = folder / rnn.WEIGHTS_FILE
+        if not path.exists():
+            raise MlplayError(f"{folder.name} has no {rnn.WEIGHTS_FILE}", f"retrain it: mlplay train sum --digits {digits}")
+        w = rnn.load(path)
+        missing = [name for name in self.LAYERS if name not in w]
+        if missing:
+            raise MlplayError(f"{folder.name} is not a summation model (no {', '.join(missing)} layer)",
+                              "use sum-2 or sum-3")
         self.digits = digits
         self.embedding = w["embed"][0]
         self.encoder, self.decoder = rnn.GRU(w["encoder"]), rnn.GRU(w["decoder"])

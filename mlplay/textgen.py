@@ -33,19 +33,36 @@ def keep_known(text: str, vocab: set[str] | dict) -> Filtered:
     return Filtered(kept, dropped)
 
 
+def retrain_command(name: str, card: dict) -> str:
+    """How to train this text model again (a custom one needs its text file and name)."""
+    path = card.get("data", {}).get("path")
+    if card.get("command", "").startswith("mlplay train text") or path:
+        return f"mlplay train text --data {path or 'FILE'} --name {name}"
+    return f"mlplay train {name}"
+
+
 class TextModel:
     """A trained char model (Embedding → GRU → Dense) loaded from models/<name>/weights.npz + card.json."""
+
+    LAYERS = ("embed", "gru", "next_char")
 
     def __init__(self, name: str, root: Path | None = None, folder: Path | None = None, card: dict | None = None):
         folder = Path(folder) if folder else store.model_path(name, root)
         self.card = card or store.load_card(name, root)
         vocab = self.card.get("vocabulary")
         weights = folder / rnn.WEIGHTS_FILE
-        if not vocab or not weights.exists():
-            raise MlplayError(f"{name} is not a text model with numpy weights", f"retrain it: mlplay train {name}")
+        if not vocab:
+            raise MlplayError(f"{name} is not a text model (its card has no vocabulary)",
+                              "pick a text model: mlplay models")
+        if not weights.exists():
+            raise MlplayError(f"{name} has no {rnn.WEIGHTS_FILE}", f"retrain it: {retrain_command(name, self.card)}")
         self.name, self.vocab = name, vocab
         self.index = {c: i for i, c in enumerate(vocab)}
         w = rnn.load(weights)
+        missing = [layer for layer in self.LAYERS if layer not in w]
+        if missing:
+            raise MlplayError(f"{name}: {rnn.WEIGHTS_FILE} lacks the {', '.join(missing)} layer",
+                              f"retrain it: {retrain_command(name, self.card)}")
         self.gru = rnn.GRU(w["gru"])
         self.table = self.gru.input_part(w["embed"][0]).astype(np.float32)  # vocab × 3u
         self.dense_kernel, self.dense_bias = w["next_char"]

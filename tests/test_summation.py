@@ -86,3 +86,13 @@ def test_numpy_adder_matches_keras_on_a_small_random_model(tmp_path):
     assert np.abs(adder.probabilities(x) - keras_p).max() < 1e-5
     answer = adder(17, 38)
     assert len(answer.digits) == 3 and all(0 < p <= 1 for p in answer.confidence)
+
+
+def test_adder_refuses_a_folder_without_weights_or_with_other_layers(tmp_path):
+    from texthelpers import random_text_model
+
+    with pytest.raises(MlplayError, match="has no weights.npz"):
+        summation.Adder(tmp_path, 2)
+    text_model = random_text_model(tmp_path, "text-2")  # a text model whose name ends like sum-2
+    with pytest.raises(MlplayError, match="not a summation model"):
+        summation.Adder(text_model, 2)

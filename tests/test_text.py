@@ -117,10 +117,19 @@ def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
         logits, h = runtime.step(np.array([i]), h)
         numpy_p.append(rnn.softmax(logits)[0])
     assert np.abs(np.array(numpy_p) - keras_p).max() < 1e-5
+    # Keras' probabilities of each next character, on the same 4 contiguous streams the numpy scorer cuts
     text = "to be or not to be " * 20
-    expected = -np.mean([math.log(p[j]) for p, j in zip(keras_p, ids[0][1:])])
-    assert 0 < runtime.cross_entropy(text, streams=4) < 2 * math.log(len(VOCAB))
-    assert expected > 0
+    streams = np.array([runtime.index[c] for c in text]).reshape(4, -1)
+    keras_streams = model.predict(streams, verbose=0)
+    expected = -np.mean(np.log(np.take_along_axis(keras_streams[:, :-1], streams[:, 1:, None], axis=-1)))
+    assert runtime.cross_entropy(text, streams=4) == pytest.approx(expected, abs=1e-5)
+
+
+def test_the_card_records_the_real_input_dtype():
+    from mlplay.experiments.summation import build
+    from mlplay.train import input_dtype
+
+    assert input_dtype(build(2)) == "int32"  # character ids, not float32 pixels
 
 
 # Wikipedia markup and corpus fetchers ---------------------------------------------------------------------
@@ -157,6 +166,12 @@ def test_wikipedia_from_a_dump_keeps_articles_only(tmp_path):
                                          ("Kitty", 0, "#REDIRECT [[Cats]]")])))
     path = corpora.fetch_wikipedia(dump, log=lambda *a: None)
     assert path.read_text() == "Cats\n\nCats purr.\n"
+    # cached apart, keyed by the dump: the default corpus other commands use is untouched
+    assert path == corpora.dump_path(dump) and corpora.cached("wikipedia") is None
+    assert corpora.label_of(path) == "MediaWiki dump wiki.xml.bz2 (1 articles)"
+    dump.write_bytes(bz2.compress(_dump([("Dogs", 0, "Dogs bark.")])))  # same name, other content: its own cache
+    other = corpora.fetch_wikipedia(dump, log=lambda *a: None)
+    assert other != path and other.read_text() == "Dogs\n\nDogs bark.\n" and path.read_text().startswith("Cats")
     bad = tmp_path / "bad.xml"
     bad.write_text("not xml at all <")
     with pytest.raises(MlplayError, match="not a MediaWiki XML dump"):
@@ -208,3 +223,50 @@ def test_only_wikipedia_takes_a_dump_file(tmp_path):
         registry.fetch("shakespeare", data=tmp_path / "x.xml")
     with pytest.raises(MlplayError, match="no such dump"):
         registry.fetch("wikipedia", data=tmp_path / "missing.xml.bz2")
+
+
+# re-scoring a trained text model (mlplay eval) -----------------------------------------------------------
+def _cache(name, text, source):
+    from mlplay.data import corpora
+
+    corpora.path(name).parent.mkdir(parents=True)
+    corpora.path(name).write_text(text)
+    (corpora.path(name).parent / "SOURCE.json").write_text(json.dumps({"source": source}))
+
+
+def test_eval_scores_only_the_text_the_card_names_with_the_card_vocabulary(tmp_path):
+    from mlplay.experiments import text as text_exp
+
+    sonnets, other = sample_text(20_000, seed=1), sample_text(30_000, seed=2)
+    vocab = sorted(set(sonnets)) + ["#"]  # the card's vocabulary, not what this text's training block holds
+    card = {"name": "shakespeare", "task": "character-level text generation", "vocabulary": vocab,
+            "data": {"source": "Shakespeare's sonnets (npm)", "chars": len(sonnets)}}
+    _cache("shakespeare", other, "tiny-shakespeare (TensorFlow)")  # another corpus cached under the same name
+    with pytest.raises(MlplayError, match=r"was trained on Shakespeare's sonnets \(npm\) \(20,000 characters\), "
+                                          r"not on tiny-shakespeare"):
+        text_exp.for_card(card).load_data(None, False)
+    (tmp_path / "other.txt").write_text(other)
+    with pytest.raises(MlplayError, match="--data FILE"):
+        text_exp.for_card(card).load_data(tmp_path / "other.txt", False)
+    (tmp_path / "sonnets.txt").write_text(sonnets)
+    data = text_exp.for_card(card).load_data(tmp_path / "sonnets.txt", False)
+    assert data.meta["vocabulary_size"] == len(vocab) and data.x_test.max() < len(vocab)
+
+
+def test_eval_of_a_custom_text_model_uses_the_file_its_card_records(tmp_path):
+    from mlplay.experiments import text as text_exp
+
+    book = tmp_path / "book.txt"
+    book.write_text(sample_text(20_000))
+    trained = text_exp.custom("book", book).load_data(None, True)
+    assert trained.meta["path"] == str(book.resolve())
+    card = {"name": "book", "task": "character-level text generation", "vocabulary": sorted(set(sample_text(20_000))),
+            "data": {"source": trained.source, **trained.meta}}
+    again = text_exp.for_card(card).load_data(None, True)
+    assert np.array_equal(again.x_test, trained.x_test)
+    book.write_text(sample_text(20_000, seed=5))  # the file changed since training
+    with pytest.raises(MlplayError, match="was trained on book.txt"):
+        text_exp.for_card(card).load_data(None, True)
+    del card["data"]["path"]  # an older card: no recorded file
+    with pytest.raises(MlplayError, match="pass it: mlplay eval book --data FILE"):
+        text_exp.for_card(card).load_data(None, True)

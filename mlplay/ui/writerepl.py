@@ -7,7 +7,6 @@ Enter streams a longer continuation. `:temp 0.5`, `:len 300`, `:ghost 40`, `:hel
 
 import json
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,14 @@ from mlplay.textgen import Ghost, TextModel
 
 HELP = (":temp T  sampling temperature (0 = likeliest char, 0.5 default, up to 2) · :len N  characters per Enter · "
         ":ghost N  ghost-text length (0 = off) · :seed N  fixed seed (:seed off) · :help · Ctrl-C clears · Ctrl-D quits")
+
+
+MAX_LENGTH = 10_000  # characters per continuation, for :len and `mlplay write --length` alike
+
+
+def length_problem(value: int) -> str | None:
+    """Why `value` is not a usable continuation length, or None."""
+    return None if 1 <= value <= MAX_LENGTH else f"length must be between 1 and {MAX_LENGTH:,}"
 
 
 @dataclass
@@ -38,8 +45,8 @@ class Settings:
                 self.temperature = value
             elif name in ("len", "length", "l"):
                 value = int(args[0])
-                if not 1 <= value <= 5000:
-                    return "length must be between 1 and 5000"
+                if length_problem(value):
+                    return length_problem(value)
                 self.length = value
             elif name == "ghost":
                 value = int(args[0])
@@ -85,7 +92,7 @@ def scripted(model: TextModel, prompts, settings: Settings, jsonl: bool, out=sys
 def _auto_suggest(model: TextModel, settings: Settings):
     from prompt_toolkit.auto_suggest import AutoSuggest, Suggestion
 
-    ghost, lock = Ghost(model), threading.Lock()
+    ghost = Ghost(model)  # called on the UI thread (plain AutoSuggest): ~1 ms a keystroke, no lock needed
 
     class ModelSuggest(AutoSuggest):
         """The model's likeliest continuation of the text typed so far, shown in grey."""
@@ -94,9 +101,8 @@ def _auto_suggest(model: TextModel, settings: Settings):
             text = document.text
             if settings.ghost <= 0 or not text or text.startswith(":") or "\n" in text:
                 return None
-            with lock:
-                ghost.length = settings.ghost
-                suggestion = ghost(text)
+            ghost.length = settings.ghost
+            suggestion = ghost(text)
             return Suggestion(suggestion.split("\n")[0]) if suggestion else None
 
     return ModelSuggest()
