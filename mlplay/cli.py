@@ -339,11 +339,8 @@ def sum_(
 
 
 def _sum_digits(card: dict, name: str) -> int:
-    """The operand digits a summation model's card records (its name proves nothing): data.digits, or for cards
-    written before that was recorded, the question length 2·digits + 1 of its input shape."""
+    """The operand digits a summation model's card records (its name proves nothing)."""
     digits = card.get("data", {}).get("digits")
-    if digits is None and card.get("input", {}).get("shape") in ([5], [7]):
-        digits = (card["input"]["shape"][0] - 1) // 2
     if card.get("task") != "sequence-to-sequence" or digits not in (2, 3):
         raise MlplayError(f"{name} is not a summation model", "use sum-2 or sum-3")
     return digits
