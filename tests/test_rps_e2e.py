@@ -40,7 +40,7 @@ def trained(tmp_path_factory):
         assert f"60 pictures of {label}" in out.stdout
     mine = root / "datasets" / "rps-mine"
     assert all(len(list((mine / label).glob("*.png"))) == 60 for label in ("rock", "paper", "scissors"))
-    train = run(["train", "rps-cnn", "--data", mine, "--epochs", 12, "--batch-size", 16], env)
+    train = run(["train", "rps-cnn", "--data", mine, "--epochs", 20, "--batch-size", 16], env)
     card = json.loads((root / "models" / "rps-cnn" / "card.json").read_text())
     assert card["data"]["splits"]["test"] == 36 and card["data"]["official_test_split"] is False
     assert "NOT on the official test split" in card["data"]["goal"], train.stdout
@@ -67,7 +67,7 @@ def test_the_same_in_a_real_window(trained, tmp_path):
     short = rps_synthetic.write_video(tmp_path / "short.mp4", GAME[:3], fps=15, seed=98, scene_seed=3)
     xvfb, display = start_xvfb()
     try:
-        app = subprocess.Popen([*MLPLAY, "camera", "rps", "--source", str(short), "--auto", "--jsonl"],
+        app = subprocess.Popen([*MLPLAY, "camera", "rps", "--source", str(short), "--auto", "--jsonl", "--seed", "0"],
                                env={**env, "DISPLAY": display}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
         try:
@@ -77,8 +77,11 @@ def test_the_same_in_a_real_window(trained, tmp_path):
             assert app.wait(timeout=60) == 0
         finally:
             app.kill()
-        assert [r["human"] for r in rounds] == GAME[:3]
         assert "Traceback" not in app.stderr.read()
     finally:
         xvfb.terminate()
         xvfb.wait()
+    # The window shows what the headless run computes: the same rounds, move for move, from the same model and video.
+    headless = run(["camera", "rps", "--source", short, "--auto", "--jsonl", "--no-show", "--seed", 0], env)
+    assert rounds == [json.loads(line) for line in headless.stdout.splitlines()]
+    assert [r["human"] for r in rounds] == GAME[:3], rounds
