@@ -33,16 +33,16 @@ def trained(tmp_path_factory):
            "MLPLAY_MODELS": str(root / "models")}
     env.pop("DISPLAY", None)
     for i, label in enumerate(("rock", "paper", "scissors")):
-        video = rps_synthetic.write_video(root / f"{label}.mp4", [label], fps=15, seconds_per_label=4, seed=10 + i,
+        video = rps_synthetic.write_video(root / f"{label}.mp4", [label], fps=15, seconds_per_label=8, seed=10 + i,
                                           scene_seed=3)
-        out = run(["camera", "record", "rps", "--label", label, "--count", 60, "--every", 0, "--delay", 0,
+        out = run(["camera", "record", "rps", "--label", label, "--count", 120, "--every", 0, "--delay", 0,
                    "--source", video, "--no-show"], env)
-        assert f"60 pictures of {label}" in out.stdout
+        assert f"120 pictures of {label}" in out.stdout
     mine = root / "datasets" / "rps-mine"
-    assert all(len(list((mine / label).glob("*.png"))) == 60 for label in ("rock", "paper", "scissors"))
-    train = run(["train", "rps-cnn", "--data", mine, "--epochs", 20, "--batch-size", 16], env)
+    assert all(len(list((mine / label).glob("*.png"))) == 120 for label in ("rock", "paper", "scissors"))
+    train = run(["train", "rps-cnn", "--data", mine, "--epochs", 15, "--batch-size", 16], env)
     card = json.loads((root / "models" / "rps-cnn" / "card.json").read_text())
-    assert card["data"]["splits"]["test"] == 36 and card["data"]["official_test_split"] is False
+    assert card["data"]["splits"]["test"] == 72 and card["data"]["official_test_split"] is False
     assert "NOT on the official test split" in card["data"]["goal"], train.stdout
     game = rps_synthetic.write_video(root / "game.mp4", GAME, fps=15, seed=99, scene_seed=3)
     return root, env, game, card
