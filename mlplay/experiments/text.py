@@ -164,7 +164,7 @@ def _shakespeare(path: Path | None):
     from mlplay.data import corpora
 
     if path is not None:
-        return path, f"{Path(path).name} (plain text)"
+        return path, corpora.label_of(path, f"{Path(path).name} (plain text)")
     return corpora.fetch_shakespeare(), corpora.source_label("shakespeare")
 
 
@@ -175,7 +175,7 @@ def _wikipedia(path: Path | None):
         text_path = corpora.fetch_wikipedia(Path(path))  # cached apart from the default corpus
         return text_path, corpora.label_of(text_path)
     if path is not None:
-        return path, f"{Path(path).name} (plain text)"
+        return path, corpora.label_of(path, f"{Path(path).name} (plain text)")
     return corpora.fetch_wikipedia(), corpora.source_label("wikipedia")
 
 
@@ -219,6 +219,10 @@ def for_card(card: dict) -> Experiment:
             if not path.exists():
                 raise MlplayError(f"{name} was trained on {path}, which is not there any more",
                                   f"pass the same text: mlplay eval {name} --data FILE")
+        if path is None and name in CORPORA and card.get("data", {}).get("source"):
+            from mlplay.data import corpora
+
+            path = corpora.fetch_as_trained(name, card["data"]["source"])  # not another corpus fetched by default
         data = t.load_data(path, quick)
         _check_same_text(card, data, given)
         return data
