@@ -40,9 +40,13 @@ def path(name: str) -> Path:
     return datasets_dir() / name / f"{name}.txt"
 
 
+def is_saved(text_path: Path) -> bool:
+    """A corpus text is complete once its SOURCE.json is written beside it (see _save)."""
+    return text_path.exists() and (text_path.parent / "SOURCE.json").exists()
+
+
 def cached(name: str) -> Path | None:
-    p = path(name)
-    return p if p.exists() and (p.parent / "SOURCE.json").exists() else None
+    return path(name) if is_saved(path(name)) else None
 
 
 def source_label(name: str) -> str:
@@ -74,7 +78,7 @@ def _save(name: str, text: str, meta: dict, log, dest: Path | None = None) -> Pa
 # Shakespeare -------------------------------------------------------------------------------------------
 def fetch_shakespeare(sources=(TINY_SHAKESPEARE, SONNETS_NPM), log=print, dest: Path | None = None) -> Path:
     dest = dest or path("shakespeare")
-    if dest.exists() and (dest.parent / "SOURCE.json").exists():
+    if is_saved(dest):
         return dest
     source, raw = download_first(sources, dest.parent, "Shakespeare",
                                  "check your internet connection, or train on any text: mlplay train text --data FILE --name NAME", log)
@@ -119,7 +123,7 @@ def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print
             raise MlplayError(f"no such dump: {dump}")
         digest = sha256_file(dump)
         dest = dump_path(dump, digest)
-        if dest.exists() and (dest.parent / "SOURCE.json").exists():
+        if is_saved(dest):
             return dest
         try:
             text, n = wikitext.dump_to_text(dump)
@@ -130,7 +134,7 @@ def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print
         return _save("wikipedia", text, {"source": f"MediaWiki dump {dump.name} ({n} articles)", "url": str(dump.resolve()),
                                          "dump_sha256": digest}, log, dest)
     dest = dest or path("wikipedia")
-    if dest.exists() and (dest.parent / "SOURCE.json").exists():
+    if is_saved(dest):
         return dest
     source, raw = download_first(sources, dest.parent, "the Wikipedia sample", "check your internet connection, "
                                  "or train on a dump: mlplay train wikipedia --data enwiki-…-pages-articles….xml.bz2", log)
