@@ -67,7 +67,7 @@ def train(
     if name == "sum":
         name = f"sum-{digits or 2}"
     if name == "text":
-        from mlplay.experiments import text
+        from mlplay.text import text_models
         from mlplay.store import model_path
 
         if not model_name:
@@ -75,7 +75,7 @@ def train(
         model_path(model_name)  # a clear error for a bad name
         if model_name in experiments.all_experiments() or model_name in ("sum", "text"):
             raise MlplayError(f"{model_name} is the name of a built-in model", "choose another --name, e.g. book")
-        exp = text.custom(model_name, data)
+        exp = text_models.custom(model_name, data)
     else:
         exp = experiments.get(name)
     if data is not None and exp.extra.get("generated"):
@@ -190,7 +190,7 @@ def predict(
     """Classify image files without a window."""
     from mlplay import experiments
     from mlplay.imageio import read_grey
-    from mlplay.predict import Predictor
+    from mlplay.runtime import Predictor
 
     exp = experiments.get(name)
     if exp.image_input is None:
@@ -238,15 +238,15 @@ def draw_sketches(
 
 
 def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
-    from mlplay.ui.display import require_display
+    from mlplay.shell.window import require_display
 
     if model not in family:
         raise MlplayError(f"{model} is not a model for this window", "choose " + " or ".join(family))
     require_display()
     from mlplay import experiments, store
-    from mlplay.predict import Predictor
-    from mlplay.ui import window
-    from mlplay.ui.drawapp import DrawApp, format_line
+    from mlplay.runtime import Predictor
+    from mlplay.shell import window
+    from mlplay.digits.drawapp import DrawApp, format_line
 
     store.load_card(model, models_dir)  # a clear error before any window opens
     others = [m for m in family if m != model and (store.model_path(m, models_dir) / store.CARD_FILE).exists()]
@@ -274,9 +274,9 @@ def classify(
     scale: str = typer.Option("raw", "--scale", help="Pixel scaling --model expects: raw (0–255), unit (0–1), mobilenet (-1–1)."),
 ):
     """Classify photos with MobileNetV2 (ImageNet, 1000 classes) or your own model."""
-    from mlplay.vision import classify_cli
+    from mlplay.vision import vision_cli
 
-    classify_cli.run(paths, top, threshold, window, jsonl, model, labels, scale)
+    vision_cli.classify(paths, top, threshold, window, jsonl, model, labels, scale)
 
 
 @app.command(rich_help_panel="Play")
@@ -288,9 +288,9 @@ def detect(
     model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
 ):
     """Draw object boxes on photos (SSDLite MobileNetV2, COCO); annotated copies go to runs/detect/."""
-    from mlplay.vision import detect_cli
+    from mlplay.vision import vision_cli
 
-    detect_cli.run_images(images, score, classes, jsonl, model)
+    vision_cli.run_images(images, score, classes, jsonl, model)
 
 
 Source = typer.Option("0", "--source", "-s", help="Camera index, video file, folder of images or pattern like img_%03d.png.")
@@ -309,9 +309,9 @@ def camera_detect(
     model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
 ):
     """Boxes around objects, live on a camera or video stream (SSDLite MobileNetV2, COCO)."""
-    from mlplay.vision import detect_cli
+    from mlplay.vision import vision_cli
 
-    detect_cli.run_stream(source, score, classes, save, show, jsonl, model)
+    vision_cli.run_stream(source, score, classes, save, show, jsonl, model)
 
 
 # Play: summation and text (numpy at run time, no TensorFlow) -------------------------------------
@@ -325,8 +325,8 @@ def sum_(
     """Add numbers with an RNN: the answer updates live as you type; or pipe in lines such as 17+38."""
     from mlplay import store
     from mlplay.paths import runs_dir
-    from mlplay.summation import Adder
-    from mlplay.ui import sumrepl
+    from mlplay.summation.adder import Adder
+    from mlplay.summation import sumrepl
 
     name = model or f"sum-{digits}"
     card = store.load_card(name, models_dir)
@@ -360,8 +360,8 @@ def write(
 ):
     """Write with a character-level RNN: ghost text while you type, Enter writes on; or --prompt for scripts."""
     from mlplay.paths import runs_dir
-    from mlplay.textgen import TextModel
-    from mlplay.ui import writerepl
+    from mlplay.text.textgen import TextModel
+    from mlplay.text import writerepl
 
     name = model or corpus
     if not name:
@@ -398,9 +398,9 @@ def camera_rps(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Play rock-paper-scissors against the computer with your webcam (space: play, r: reset, h: help, q: quit)."""
-    from mlplay.ui import rps_cli
+    from mlplay.rps import rpsapp
 
-    rps_cli.play(source, model, opponent, auto, rounds, jsonl, show, save, mirror, seed, models_dir)
+    rpsapp.play(source, model, opponent, auto, rounds, jsonl, show, save, mirror, seed, models_dir)
 
 
 @record_app.command("rps")
@@ -415,9 +415,9 @@ def record_rps(
     mirror: Optional[bool] = Mirror,
 ):
     """Save guide-box pictures of your hand to datasets/rps-mine/<label>/ to train on (space pauses)."""
-    from mlplay.ui import rps_cli
+    from mlplay.rps import rpsapp
 
-    rps_cli.record(label, count, source, out, every, delay, show, mirror)
+    rpsapp.record(label, count, source, out, every, delay, show, mirror)
 
 
 # Data -------------------------------------------------------------------------------------------
@@ -431,17 +431,17 @@ def data_fetch(
     data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: convert this MediaWiki XML dump (.xml or .bz2) into its own cache, for train --data."),
 ):
     """Download a data set into datasets/ (idempotent, checksummed)."""
-    from mlplay.data import registry
+    from mlplay import datasets
 
-    registry.fetch(name, classes=classes, per_class=per_class, data=data)
+    datasets.fetch(name, classes=classes, per_class=per_class, data=data)
 
 
 @data_app.command("list")
 def data_list():
     """Show which data sets are on disk."""
-    from mlplay.data import registry
+    from mlplay import datasets
 
-    for name, where in registry.status().items():
+    for name, where in datasets.status().items():
         print(f"{name:14} {where}")
 
 
@@ -453,7 +453,7 @@ def env(models_dir: Optional[Path] = ModelsDir):
     from importlib import metadata
 
     from mlplay.paths import datasets_dir, models_dir as default_models, runs_dir
-    from mlplay.ui.display import require_display
+    from mlplay.shell.window import require_display
 
     def version(package):
         try:

@@ -78,3 +78,37 @@ def image_files(paths: list[Path]) -> list[Path]:
     if not found:
         raise MlplayError("no images found", "give image files or folders holding .png/.jpg files")
     return found
+
+
+# -- ink: drawings and scans as white ink on black, cropped and scaled --
+
+INK_THRESHOLD = 32  # grey levels (0–255) below this count as background
+
+
+def ink_bbox(img: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right), exclusive ends, of the pixels brighter than the threshold."""
+    rows = np.flatnonzero((img > INK_THRESHOLD).any(axis=1))
+    cols = np.flatnonzero((img > INK_THRESHOLD).any(axis=0))
+    if rows.size == 0:
+        return None
+    return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+
+
+def fit_box(img: np.ndarray, box: float) -> np.ndarray:
+    """Crop to the ink and scale so the longer side is `box` pixels (rounded), keeping the aspect ratio."""
+    bbox = ink_bbox(img)
+    if bbox is None:
+        return np.zeros((round(box), round(box)), np.uint8)
+    top, bottom, left, right = bbox
+    crop = img[top:bottom, left:right]
+    h, w = crop.shape
+    scale = box / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.resize(crop, size, interpolation=interpolation)
+
+
+def as_white_on_black(grey: np.ndarray) -> np.ndarray:
+    """Scans and drawings are usually dark ink on paper: invert when the border is bright."""
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    return 255 - grey if np.median(border) > 127 else grey

@@ -89,7 +89,7 @@ def export_litert(model, path: Path) -> bool:
 
     import tensorflow as tf
 
-    from mlplay.quiet import quiet_stderr
+    from mlplay.runtime import quiet_stderr
 
     try:
         with contextlib.redirect_stdout(io.StringIO()), quiet_stderr():  # the converter's C++ errors, if any

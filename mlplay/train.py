@@ -19,7 +19,7 @@ import numpy as np
 
 from mlplay import __version__, store
 from mlplay.errors import MlplayError
-from mlplay.experiments.base import Dataset, Experiment
+from mlplay.experiments import Dataset, Experiment
 from mlplay.fileio import write_json
 from mlplay.paths import runs_dir
 
@@ -60,7 +60,7 @@ def split_validation(data: Dataset, fraction: float, seed: int):
 
 
 def make_strategy(name: str):
-    from mlplay.tfload import tensorflow
+    from mlplay.runtime import tensorflow
 
     tf = tensorflow()
     if name == "default":
@@ -135,7 +135,7 @@ def input_dtype(model) -> str:
 
 def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     """Train `exp`, score the test set once, save model + card; return the card."""
-    from mlplay.tfload import tensorflow
+    from mlplay.runtime import tensorflow
 
     tf = tensorflow()
     import keras
@@ -288,14 +288,14 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
 
     card = store.load_card(name, models_root)
     if card.get("task") == "character-level text generation":  # built-in or custom: the card says what to score
-        from mlplay.experiments import text
+        from mlplay.text import text_models
 
-        exp = text.for_card(card)
+        exp = text_models.for_card(card)
     else:
         exp = experiments.get(name)
     if data is None and card.get("data", {}).get("reload"):
         data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
-    from mlplay.tfload import tensorflow
+    from mlplay.runtime import tensorflow
 
     tensorflow()
     dataset = exp.load_data(data, bool(card.get("training", {}).get("quick")))

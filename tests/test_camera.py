@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mlplay.errors import MlplayError
-from mlplay.ui import camera
+from mlplay.shell import camera
 
 
 def numbered_frames(n=12, w=64, h=48):

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from mlplay.experiments.digits import canvas_input, draw_task
-from mlplay.ui.drawapp import DrawApp, format_line
+from mlplay.digits.digit_models import canvas_input, draw_task
+from mlplay.digits.drawapp import DrawApp, format_line
 
 
 class FakeModel:

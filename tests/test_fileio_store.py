@@ -46,7 +46,7 @@ def test_bad_model_names_are_refused(tmp_path):
 def test_round_trip_keras_litert_card_and_predictor_agree(tmp_path):
     import keras
 
-    from mlplay.predict import Predictor
+    from mlplay.runtime import Predictor
 
     inputs = keras.Input((6,))
     model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(8, activation="relu")(inputs)))

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from helpers import synthetic_mnist, write_npm_tarball, write_npz
-from mlplay.data import mnist
-from mlplay.data.download import Source
+from mlplay.digits import mnist
+from mlplay.download import Source
 from mlplay.errors import MlplayError
 
 

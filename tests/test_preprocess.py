@@ -2,7 +2,8 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.preprocess import as_white_on_black, ink_bbox, to_mnist
+from mlplay.digits.digit_image import to_mnist
+from mlplay.imageio import as_white_on_black, ink_bbox
 
 
 def ring(canvas: int, centre: tuple[int, int], radius: int, pen: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from mlplay import store
-from mlplay.textgen import TextModel
+from mlplay.text.textgen import TextModel
 from texthelpers import random_text_model
 
 MLPLAY = [sys.executable, "-m", "mlplay"]
@@ -21,7 +21,7 @@ CTRL_C, CTRL_D = "\x03", "\x04"
 @pytest.fixture(scope="module")
 def adder():
     """The shipped sum-2 (committed in models/, so required: a missing one fails the tests that use it)."""
-    from mlplay.summation import Adder
+    from mlplay.summation.adder import Adder
 
     return Adder(store.model_path("sum-2"), 2)
 
@@ -36,7 +36,7 @@ def drive(run, keys: str):
 
 
 def test_sum_repl_checks_answers_handles_bad_input_and_ctrl_c(adder, tmp_path):
-    from mlplay.ui import sumrepl
+    from mlplay.summation import sumrepl
 
     history = tmp_path / "h" / "sum.history"
     keys = "17+38\r" + "abc\r" + "1" * 10_000 + "\r" + "99" + CTRL_C + "5+5\r" + CTRL_D
@@ -50,7 +50,7 @@ def test_sum_repl_checks_answers_handles_bad_input_and_ctrl_c(adder, tmp_path):
 
 
 def test_sum_live_toolbar_shows_answer_and_confidence_or_a_hint(adder):
-    from mlplay.ui import sumrepl
+    from mlplay.summation import sumrepl
 
     line = sumrepl.live(adder, "17+38")
     assert line.startswith(" 17+38 = ") and "confidence per digit" in line and "%" in line
@@ -65,7 +65,7 @@ def test_sum_live_toolbar_shows_answer_and_confidence_or_a_hint(adder):
 def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
     from rich.console import Console
 
-    from mlplay.ui import writerepl
+    from mlplay.text import writerepl
 
     random_text_model(tmp_path)
     model = TextModel("tiny", tmp_path)
@@ -90,7 +90,7 @@ def test_ghost_text_is_offered_as_an_auto_suggestion(tmp_path):
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.document import Document
 
-    from mlplay.ui import writerepl
+    from mlplay.text import writerepl
 
     random_text_model(tmp_path)
     model = TextModel("tiny", tmp_path)
@@ -175,7 +175,7 @@ def test_sum_and_write_refuse_the_wrong_kind_of_model_in_one_line(tmp_path):
 
 
 def test_write_length_has_one_limit_shared_with_the_repl(tmp_path):
-    from mlplay.ui import writerepl
+    from mlplay.text import writerepl
 
     random_text_model(tmp_path)
     result = run("write", "--model", "tiny", "--models-dir", tmp_path, "--prompt", "x",

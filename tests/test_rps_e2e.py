@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from mlplay.data import rps_synthetic
+from mlplay.rps import rps_synthetic
 
 pytestmark = pytest.mark.slow
 MLPLAY = [sys.executable, "-m", "mlplay"]

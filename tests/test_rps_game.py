@@ -4,8 +4,8 @@ opponents (the adaptive one must beat a biased player clearly)."""
 import numpy as np
 import pytest
 
-from mlplay.games import rps
-from mlplay.games.rps import MOVES, Game, winner
+from mlplay.rps import game as rps
+from mlplay.rps.game import MOVES, Game, winner
 
 
 def sure(move):

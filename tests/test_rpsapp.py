@@ -9,9 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.games import rps
-from mlplay.ui import camera
-from mlplay.ui.rpsapp import RecordApp, RpsApp, format_round
+from mlplay.rps import game as rps
+from mlplay.shell import camera
+from mlplay.rps.rpsapp import RecordApp, RpsApp, format_round
 
 MLPLAY = [sys.executable, "-m", "mlplay"]
 COLOURS = {"rock": (0, 0, 200), "paper": (0, 200, 0), "scissors": (200, 0, 0)}

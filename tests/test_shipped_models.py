@@ -15,7 +15,7 @@ GOALS = {"digits-mlp": 0.985, "digits-cnn": 0.994}
 @pytest.fixture(scope="module")
 def real_mnist():
     """The real data set, cached in the repository's datasets/ like a user's (fetched once)."""
-    from mlplay.data import mnist
+    from mlplay.digits import mnist
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MLPLAY_DATA", str(REPO / "datasets"))

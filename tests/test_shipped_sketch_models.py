@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mlplay import store
-from mlplay.data import doodles
+from mlplay.sketches import doodles
 from mlplay.paths import REPO, models_dir
 
 GOALS = {"sketch-mlp": 0.95, "sketch-cnn": 0.97}

@@ -33,8 +33,8 @@ def test_sum_cards_meet_the_exact_match_goal_on_unseen_pairs(name):
 
 @pytest.mark.parametrize("name", sorted(SUM_GOALS))
 def test_numpy_adder_reproduces_the_card_on_the_regenerated_test_set(name):
-    from mlplay import summation
-    from mlplay.experiments.summation import load_data
+    from mlplay.summation import adder as summation
+    from mlplay.summation.sum_model import load_data
 
     card = shipped_card(name)
     digits = int(name[-1])
@@ -58,7 +58,7 @@ def test_text_models_beat_their_ngram_baseline_on_the_test_block(name):
 def fetch_corpus_the_card_names(card):
     """The corpus named by the card's data.source, through the project's own fetch (from the download with that
     label only, so a connected machine does not get another corpus); skip only when it cannot be downloaded."""
-    from mlplay.data import corpora
+    from mlplay.text import corpora
 
     wanted = card["data"]["source"]
     try:
@@ -74,8 +74,8 @@ def fetch_corpus_the_card_names(card):
 
 @pytest.mark.parametrize("name", ["shakespeare", pytest.param("wikipedia", marks=pytest.mark.slow)])  # 25 s here
 def test_shipped_weights_reproduce_the_card_bits_per_char_on_the_test_block(name):
-    from mlplay import textgen
-    from mlplay.experiments.text import load_text
+    from mlplay.text import textgen
+    from mlplay.text.text_models import load_text
 
     card = shipped_card(name)
     text = load_text(fetch_corpus_the_card_names(card))
@@ -90,7 +90,7 @@ def test_shipped_weights_reproduce_the_card_bits_per_char_on_the_test_block(name
 def test_eval_scores_the_corpus_the_card_names_when_another_is_cached(tmp_path):
     """Online, `mlplay data fetch shakespeare` caches tiny-shakespeare; the shipped model was trained on the sonnets,
     so `mlplay eval shakespeare` fetches those apart and reproduces the card, leaving the cached corpus alone."""
-    from mlplay.data import corpora
+    from mlplay.text import corpora
 
     default = corpora.path("shakespeare")  # under this test's own MLPLAY_DATA
     default.parent.mkdir(parents=True)

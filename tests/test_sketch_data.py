@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from mlplay.data import doodles, quickdraw
-from mlplay.data.sketch_render import fit_image, render
+from mlplay.sketches import doodles, quickdraw
+from mlplay.sketches.sketch_render import fit_image, render
 from mlplay.errors import MlplayError
 
 
@@ -145,7 +145,7 @@ def test_data_fetch_quickdraw_command_offline_message(tmp_path):
 
 
 def test_sketch_models_train_on_quickdraw_once_fetched_and_can_mix_sources(http_files):
-    from mlplay.experiments import sketches
+    from mlplay.sketches import sketch_models as sketches
 
     url, www = http_files
     assert sketches.load_data(None, quick=True).source.startswith("generated doodles")  # nothing fetched yet

@@ -6,11 +6,11 @@ import cv2
 import numpy as np
 from typer.testing import CliRunner
 
-from mlplay.data import doodles
-from mlplay.data.sketch_render import render
-from mlplay.experiments import sketches
-from mlplay.ui.drawapp import DrawApp
-from mlplay.ui.panels import fit_scale, sketch_panel, text_width
+from mlplay.sketches import doodles
+from mlplay.sketches.sketch_render import render
+from mlplay.sketches import sketch_models as sketches
+from mlplay.digits.drawapp import DrawApp
+from mlplay.shell.window import fit_scale, sketch_panel, text_width
 
 
 class FakeModel:
@@ -100,7 +100,7 @@ def record(tmp_path, label, strokes_of, n=5):
 
 def test_record_then_train_round_trip(tmp_path):
     from mlplay.cli import app as cli
-    from mlplay.predict import Predictor
+    from mlplay.runtime import Predictor
 
     record(tmp_path, "circle", lambda rng: doodles.strokes_for("circle", rng))
     jitter = lambda rng: [s + rng.normal(0, 0.03, s.shape) for s in TICK]  # noqa: E731

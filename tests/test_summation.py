@@ -4,7 +4,7 @@ and the numpy runtime agreeing with Keras."""
 import numpy as np
 import pytest
 
-from mlplay import summation
+from mlplay.summation import adder as summation
 from mlplay.errors import MlplayError
 
 
@@ -28,7 +28,7 @@ def test_test_pairs_never_appear_in_training_in_either_order():
 
 @pytest.mark.parametrize("digits", [2, 3])
 def test_training_validation_and_test_questions_are_disjoint(digits):
-    from mlplay.experiments.summation import load_data
+    from mlplay.summation.sum_model import load_data
 
     data = load_data(digits, quick=True)
     asked = {name: {tuple(q) for q in x} for name, x in
@@ -75,11 +75,11 @@ def test_good_questions_parse_with_spaces_and_leading_zeros():
 
 
 def test_numpy_adder_matches_keras_on_a_small_random_model(tmp_path):
-    from mlplay import rnn
-    from mlplay.experiments.summation import build
+    from mlplay import gru
+    from mlplay.summation.sum_model import build
 
     model = build(2)
-    rnn.export(model, tmp_path / rnn.WEIGHTS_FILE)
+    gru.export(model, tmp_path / gru.WEIGHTS_FILE)
     adder = summation.Adder(tmp_path, 2)
     x, _ = summation.arrays(np.array([[1, 2], [99, 99], [17, 38], [0, 0]]), 2)
     keras_p = model.predict(x, verbose=0)

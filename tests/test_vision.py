@@ -9,8 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.data import pretrained
-from mlplay.data.download import Source
+from mlplay.vision import pretrained
+from mlplay.download import Source
 from mlplay.errors import MlplayError
 from mlplay.vision.boxes import Detection, draw, iou, nms, select
 from mlplay.vision.classify import centre_crop, top_guesses
@@ -112,7 +112,7 @@ def photo(path, colour=(40, 160, 220), size=(240, 320)):
 @pytest.mark.slow
 def test_classify_runs_mobilenet_v2_end_to_end_with_untrained_weights(tmp_path):
     """The real architecture and path, with weights=None saved where the ImageNet file would be."""
-    from mlplay.tfload import tensorflow
+    from mlplay.runtime import tensorflow
 
     tensorflow()
     import keras
@@ -150,7 +150,7 @@ def test_classify_runs_mobilenet_v2_end_to_end_with_untrained_weights(tmp_path):
 
 @pytest.mark.slow
 def test_classify_with_any_keras_model_and_labels(tmp_path):
-    from mlplay.tfload import tensorflow
+    from mlplay.runtime import tensorflow
 
     tensorflow()
     import keras
@@ -178,7 +178,7 @@ def test_classify_offline_is_one_line_and_bad_paths_are_refused(tmp_path):
 # detection ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def fake_detector(tmp_path_factory):
-    from mlplay.vision.fake_detector import export
+    from fake_detector import export
 
     return export(tmp_path_factory.mktemp("fake") / "saved_model")
 

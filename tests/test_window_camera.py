@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.window]
 
 SHELL = """
 import sys, numpy as np
-from mlplay.ui import camera
+from mlplay.shell import camera
 
 class Echo:
     running = True

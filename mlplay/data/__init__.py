@@ -1,1 +1,0 @@
-"""One loader per data set: the official download, an offline registry source, checksums."""

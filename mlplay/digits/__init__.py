@@ -1,0 +1,1 @@
+"""Handwritten digits: MNIST data, the digit models, drawing preprocessing and the draw window."""

@@ -1,0 +1,120 @@
+"""Handwritten digits (MNIST): an MLP and a small CNN, both beyond the original collection's."""
+
+from pathlib import Path
+
+import numpy as np
+
+from mlplay.digits import mnist
+from mlplay.experiments import Dataset, Experiment
+
+LABELS = [str(d) for d in range(10)]
+PREPROCESSING = (
+    "grey 28×28, white ink on black, values 0–255 (the model rescales); "
+    "ink cropped, scaled into 20×20 keeping aspect, centred by centre of mass (as MNIST was made)"
+)
+QUICK_TRAIN, QUICK_TEST = 2000, 500
+
+
+def load_data(path: Path | None, quick: bool) -> Dataset:
+    arrays = mnist.load(path or mnist.fetch())  # fetched on first use, then cached
+    source = f"{path.name} (MNIST format)" if path else mnist.source_label()
+    x_train, y_train, x_test, y_test = (arrays[k] for k in ("x_train", "y_train", "x_test", "y_test"))
+    if quick:
+        x_train, y_train, x_test, y_test = x_train[:QUICK_TRAIN], y_train[:QUICK_TRAIN], x_test[:QUICK_TEST], y_test[:QUICK_TEST]
+    add_channel = lambda x: x[..., None].astype(np.float32)  # noqa: E731
+    return Dataset(add_channel(x_train), y_train.astype(np.int64), add_channel(x_test), y_test.astype(np.int64), source)
+
+
+def augment():
+    """Small shifts, rotations and zooms: people do not draw as neatly as MNIST writers."""
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.layers.RandomRotation(0.025, fill_mode="constant"),
+            keras.layers.RandomZoom(0.06, fill_mode="constant"),
+            keras.layers.RandomTranslation(0.06, 0.06, fill_mode="constant"),
+        ],
+        name="augment",
+    )
+
+
+def build_mlp():
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = layers.Rescaling(1 / 255)(inputs)
+    x = layers.Flatten()(x)
+    for units in (800, 800):
+        x = layers.Dense(units, activation="relu")(x)
+        x = layers.Dropout(0.3)(x)
+    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="digits_mlp")
+
+
+def build_cnn():
+    import keras
+    from keras import layers
+
+    def conv(x, filters, size):
+        x = layers.Conv2D(filters, size, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        return layers.ReLU()(x)
+
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = layers.Rescaling(1 / 255)(inputs)
+    x = layers.MaxPooling2D()(conv(x, 32, 5))
+    x = layers.MaxPooling2D()(conv(x, 64, 3))
+    x = conv(x, 64, 3)
+    x = layers.Dropout(0.3)(layers.Flatten()(x))
+    x = layers.Dropout(0.3)(layers.Dense(128, activation="relu")(x))
+    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="digits_cnn")
+
+
+EXPERIMENTS = []  # filled at the end of the module, once every function is defined
+
+
+def _experiments():
+    common = dict(task="image-classification", labels=LABELS, input_shape=(28, 28, 1), preprocessing=PREPROCESSING,
+                  load_data=load_data, augment=augment, image_input=image_input, draw_task=draw_task)
+    return [
+    Experiment(name="digits-mlp", summary="MLP 784→800→800→10, dropout 0.3, augmentation", build=build_mlp,
+               epochs=40, batch_size=128, learning_rate=1e-3, patience=8, **common),
+    Experiment(name="digits-cnn", summary="CNN conv5×32→pool→conv3×64→pool→conv3×64→dense128 (BN, dropout, augmentation)",
+               build=build_cnn, epochs=16, batch_size=128, learning_rate=2e-3, patience=5, **common),
+    ]
+
+
+# The drawing window -------------------------------------------------------------------------------
+STROKE_FRACTION = 0.12  # MNIST pens are about 2.5 px wide in the 20 px box: 12 % of the digit's size
+
+
+def canvas_input(canvas) -> np.ndarray:
+    """Re-render the strokes with a pen scaled to the digit's size, then MNIST-style crop/scale/centre."""
+    from mlplay.digits.digit_image import to_mnist
+    from mlplay.digits.canvas import render_strokes, strokes_extent
+
+    pen = max(3, round(STROKE_FRACTION * max(strokes_extent(canvas.strokes), 20)))
+    image = render_strokes(canvas.strokes, canvas.size, pen)
+    return to_mnist(image)[..., None].astype(np.float32)
+
+
+def image_input(grey: np.ndarray) -> np.ndarray:
+    """A photo or scan of one digit (any polarity) → model input."""
+    from mlplay.digits.digit_image import to_mnist
+    from mlplay.imageio import as_white_on_black
+
+    return to_mnist(as_white_on_black(grey))[..., None].astype(np.float32)
+
+
+def draw_task():
+    from mlplay.paths import datasets_dir
+    from mlplay.digits.drawapp import DrawTask
+
+    return DrawTask(title="mlplay - draw digits", prepare=canvas_input, panel="digit",
+                    save_dir=datasets_dir() / "digits-mine")
+
+
+EXPERIMENTS.extend(_experiments())

@@ -1,0 +1,196 @@
+"""Rock-paper-scissors from a picture of a hand: a small CNN from scratch, and MobileNetV2 transfer learning.
+
+Both read `--data DIR` of rock/, paper/, scissors/ folders (official, recorded with `mlplay camera record rps`, or
+synthetic), keep a held-out test split, and say in their card which data the test figure comes from.
+"""
+
+from pathlib import Path
+
+from mlplay.rps import rps_data
+from mlplay.experiments import Dataset, Experiment, Phase
+from mlplay.rps.game import MOVES
+
+CNN_SIZE, MOBILENET_SIZE = 96, 128
+FINE_TUNE_FROM = 100  # MobileNetV2 layers from this index on are fine-tuned in the second phase (of 154)
+GOALS = {"rps-cnn": 0.97, "rps-mobilenet": 0.98}
+
+
+def _loader(size: int):
+    def load_data(path: Path | None, quick: bool) -> Dataset:
+        x_train, y_train, x_test, y_test, source, meta = rps_data.load(path, size, quick)
+        return Dataset(x_train, y_train, x_test, y_test, source, meta=meta)
+
+    return load_data
+
+
+def augment():
+    """Keras preprocessing layers on training batches: pose, framing, light and either hand."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        layers.RandomFlip("horizontal"),
+        layers.RandomRotation(0.08, fill_mode="reflect"),
+        layers.RandomZoom((-0.15, 0.1), fill_mode="reflect"),
+        layers.RandomTranslation(0.1, 0.1, fill_mode="reflect"),
+        layers.RandomBrightness(0.2, value_range=(0, 255)),
+        layers.RandomContrast(0.2),
+    ], name="augment")
+
+
+def build_cnn():
+    import keras
+    from keras import layers
+
+    def conv(x, filters):
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization(momentum=0.9)(x)  # statistics settle within a few epochs of a small set
+        return layers.ReLU()(x)
+
+    inputs = keras.Input((CNN_SIZE, CNN_SIZE, 3), name="image")
+    x = layers.Rescaling(1 / 255)(inputs)
+    x = layers.MaxPooling2D()(conv(x, 32))  # 48
+    x = layers.MaxPooling2D()(conv(x, 64))  # 24
+    x = layers.MaxPooling2D()(conv(x, 96))  # 12
+    x = layers.MaxPooling2D()(conv(conv(x, 128), 128))  # 6
+    x = conv(x, 192)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.3)(x)
+    outputs = layers.Dense(3, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="rps_cnn")
+
+
+def build_mobilenet(pretrained: bool = True):
+    """MobileNetV2 (α 1.0) at 128×128 with its own [-1, 1] scaling inside the model, then a 3-way head."""
+    import keras
+    from keras import layers
+
+    base = keras.applications.MobileNetV2(input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3), include_top=False,
+                                          weights=None, alpha=1.0,
+                                          name="mobilenetv2_imagenet" if pretrained else "mobilenetv2_scratch")
+    if pretrained:
+        copy_imagenet_weights(base)
+    inputs = keras.Input((MOBILENET_SIZE, MOBILENET_SIZE, 3), name="image")
+    x = layers.Rescaling(1 / 127.5, offset=-1.0, name="to_minus1_1")(inputs)  # MobileNetV2 wants [-1, 1]
+    x = base(x, training=False) if pretrained else base(x)  # pretrained: keep its batch-norm statistics
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.2)(x)
+    outputs = layers.Dense(3, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="rps_mobilenet")
+
+
+def copy_imagenet_weights(base, weights_path: Path | None = None) -> None:
+    """Load the published ImageNet weights (the 224 classifier file `mlplay data fetch mobilenet-v2` caches) into
+    a no-top MobileNetV2 of another input size: convolution weights do not depend on the image size."""
+    import keras
+
+    from mlplay.vision import pretrained
+    from mlplay.errors import MlplayError
+
+    if weights_path is None:
+        try:
+            weights_path = pretrained.mobilenet_weights(fetch=True)
+        except MlplayError as e:
+            raise MlplayError(e.message, "connect and run: mlplay data fetch mobilenet-v2; or train from scratch: "
+                                         "mlplay train rps-mobilenet --no-pretrained") from None
+    full = keras.applications.MobileNetV2(weights=str(weights_path), include_top=True)
+    for layer in base.layers:
+        if layer.weights:
+            layer.set_weights(full.get_layer(layer.name).get_weights())
+
+
+def _base(model):
+    return next(layer for layer in model.layers if layer.name.startswith("mobilenetv2"))
+
+
+def freeze_base(model) -> None:
+    """Phase 1: only the new head learns (a randomly initialised base, --no-pretrained, learns too)."""
+    base = _base(model)
+    base.trainable = base.name.endswith("scratch")
+
+
+def fine_tune_top(model) -> None:
+    """Phase 2: the top of the base learns too, at a low learning rate (all of it when trained from scratch)."""
+    base = _base(model)
+    base.trainable = True
+    if base.name.endswith("imagenet"):
+        for layer in base.layers[:FINE_TUNE_FROM]:
+            layer.trainable = False
+
+
+def _report(name: str):
+    def report(model, data: Dataset) -> dict:
+        official = data.source == rps_data.OFFICIAL_SOURCE
+        note = (f"goal ≥ {GOALS[name]:.0%} test accuracy on the official test split; "
+                + ("this card's test figure IS on the official test split" if official else
+                   f"this card's test figure is NOT on the official test split: it is on {data.source}"))
+        return {"data": {"official_test_split": official, "goal": note}}
+
+    return report
+
+
+def _input_note(size: int, scaling: str) -> str:
+    return (f"the guide-box crop (centre square) resized to {size}×{size}, RGB, values 0–255; "
+            f"the model {scaling} (mlplay.rps.rps_data.to_input)")
+
+
+EXPERIMENTS = [
+    Experiment(name="rps-cnn", task="image-classification", labels=list(MOVES),
+               summary="CNN from scratch: 6 conv layers (32→192, BN) → global pool → dense 3; augmentation layers",
+               input_shape=(CNN_SIZE, CNN_SIZE, 3), preprocessing=_input_note(CNN_SIZE, "rescales to 0–1"),
+               build=build_cnn, load_data=_loader(CNN_SIZE), augment=augment, epochs=30, batch_size=32,
+               learning_rate=2e-3, patience=8, report=_report("rps-cnn")),
+    Experiment(name="rps-mobilenet", task="image-classification", labels=list(MOVES),
+               summary="MobileNetV2 α1.0 (ImageNet weights) 128×128 → global pool → dense 3: frozen-base head "
+                       f"training, then fine-tuning layers {FINE_TUNE_FROM}+ at a low learning rate",
+               input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3),
+               preprocessing=_input_note(MOBILENET_SIZE, "scales to [-1, 1] as MobileNetV2 expects"),
+               build=build_mobilenet, load_data=_loader(MOBILENET_SIZE), augment=augment, batch_size=32, patience=4, report=_report("rps-mobilenet"), pretrained=True,
+               phases=[Phase("head (base frozen)", 8, 1e-3, freeze_base),
+                       Phase(f"fine-tune (layers {FINE_TUNE_FROM}+)", 12, 1e-5, fine_tune_top)]),
+]
+
+
+def train_all(run=None, log=print) -> list[str]:
+    """`make train-all` for RPS: train what the available data allows, say what was skipped and why.
+
+    Official data first (fetched if reachable), else the user's recorded pictures; never synthetic pictures.
+    Returns the models trained.
+    """
+    import subprocess
+    import sys
+
+    from mlplay.vision import pretrained
+    from mlplay.errors import MlplayError
+
+    run = run or (lambda args: subprocess.run([sys.executable, "-m", "mlplay", *args], check=True))
+    data_args, trained = None, []
+    try:
+        rps_data.fetch(log=log)
+        data_args, what = [], "the official data"
+    except MlplayError as e:
+        log(f"official rock-paper-scissors data unavailable: {e}")
+        try:
+            rps_data.class_files(rps_data.mine_dir())
+            data_args, what = ["--data", str(rps_data.mine_dir())], f"your recorded pictures in {rps_data.mine_dir()}"
+        except MlplayError as why:
+            log(f"skipped rps-cnn and rps-mobilenet: no real rock-paper-scissors data ({why.message}); "
+                f"{rps_data.NO_DATA_HINT}")
+            return trained
+    log(f"training rps-cnn on {what}")
+    run(["train", "rps-cnn", *data_args])
+    trained.append("rps-cnn")
+    try:
+        pretrained.mobilenet_weights(fetch=True, log=log)
+    except MlplayError as e:
+        log(f"skipped rps-mobilenet: {e.message}; when online: mlplay data fetch mobilenet-v2, or train it from "
+            "scratch: mlplay train rps-mobilenet --no-pretrained")
+        return trained
+    log(f"training rps-mobilenet on {what}")
+    run(["train", "rps-mobilenet", *data_args])
+    trained.append("rps-mobilenet")
+    return trained
+
+
+if __name__ == "__main__":
+    train_all()

@@ -1,0 +1,232 @@
+"""Rock-paper-scissors on the camera shell: the game app (live bars, countdown, score) and the recording app.
+
+Both are camera-shell apps (process(frame, t) → annotated frame, key(name, t), running, timings()); the game
+logic lives in mlplay.rps.game and the model behind a `classify(crop) → {move: p}` callable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from mlplay.errors import MlplayError
+from mlplay.rps.game import HELP, MOVES, Game, Round, guide_box
+
+GREEN, YELLOW, WHITE, BLACK, RED, GREY = (80, 200, 80), (0, 215, 255), (255, 255, 255), (0, 0, 0), (60, 60, 230), (150, 150, 150)
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+VERDICT = {"human": "you win!", "computer": "computer wins", "draw": "draw"}
+
+
+def no_model_hint(name: str) -> str:
+    return (f"get one: record your own hands with `mlplay camera record rps --label rock` (then paper and scissors) "
+            f"and train with `mlplay train {name} --data datasets/rps-mine`; or `mlplay data fetch rps` then "
+            f"`mlplay train {name}`")
+
+
+class HandClassifier:
+    """A trained RPS model through the fast predictor: guide-box crop (BGR) → {move: probability}."""
+
+    def __init__(self, name: str, models_dir: Path | None = None):
+        from mlplay import store
+        from mlplay.runtime import Predictor
+
+        if not (store.model_path(name, models_dir) / store.CARD_FILE).exists():
+            raise MlplayError(f"no trained rock-paper-scissors model '{name}' in {store.model_path(name, models_dir).parent}",
+                              no_model_hint(name))
+        card = store.load_card(name, models_dir)  # an unreadable card says so itself
+        if list(card.get("labels", [])) != list(MOVES):
+            raise MlplayError(f"{name} is not a rock-paper-scissors model (labels {card.get('labels')})",
+                              "use --model rps-cnn or rps-mobilenet")
+        self.name, self.card = name, card
+        self.size = int(card["input"]["shape"][0])
+        self.predictor = Predictor(name, models_dir)
+
+    def __call__(self, crop: np.ndarray) -> dict[str, float]:
+        from mlplay.rps.rps_data import to_input
+
+        p = self.predictor(to_input(crop, self.size))
+        return {m: float(p[i]) for i, m in enumerate(MOVES)}
+
+
+def crop_box(frame: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    box = guide_box(frame.shape[1], frame.shape[0])
+    x0, y0, x1, y1 = box
+    return frame[y0:y1, x0:x1], box
+
+
+def _text(img, text, org, scale=0.6, colour=WHITE, thickness=1):
+    cv2.putText(img, text, org, FONT, scale, BLACK, thickness + 2, cv2.LINE_AA)
+    cv2.putText(img, text, org, FONT, scale, colour, thickness, cv2.LINE_AA)
+
+
+def draw_bars(img, probabilities: dict[str, float], origin: tuple[int, int], width: int = 120) -> None:
+    x, y = origin
+    best = max(probabilities, key=probabilities.get)
+    for i, move in enumerate(MOVES):
+        p = probabilities.get(move, 0.0)
+        top = y + i * 18
+        cv2.rectangle(img, (x + 70, top), (x + 70 + width, top + 12), GREY, 1)
+        cv2.rectangle(img, (x + 70, top), (x + 70 + int(width * p), top + 12), GREEN if move == best else GREY, -1)
+        _text(img, f"{move}", (x, top + 11), 0.45)
+        _text(img, f"{p:.0%}", (x + 76 + width, top + 11), 0.45)
+
+
+class RpsApp:
+    """The game on camera frames: classify the guide box every frame (live bars), play rounds, report each one."""
+
+    def __init__(self, game: Game, classify, emit=None):
+        self.game, self.classify, self.emit = game, classify, emit or (lambda record: None)
+        self.model_seconds, self.probabilities = 0.0, dict.fromkeys(MOVES, 1 / 3)
+
+    @property
+    def running(self) -> bool:
+        return self.game.running
+
+    def process(self, frame: np.ndarray, t: float) -> np.ndarray:
+        crop, box = crop_box(frame)
+        started = time.perf_counter()
+        self.probabilities = self.classify(crop)
+        self.model_seconds += time.perf_counter() - started
+        result = self.game.update(t, lambda: self.probabilities)
+        if result:
+            self.emit(result.record(self.game.score))
+        return self.draw(frame.copy(), box, t)
+
+    def key(self, name: str, t: float) -> None:
+        self.game.key(name, t)
+
+    def timings(self) -> dict[str, float]:
+        return {"model": self.model_seconds}
+
+    def draw(self, img: np.ndarray, box, t: float) -> np.ndarray:
+        game, (x0, y0, x1, y1) = self.game, box
+        count = game.countdown(t)
+        cv2.rectangle(img, (x0, y0), (x1, y1), YELLOW if count else GREEN, 2)
+        h, w = img.shape[:2]
+        scale = max(0.45, min(w, h) / 600)
+        _text(img, str(game.score), (10, int(24 * scale / 0.6)), scale)
+        if count:
+            size = cv2.getTextSize(str(count), FONT, 3 * scale, 6)[0]
+            _text(img, str(count), ((x0 + x1 - size[0]) // 2, (y0 + y1 + size[1]) // 2), 3 * scale, YELLOW, 6)
+        elif game.phase == "result" and game.last:
+            self._draw_result(img, game.last, box, scale)
+        elif game.phase == "idle" and not game.auto:
+            _text(img, "space: play", (x0 + 6, y1 - 10), scale)
+        draw_bars(img, self.probabilities, (10, h - 62))
+        if game.show_help:
+            for i, line in enumerate(HELP):
+                width = cv2.getTextSize(line, FONT, 0.4, 1)[0][0]
+                _text(img, line, (w - width - 8, int(24 * scale / 0.6) + 18 + 16 * i), 0.4, WHITE)
+        return img
+
+    @staticmethod
+    def _draw_result(img, last: Round, box, scale) -> None:
+        x0, y0, x1, y1 = box
+        colour = {"human": GREEN, "computer": RED, "draw": YELLOW}[last.winner]
+        step = int(26 * scale / 0.6)
+        _text(img, f"you: {last.human}", (x0 + 6, y0 + step), scale)
+        _text(img, f"computer: {last.computer}", (x0 + 6, y0 + 2 * step), scale)
+        _text(img, VERDICT[last.winner], (x0 + 6, y0 + 3 * step + 4), scale * 1.2, colour, 2)
+
+
+def format_round(record: dict) -> str:
+    verdict = VERDICT[record["winner"]]
+    s = record["score"]
+    return (f"round {record['round']}: you {record['human']} ({record['confidence']:.0%}) vs computer "
+            f"{record['computer']}: {verdict}  (you {s['human']} : {s['computer']} computer, {s['draws']} draws)")
+
+
+class RecordApp:
+    """Save guide-box crops for one label: `count` of them, one every `every` s after a `delay` to get ready.
+
+    Space pauses and resumes. Files go to <out>/<label>/mine_NNNNN.png, never over existing ones.
+    """
+
+    MAX_SIDE = 300  # crops are stored at most this large (the models read 96–128 px)
+
+    def __init__(self, label: str, count: int, out: Path, every: float = 0.1, delay: float = 2.0, log=print):
+        if label not in MOVES:
+            raise MlplayError(f"unknown label '{label}'", "choose rock, paper or scissors")
+        self.label, self.count, self.every, self.delay, self.log = label, count, every, delay, log
+        self.folder = Path(out) / label
+        taken = [int(p.stem.split("_")[-1]) for p in self.folder.glob("mine_*.png") if p.stem.split("_")[-1].isdigit()]
+        self.next_index = max(taken, default=-1) + 1
+        self.saved: list[Path] = []
+        self.start, self.last, self.paused = None, None, False
+
+    @property
+    def running(self) -> bool:
+        return len(self.saved) < self.count
+
+    def key(self, name: str, t: float) -> None:
+        if name == "space":
+            self.paused = not self.paused
+
+    def process(self, frame: np.ndarray, t: float) -> np.ndarray:
+        from mlplay.fileio import atomic_path
+
+        crop, (x0, y0, x1, y1) = crop_box(frame)
+        self.start = t if self.start is None else self.start
+        ready = t - self.start >= self.delay
+        if ready and not self.paused and self.running and (self.last is None or t - self.last >= self.every - 1e-9):
+            side = crop.shape[0]
+            if side > self.MAX_SIDE:
+                crop = cv2.resize(crop, (self.MAX_SIDE, self.MAX_SIDE), interpolation=cv2.INTER_AREA)
+            path = self.folder / f"mine_{self.next_index:05d}.png"
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(cv2.imencode(".png", crop)[1].tobytes())
+            self.saved.append(path)
+            self.next_index += 1
+            self.last = t
+            if len(self.saved) % 25 == 0 or len(self.saved) == self.count:
+                self.log(f"{self.label}: {len(self.saved)}/{self.count} saved")
+        img = frame.copy()
+        cv2.rectangle(img, (x0, y0), (x1, y1), RED if ready and not self.paused else YELLOW, 2)
+        status = ("paused (space resumes)" if self.paused else
+                  f"show {self.label.upper()} in the box: {len(self.saved)}/{self.count}" if ready else
+                  f"get ready: {self.label.upper()} in {self.delay - (t - self.start):.1f} s")
+        _text(img, status, (10, 24), 0.6)
+        return img
+
+
+# -- the `mlplay camera rps` and `mlplay camera record rps` commands: the apps wired to the camera shell --
+
+def play(source: str, model: str, opponent: str, auto: bool, rounds: int | None, jsonl: bool, show: bool,
+         save: bool, mirror: bool | None, seed: int | None, models_dir: Path | None) -> None:
+    from mlplay.rps.game import Game, make_opponent
+    from mlplay.shell import camera
+
+    classify = HandClassifier(model, models_dir)  # a clear error, with how to get a model, before anything opens
+    display = camera.make_display(show, "mlplay - rock paper scissors")  # refused here when there is no display
+    game = Game(make_opponent(opponent, seed), auto=auto, max_rounds=rounds, show_help=not auto)
+
+    def emit(record: dict) -> None:
+        print(json.dumps(record) if jsonl else format_round(record), flush=True)
+
+    app = RpsApp(game, classify, emit)
+    print(f"model {model} ({classify.predictor.backend}), opponent {opponent}"
+          + (", automatic rounds" if auto else ", space plays a round"), file=sys.stderr, flush=True)
+    camera.run_camera(app, source, show, save, command="camera", name="rps", display=display, mirror=mirror,
+                      title="mlplay - rock paper scissors")
+    if not jsonl:
+        print(f"final score: {game.score}")
+
+
+def record(label: str, count: int, source: str, out: Path | None, every: float, delay: float, show: bool,
+           mirror: bool | None) -> None:
+    from mlplay.rps.rps_data import mine_dir
+    from mlplay.shell import camera
+
+    out = Path(out) if out else mine_dir()
+    app = RecordApp(label, count, out, every=every, delay=delay, log=lambda m: print(m, file=sys.stderr, flush=True))
+    display = camera.make_display(show, f"mlplay - record {label}")
+    camera.run_camera(app, source, show, display=display, mirror=mirror, title=f"mlplay - record {label}")
+    print(f"{len(app.saved)} pictures of {label} in {app.folder}")
+    if len(app.saved) < count:
+        raise MlplayError(f"only {len(app.saved)} of {count} pictures were recorded",
+                          "the stream ended or was closed early; run it again to add more")

@@ -1,0 +1,1 @@
+"""The live shells: one window loop and one camera/video loop on it."""

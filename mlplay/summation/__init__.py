@@ -1,0 +1,1 @@
+"""Summation: a GRU that learns to add numbers written as text, and its REPL."""

@@ -1,0 +1,90 @@
+"""Summation RNN: `a+b` → the sum, read as characters by a GRU encoder-decoder (sum-2, sum-3).
+
+Generated data: the test questions are unordered pairs never seen in training (see mlplay.summation).
+The headline is the exact match of the whole answer; per-character accuracy is reported beside it.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from mlplay import gru
+from mlplay.summation import adder
+from mlplay.experiments import Dataset, Experiment
+
+# digits → (unordered test pairs, unordered training pairs or None for all the rest, GRU units, epochs)
+CONFIG = {2: (500, None, 128, 120), 3: (5000, 150_000, 192, 10)}
+QUICK = (100, 600)
+
+
+def load_data(digits: int, quick: bool, seed: int = 0, val_fraction: float = 0.1) -> Dataset:
+    """Three disjoint sets of unordered pairs: test, validation (a tenth of the rest) and training; each pair is
+    asked in both orders, so neither 17+38 nor 38+17 of a held-out pair is ever trained on."""
+    n_test, n_train, _, _ = CONFIG[digits]
+    if quick:
+        n_test, n_train = QUICK
+    test_pairs, rest = adder.unordered_pairs(digits, n_test, n_train, seed)
+    n_val = max(1, round(len(rest) * val_fraction))
+    val_pairs, train_pairs = rest[:n_val], rest[n_val:]  # `rest` is already in a seeded random order
+    x_test, y_test = adder.arrays(adder.both_orders(test_pairs), digits)
+    x_val, y_val = adder.arrays(adder.both_orders(val_pairs), digits)
+    x_train, y_train = adder.arrays(adder.both_orders(train_pairs), digits)
+    meta = {"generated": True, "digits": digits,
+            "questions": f"a+b with 0 ≤ a, b < {10**digits}; train, validation and test disjoint as unordered pairs "
+                         f"({len(train_pairs)} training, {len(val_pairs)} validation, {len(test_pairs)} test pairs, "
+                         f"both orders of each)"}
+    return Dataset(x_train, y_train, x_test, y_test, f"generated additions ({digits} digits, seed {seed})", meta=meta,
+                   x_val=x_val, y_val=y_val)
+
+
+def build(digits: int):
+    import keras
+    from keras import layers
+
+    units = CONFIG[digits][2]
+    inputs = keras.Input((adder.question_length(digits),), dtype="int32", name="question")
+    x = layers.Embedding(len(adder.VOCAB), 16, name="embed")(inputs)
+    x = layers.GRU(units, name="encoder")(x)
+    x = layers.RepeatVector(adder.answer_length(digits), name="repeat")(x)
+    x = layers.GRU(units, return_sequences=True, name="decoder")(x)
+    outputs = layers.Dense(len(adder.ANSWER), activation="softmax", name="answer")(x)
+    return keras.Model(inputs, outputs, name=f"sum_{digits}_gru")
+
+
+def report(model, data: Dataset) -> dict:
+    """Exact match and per-character accuracy on the test questions (one batched pass)."""
+    predicted = model.predict(data.x_test, batch_size=1024, verbose=0).argmax(axis=-1)
+    return {"metrics": {"test_exact_match": round(adder.exact_match(predicted, data.y_test), 6),
+                        "test_char_accuracy": round(adder.char_accuracy(predicted, data.y_test), 6),
+                        "test_wrong_answers": int(np.sum(~np.all(predicted == data.y_test, axis=-1)))}}
+
+
+def export(model, folder: Path) -> None:
+    gru.export(model, folder / gru.WEIGHTS_FILE)
+
+
+def experiment(digits: int) -> Experiment:
+    q, a = adder.question_length(digits), adder.answer_length(digits)
+    return Experiment(
+        name=f"sum-{digits}",
+        task="sequence-to-sequence",
+        summary=f"GRU{CONFIG[digits][2]} encoder → repeat ×{a} → GRU{CONFIG[digits][2]} decoder → 10-way softmax per digit",
+        labels=list(adder.ANSWER),
+        input_shape=(q,),
+        preprocessing=f"'a+b' with both operands zero-padded to {digits} digits, reversed, as ids of "
+                      f"{adder.VOCAB!r}; answer: the sum zero-padded to {a} digits",
+        build=lambda: build(digits),
+        load_data=lambda path, quick: load_data(digits, quick),
+        epochs=CONFIG[digits][3],
+        batch_size=128,
+        learning_rate=3e-3,
+        patience=1000,  # the cosine schedule ends training; the best validation loss is kept
+        monitor="val_loss",
+        headline="test_exact_match",
+        report=report,
+        export=export,
+        extra={"digits": digits, "generated": True},  # generated: `mlplay train --data` does not apply
+    )
+
+
+EXPERIMENTS = [experiment(d) for d in adder.DIGITS]

@@ -1,0 +1,155 @@
+"""`mlplay write`: type, and the model's continuation appears as grey ghost text (→ accepts it);
+Enter streams a longer continuation. `:temp 0.5`, `:len 300`, `:ghost 40`, `:help`; Ctrl-C clears, Ctrl-D quits.
+
+`Settings.command` (pure) handles the colon commands; `interactive` is the prompt_toolkit shell;
+`scripted` is the non-interactive form (`--prompt`, or prompts piped on stdin).
+"""
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlplay.text.textgen import Ghost, TextModel
+
+HELP = (":temp T  sampling temperature (0 = likeliest char, 0.5 default, up to 2) · :len N  characters per Enter · "
+        ":ghost N  ghost-text length (0 = off) · :seed N  fixed seed (:seed off) · :help · Ctrl-C clears · Ctrl-D quits")
+
+
+MAX_LENGTH = 10_000  # characters per continuation, for :len and `mlplay write --length` alike
+
+
+def length_problem(value: int) -> str | None:
+    """Why `value` is not a usable continuation length, or None."""
+    return None if 1 <= value <= MAX_LENGTH else f"length must be between 1 and {MAX_LENGTH:,}"
+
+
+@dataclass
+class Settings:
+    temperature: float = 0.5
+    length: int = 300
+    ghost: int = 40
+    seed: int | None = None
+
+    def command(self, line: str) -> str:
+        """Apply a `:name value` command; return the message to show."""
+        parts = line.strip()[1:].split()
+        if not parts or parts[0] in ("help", "h", "?"):
+            return HELP
+        name, args = parts[0], parts[1:]
+        try:
+            if name in ("temp", "t", "temperature"):
+                value = float(args[0])
+                if not 0 <= value <= 2:
+                    return "temperature must be between 0 and 2"
+                self.temperature = value
+            elif name in ("len", "length", "l"):
+                value = int(args[0])
+                if length_problem(value):
+                    return length_problem(value)
+                self.length = value
+            elif name == "ghost":
+                value = int(args[0])
+                if not 0 <= value <= 200:
+                    return "ghost length must be between 0 and 200"
+                self.ghost = value
+            elif name == "seed":
+                self.seed = None if args[0] == "off" else int(args[0])
+            else:
+                return f"unknown command :{name} ({HELP})"
+        except (IndexError, ValueError):
+            return f"usage: :{name} VALUE"
+        return self.describe()
+
+    def describe(self) -> str:
+        seed = "random" if self.seed is None else self.seed
+        return f"temperature {self.temperature:g} · length {self.length} · ghost {self.ghost} · seed {seed}"
+
+
+def dropped_notice(model: TextModel, text: str) -> str | None:
+    dropped = model.encode(text).dropped
+    if not dropped:
+        return None
+    shown = "".join(dropped[:10]) + ("…" if len(dropped) > 10 else "")
+    return f"(dropped characters the model does not know: {shown!r})"
+
+
+def scripted(model: TextModel, prompts, settings: Settings, jsonl: bool, out=sys.stdout, err=sys.stderr) -> None:
+    """Print one continuation per prompt (deterministic for a given seed)."""
+    for prompt in prompts:
+        notice = dropped_notice(model, prompt)
+        if notice:
+            print(notice, file=err)
+        text = "".join(model.generate(prompt, settings.length, settings.temperature, settings.seed))
+        if jsonl:
+            print(json.dumps({"model": model.name, "prompt": prompt, "continuation": text,
+                              "temperature": settings.temperature, "seed": settings.seed}, ensure_ascii=False),
+                  file=out, flush=True)
+        else:
+            print(text, file=out, flush=True)
+
+
+def _auto_suggest(model: TextModel, settings: Settings):
+    from prompt_toolkit.auto_suggest import AutoSuggest, Suggestion
+
+    ghost = Ghost(model)  # called on the UI thread (plain AutoSuggest): ~1 ms a keystroke, no lock needed
+
+    class ModelSuggest(AutoSuggest):
+        """The model's likeliest continuation of the text typed so far, shown in grey."""
+
+        def get_suggestion(self, buffer, document):
+            text = document.text
+            if settings.ghost <= 0 or not text or text.startswith(":") or "\n" in text:
+                return None
+            ghost.length = settings.ghost
+            suggestion = ghost(text)
+            return Suggestion(suggestion.split("\n")[0]) if suggestion else None
+
+    return ModelSuggest()
+
+
+def interactive(model: TextModel, settings: Settings, history: Path | None, input=None, output=None,
+                console=None) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+    from rich.console import Console
+
+    console = console or Console(highlight=False)
+    if history is not None:
+        history.parent.mkdir(parents=True, exist_ok=True)
+    session = PromptSession(history=FileHistory(str(history)) if history else InMemoryHistory(),
+                            auto_suggest=_auto_suggest(model, settings), input=input, output=output)
+    console.print(f"[bold]{model.name}[/]: start typing; grey ghost text is the model's guess (→ accepts it), "
+                  "Enter writes on. :help for commands, Ctrl-D quits.")
+    console.print(f"[dim]{settings.describe()}[/]")
+    while True:
+        try:
+            text = session.prompt("write> ", bottom_toolbar=lambda: " " + settings.describe() + " · :help")
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            break
+        if text.startswith(":"):
+            if text.strip() in (":q", ":quit"):
+                break
+            console.print(settings.command(text))
+            continue
+        notice = dropped_notice(model, text)
+        if notice:
+            console.print(f"[yellow]{notice}[/]")
+        stream(model, text, settings, console)
+
+
+def stream(model: TextModel, prompt: str, settings: Settings, console) -> None:
+    """Print the prompt then the continuation as it is generated; Ctrl-C stops it early."""
+    console.print(prompt, style="bold", end="")
+    chunk = []
+    try:
+        for char in model.generate(prompt, settings.length, settings.temperature, settings.seed):
+            chunk.append(char)
+            if len(chunk) >= 8 or char == "\n":
+                console.print("".join(chunk), style="cyan", end="", markup=False)
+                chunk = []
+    except KeyboardInterrupt:
+        pass
+    console.print("".join(chunk), style="cyan", markup=False)

@@ -1,0 +1,132 @@
+"""The `mlplay classify`, `mlplay detect` and `mlplay camera detect` shells: classify images in batches (tables,
+JSON, an optional window); detect in stills with annotated copies under runs/detect/, or live through the camera shell."""
+
+import json
+import sys
+from pathlib import Path
+
+import cv2
+
+from mlplay.errors import MlplayError
+from mlplay.fileio import atomic_path
+from mlplay.imageio import image_files, read_bgr
+from mlplay.paths import next_run_dir
+from mlplay.vision.boxes import draw
+from mlplay.vision.classify import custom_classifier, imagenet_classifier, top_guesses
+
+
+def load_detector(model):
+    from mlplay.vision import pretrained
+    from mlplay.vision.detect import Detector
+
+    return Detector(model or pretrained.ssdlite_dir(), pretrained.coco_labels())
+
+
+def parse_classes(classes: str | None) -> set[str] | None:
+    if not classes:
+        return None
+    from mlplay.vision.pretrained import coco_labels
+
+    wanted = {c.strip().replace("_", " ") for c in classes.split(",") if c.strip()}
+    unknown = wanted - set(coco_labels().values())
+    if unknown:
+        raise MlplayError(f"unknown COCO class: {', '.join(sorted(unknown))}", "e.g. person, dog, car, cell phone")
+    return wanted
+
+
+def run_images(paths, score, classes, jsonl, model) -> None:
+    only = parse_classes(classes)
+    files = image_files(paths)
+    detector = load_detector(model)
+    out_dir, failed = next_run_dir("detect"), 0
+    for path in files:
+        try:
+            image = read_bgr(path)
+        except MlplayError as e:
+            print(f"Error: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        found = detector(image, score, only)
+        target = out_dir / f"{path.stem}.jpg"
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(cv2.imencode(".jpg", draw(image, found))[1].tobytes())
+        h, w = image.shape[:2]
+        if jsonl:
+            print(json.dumps({"image": str(path), "annotated": str(target),
+                              "detections": [{"label": d.label, "score": round(d.score, 4), "box": d.pixels(w, h)} for d in found]}))
+        else:
+            listed = ", ".join(f"{d.label} {d.score:.0%}" for d in found) or "nothing found"
+            print(f"{path}: {listed} → {target}")
+    if failed:
+        raise MlplayError(f"{failed} of {len(files)} images could not be read")
+
+
+def run_stream(source, score, classes, save, show, jsonl, model) -> None:
+    from mlplay.shell.camera import make_display, open_source, run_camera
+    from mlplay.vision.detectapp import DetectApp
+
+    only = parse_classes(classes)
+    display = make_display(show, "mlplay - detect")  # refuse a missing display before the slow model load
+    stream = open_source(source)
+    try:
+        detector = load_detector(model)
+    except BaseException:
+        stream.close()
+        raise
+    app = DetectApp(detector, score, only, emit=(lambda line: print(line, flush=True)) if jsonl else None)
+    run_camera(app, stream, show, save, command="camera", name="detect", title="mlplay - detect", display=display)
+    print(app.summary(), file=sys.stderr)
+
+
+def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None:
+    if window:
+        from mlplay.shell.window import require_display
+
+        require_display()
+    files = image_files(paths)
+    images, readable, failed = [], [], 0
+    for path in files:
+        try:
+            images.append(read_bgr(path))
+            readable.append(path)
+        except MlplayError as e:
+            print(f"Error: {e}", file=sys.stderr)
+            failed += 1
+    classifier = custom_classifier(model, labels, scale) if model else imagenet_classifier()
+    results = [top_guesses(p, classifier.labels, top, threshold) for p in classifier.classify(images)]
+    for path, guesses in zip(readable, results):
+        if jsonl:
+            print(json.dumps({"image": str(path), "labels": [[label, round(p, 4)] for label, p in guesses]}))
+        else:
+            _table(path, guesses, threshold)
+    if window and images:
+        from mlplay.shell import window as shell
+        from mlplay.shell.window import SlideShow
+
+        shell.run(SlideShow([annotate(img, g) for img, g in zip(images, results)]), "mlplay - classify")
+    if failed:
+        raise MlplayError(f"{failed} of {len(files)} images could not be read")
+
+
+def _table(path: Path, guesses, threshold: float) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("label", "probability", title=str(path), title_justify="left")
+    for label, p in guesses:
+        table.add_row(label, f"{p:.1%}")
+    if not guesses:
+        table.add_row(f"cannot classify (nothing above {threshold:.0%})", "")
+    Console().print(table)
+
+
+def annotate(bgr, guesses, width: int = 640):
+    """The image scaled to a comfortable width with its labels written on a dark band."""
+    scale = width / bgr.shape[1]
+    img = cv2.resize(bgr, (width, max(1, round(bgr.shape[0] * scale))))
+    lines = [f"{label} {p:.0%}" for label, p in guesses] or ["cannot classify"]
+    band = 28 * len(lines) + 12
+    img[:band] = (img[:band] * 0.35).astype(img.dtype)
+    for i, line in enumerate(lines):
+        cv2.putText(img, line, (12, 30 + 28 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (255, 255, 255), 2, cv2.LINE_AA)
+    return img
