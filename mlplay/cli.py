@@ -3,7 +3,6 @@
 TensorFlow is imported only inside the commands that train or evaluate, so `mlplay --help` stays fast.
 """
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -29,13 +28,6 @@ ModelsDir = typer.Option(None, "--models-dir", help="Model folder (default: $MLP
 Jsonl = typer.Option(False, "--jsonl", help="Print one JSON object a line instead of text.")
 
 
-def _emit(jsonl: bool, line_format):
-    def emit(record: dict) -> None:
-        print(json.dumps(record) if jsonl else line_format(record), flush=True)
-
-    return emit
-
-
 # Train ------------------------------------------------------------------------------------------
 @app.command(rich_help_panel="Train")
 def train(
@@ -59,33 +51,7 @@ def train(
     from mlplay import experiments
     from mlplay.train import TrainConfig, train as run_training
 
-    if digits is not None and name != "sum":
-        raise MlplayError(f"--digits is for mlplay train sum, not {name}", "e.g. mlplay train sum --digits 3")
-    if model_name is not None and name != "text":
-        raise MlplayError(f"--name is for mlplay train text, not {name}",
-                          "e.g. mlplay train text --data book.txt --name book")
-    if name == "sum":
-        name = f"sum-{digits or 2}"
-    if name == "text":
-        from mlplay.text import text_models
-        from mlplay.store import model_path
-
-        if not model_name:
-            raise MlplayError("training a text model needs --name NAME", "e.g. mlplay train text --data book.txt --name book")
-        model_path(model_name)  # a clear error for a bad name
-        if model_name in experiments.all_experiments() or model_name in ("sum", "text"):
-            raise MlplayError(f"{model_name} is the name of a built-in model", "choose another --name, e.g. book")
-        exp = text_models.custom(model_name, data)
-    else:
-        exp = experiments.get(name)
-    if data is not None and exp.extra.get("generated"):
-        raise MlplayError(f"{name} trains on generated data: --data does not apply")
-    if mix is not None:
-        if not exp.extra.get("data_spec"):
-            raise MlplayError(f"--mix is for the sketch models, not {name}")
-        data = Path(f"{data or exp.extra['default_data']()},{mix}")
-    if data is not None and not data.exists() and not exp.extra.get("data_spec"):  # data_spec: it parses --data
-        raise MlplayError(f"no such data: {data}")
+    exp, data = experiments.for_training(name, data, mix, digits, model_name)
     run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
                                   resume=resume, strategy=strategy, data=data, models_root=models_dir,
                                   pretrained=not no_pretrained))
@@ -98,21 +64,9 @@ def evaluate(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Re-score a model's held-out test set and compare with its card."""
-    from rich.console import Console
-    from rich.table import Table
+    from mlplay import cards
 
-    from mlplay.train import evaluate as run_eval
-
-    card, fresh = run_eval(name, data, models_dir)
-    table = Table("metric", "card", "now", "match")
-    all_match = True
-    for key in card:
-        same = key in fresh and abs(card[key] - fresh[key]) <= 1e-4 * max(1.0, abs(card[key]))
-        all_match &= same
-        table.add_row(key, f"{card[key]:.4f}", f"{fresh.get(key, float('nan')):.4f}", "yes" if same else "NO")
-    Console().print(table)
-    if not all_match:
-        raise MlplayError(f"{name}: the test metrics differ from its card", f"retrain with: mlplay train {name}")
+    cards.print_eval(name, data, models_dir)
 
 
 @app.command(rich_help_panel="Train")
@@ -121,61 +75,9 @@ def models(
     all_: bool = typer.Option(False, "--all", help="Also list models that can be trained but are not yet."),
 ):
     """List trained models with their held-out test metric."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    from mlplay import cards
 
-    from mlplay import store
-    from mlplay.paths import models_dir as default_models
-
-    cards = store.list_cards(models_dir)
-    rows = []
-    for card in cards:
-        size = store.folder_size(card["name"], models_dir) / 1e6
-        rows.append((card["name"], _short_task(card.get("task", "")), _headline(card), f"{size:.1f} MB",
-                     card.get("date", "")[:10]))
-    if all_:
-        from mlplay import experiments
-
-        trained = {c["name"] for c in cards}
-        for name, exp in sorted(experiments.all_experiments().items()):
-            if name not in trained:
-                rows.append((name, _short_task(exp.task), "not trained", "", ""))
-    table = Table(title=f"models in {models_dir or default_models()}", box=box.SIMPLE_HEAD, show_edge=False,
-                  pad_edge=False)
-    for i, column in enumerate(("name", "task", "held-out test", "size", "date")):
-        widest = max([len(column), *(len(r[i]) for r in rows)])
-        # the task column gives way (with an ellipsis) in a narrow terminal; the others keep their width
-        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=None if column == "task" else widest)
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
-    if any(row[2] == "not trained" for row in rows):
-        print("train one with: mlplay train NAME")
-
-
-_TASKS = {"image-classification": "image class", "sequence-to-sequence": "seq2seq",
-          "character-level text generation": "char text"}
-
-
-def _short_task(task: str) -> str:
-    return _TASKS.get(task, task)
-
-
-def _headline(card: dict) -> str:
-    """The card's headline held-out metric, as a person reads it (with the n-gram baseline for text)."""
-    metrics = card.get("metrics", {})
-    key = card.get("headline") or next(iter(metrics), "")
-    value = metrics.get(key)
-    if value is None:
-        return "—"
-    name = key.removeprefix("test_").replace("_", " ")
-    if "accuracy" in key or "exact_match" in key:
-        return f"{value:.2%} {name}"
-    if key.endswith("bits_per_char"):
-        baseline = metrics.get("ngram_test_bits_per_char")
-        return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")
-    return f"{value:.4g} {name}"
+    cards.print_models(models_dir, all_)
 
 
 # Play -------------------------------------------------------------------------------------------
@@ -188,28 +90,9 @@ def predict(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Classify image files without a window."""
-    from mlplay import experiments
-    from mlplay.imageio import read_grey
-    from mlplay.runtime import Predictor
+    from mlplay.runtime import predict_images
 
-    exp = experiments.get(name)
-    if exp.image_input is None:
-        raise MlplayError(f"{name} does not take images")
-    predictor = Predictor(name, models_dir)
-    failed = 0
-    for path in images:
-        try:
-            guesses = predictor.top(predictor(exp.image_input(read_grey(path))), top)
-        except MlplayError as e:
-            print(f"Error: {e}", file=sys.stderr)
-            failed += 1
-            continue
-        if jsonl:
-            print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
-                              "top": [[label, round(p, 4)] for label, p in guesses]}))
-        else:
-            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
-    if failed:
+    if predict_images(name, images, top, jsonl, models_dir):
         raise typer.Exit(1)
 
 
@@ -221,7 +104,9 @@ def draw_digits(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Draw a digit with the mouse; the model guesses it live."""
-    _draw(model, ["digits-cnn", "digits-mlp"], label, jsonl, models_dir)
+    from mlplay.digits import drawapp
+
+    drawapp.run(model, ["digits-cnn", "digits-mlp"], label, jsonl, models_dir)
 
 
 @draw_app.command("sketches")
@@ -234,32 +119,9 @@ def draw_sketches(
     """Sketch something with the mouse; the model says what it looks like, with its next three guesses."""
     if record is not None and (not record.strip() or "/" in record or record.startswith(".")):
         raise MlplayError(f"bad label {record!r}", "use a plain name such as cat or 'smiley face'")
-    _draw(model, ["sketch-cnn", "sketch-mlp"], record, jsonl, models_dir)
+    from mlplay.digits import drawapp
 
-
-def _draw(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
-    from mlplay.shell.window import require_display
-
-    if model not in family:
-        raise MlplayError(f"{model} is not a model for this window", "choose " + " or ".join(family))
-    require_display()
-    from mlplay import experiments, store
-    from mlplay.runtime import Predictor
-    from mlplay.shell import window
-    from mlplay.digits.drawapp import DrawApp, format_line
-
-    store.load_card(model, models_dir)  # a clear error before any window opens
-    others = [m for m in family if m != model and (store.model_path(m, models_dir) / store.CARD_FILE).exists()]
-    task = experiments.get(model).draw_task()
-    loaded = {}
-
-    def load(name):
-        if name not in loaded:
-            loaded[name] = Predictor(name, models_dir)
-        return loaded[name]
-
-    app_ = DrawApp(task, [model, *others], load, _emit(jsonl, format_line), record_label=label)
-    window.run(app_, task.title)
+    drawapp.run(model, ["sketch-cnn", "sketch-mlp"], record, jsonl, models_dir)
 
 
 @app.command(rich_help_panel="Play")
@@ -323,27 +185,10 @@ def sum_(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Add numbers with an RNN: the answer updates live as you type; or pipe in lines such as 17+38."""
-    from mlplay import store
-    from mlplay.paths import runs_dir
-    from mlplay.summation.adder import Adder
     from mlplay.summation import sumrepl
 
-    name = model or f"sum-{digits}"
-    card = store.load_card(name, models_dir)
-    adder = Adder(store.model_path(name, models_dir), _sum_digits(card, name))
-    if not sys.stdin.isatty() or jsonl:
-        if sumrepl.script(adder, sys.stdin, jsonl):
-            raise typer.Exit(1)
-        return
-    sumrepl.interactive(adder, runs_dir() / "repl" / f"{name}.history")
-
-
-def _sum_digits(card: dict, name: str) -> int:
-    """The operand digits a summation model's card records (its name proves nothing)."""
-    digits = card.get("data", {}).get("digits")
-    if card.get("task") != "sequence-to-sequence" or digits not in (2, 3):
-        raise MlplayError(f"{name} is not a summation model", "use sum-2 or sum-3")
-    return digits
+    if sumrepl.run(digits, model, jsonl, models_dir):
+        raise typer.Exit(1)
 
 
 @app.command(rich_help_panel="Play")
@@ -359,24 +204,10 @@ def write(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Write with a character-level RNN: ghost text while you type, Enter writes on; or --prompt for scripts."""
-    from mlplay.paths import runs_dir
-    from mlplay.text.textgen import TextModel
     from mlplay.text import writerepl
 
-    name = model or corpus
-    if not name:
-        raise MlplayError("which model?", "e.g. mlplay write shakespeare, or --model NAME")
-    problem = writerepl.length_problem(length)
-    if problem:
-        raise MlplayError(f"--length: {problem}")
-    text_model = TextModel(name, models_dir)
     settings = writerepl.Settings(temperature=temperature, length=length, ghost=ghost, seed=seed)
-    if prompt is not None:
-        writerepl.scripted(text_model, [prompt], settings, jsonl)
-    elif not sys.stdin.isatty():
-        writerepl.scripted(text_model, (line.rstrip("\n") for line in sys.stdin), settings, jsonl)
-    else:
-        writerepl.interactive(text_model, settings, runs_dir() / "repl" / f"write-{name}.history")
+    writerepl.run(model or corpus, prompt, settings, jsonl, models_dir)
 
 
 # Camera: rock-paper-scissors --------------------------------------------------------------------
@@ -449,29 +280,9 @@ def data_list():
 @app.command(rich_help_panel="Info")
 def env(models_dir: Optional[Path] = ModelsDir):
     """Versions, display, and where models and data live."""
-    import platform
-    from importlib import metadata
+    from mlplay.paths import environment
 
-    from mlplay.paths import datasets_dir, models_dir as default_models, runs_dir
-    from mlplay.shell.window import require_display
-
-    def version(package):
-        try:
-            return metadata.version(package)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
-    try:
-        require_display()
-        display = f"yes ({os.environ.get('DISPLAY')})"
-    except MlplayError as e:
-        display = f"no: {e.message}"
-    rows = {"python": platform.python_version(), "platform": platform.platform()}
-    rows.update({p: version(p) for p in ("mlplay", "tensorflow", "keras", "ai-edge-litert", "numpy", "opencv-python",
-                                          "typer", "rich", "prompt_toolkit")})
-    rows.update({"display": display, "models": str(models_dir or default_models()), "datasets": str(datasets_dir()),
-                 "runs": str(runs_dir())})
-    for key, value in rows.items():
+    for key, value in environment(models_dir).items():
         print(f"{key:15} {value}")
 
 

@@ -23,6 +23,7 @@ class Dataset:
     meta: dict = field(default_factory=dict)  # anything else the card should record about the data
     x_val: np.ndarray | None = None  # a validation split chosen by the data (e.g. a contiguous text block);
     y_val: np.ndarray | None = None  # when None the loop carves one at random from the training arrays
+    epochs: int | None = None  # when the data decides the epoch count (e.g. a text's length)
 
 
 @dataclass
@@ -38,20 +39,22 @@ class Phase:
     prepare: Callable[["object"], None] | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Experiment:
+    """One trainable model, all by name: built once by its package, never changed afterwards."""
+
     name: str
     task: str
     summary: str
     labels: list[str]
     input_shape: tuple[int, ...]
     preprocessing: str
-    build: Callable[[], "object"]  # () -> uncompiled keras.Model
+    build: Callable[..., "object"]  # () -> uncompiled keras.Model; (data) when it depends on the data; pretrained=
     load_data: Callable[[Path | None, bool], Dataset]  # (data path or None, quick) -> Dataset
     augment: Callable[[], "object"] | None = None  # () -> keras layer applied to training batches
     image_input: Callable[[np.ndarray], np.ndarray] | None = None  # grey image file -> model input
-    draw_task: Callable[[], "object"] | None = None  # () -> ui.drawapp.DrawTask
-    epochs: int = 10
+    draw_task: Callable[[], "object"] | None = None  # () -> mlplay.digits.drawapp.DrawTask
+    epochs: int = 10  # unless the data decides (Dataset.epochs)
     batch_size: int = 128
     learning_rate: float = 1e-3
     patience: int = 5
@@ -61,9 +64,10 @@ class Experiment:
     headline: str = "test_accuracy"  # the card metric `mlplay models` shows
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
-    extra: dict = field(default_factory=dict)
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # build(pretrained=…) may load published weights (mlplay train --no-pretrained)
+    generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
+    default_data: Callable[[], str] | None = None  # it reads --data as a spec of sources (sketches); the default one
 
     def make_model(self, data: Dataset, pretrained: bool = True):
         """`build()`; given the data when the model depends on it (e.g. how many labels it has), and `pretrained`
@@ -74,48 +78,71 @@ class Experiment:
         return self.build(data, **kwargs) if "data" in inspect.signature(self.build).parameters else self.build(**kwargs)
 
 
-def _digits():
-    from mlplay.digits import digit_models as digits
-
-    return digits.EXPERIMENTS
-
-
-def _sketches():
-    from mlplay.sketches import sketch_models as sketches
-
-    return sketches.EXPERIMENTS
-
-
-def _summation():
-    from mlplay.summation import sum_model as summation
-
-    return summation.EXPERIMENTS
+# The registry: a model name's first word → the module that defines it (only that family is imported) -----------
+FAMILIES = {
+    "digits": "mlplay.digits.digit_models",
+    "sketch": "mlplay.sketches.sketch_models",
+    "sum": "mlplay.summation.sum_model",
+    "shakespeare": "mlplay.text.text_models",
+    "wikipedia": "mlplay.text.text_models",
+    "rps": "mlplay.rps.rps_models",
+}
 
 
-def _text():
-    from mlplay.text import text_models as text
+def _family(module: str) -> list[Experiment]:
+    import importlib
 
-    return text.EXPERIMENTS
-
-
-def _rps():
-    from mlplay.rps import rps_models as rps
-
-    return rps.EXPERIMENTS
-
-
-_FAMILIES = [_digits, _sketches, _summation, _text, _rps]
+    return importlib.import_module(module).EXPERIMENTS
 
 
 def all_experiments() -> dict[str, Experiment]:
     found = {}
-    for family in _FAMILIES:
-        found.update({e.name: e for e in family()})
+    for module in dict.fromkeys(FAMILIES.values()):
+        found.update({e.name: e for e in _family(module)})
     return found
 
 
 def get(name: str) -> Experiment:
-    experiments = all_experiments()
+    module = FAMILIES.get(name.split("-")[0])
+    experiments = {e.name: e for e in _family(module)} if module else {}
     if name not in experiments:
-        raise MlplayError(f"unknown model '{name}'", "choose one of: " + ", ".join(sorted(experiments)))
+        raise MlplayError(f"unknown model '{name}'", "choose one of: " + ", ".join(sorted(all_experiments())))
     return experiments[name]
+
+
+def for_training(name: str, data: Path | None = None, mix: Path | None = None, digits: int | None = None,
+                 text_name: str | None = None) -> tuple[Experiment, Path | None]:
+    """The experiment `mlplay train NAME` means, with its --data, after the option rules: --digits picks sum-2/3,
+    `text` trains a new text model on --data under --name, --mix adds recorded drawings to a sketch model's data."""
+    if digits is not None and name != "sum":
+        raise MlplayError(f"--digits is for mlplay train sum, not {name}", "e.g. mlplay train sum --digits 3")
+    if text_name is not None and name != "text":
+        raise MlplayError(f"--name is for mlplay train text, not {name}",
+                          "e.g. mlplay train text --data book.txt --name book")
+    if name == "sum":
+        name = f"sum-{digits or 2}"
+    if name == "text":
+        exp = _text_experiment(text_name, data)
+    else:
+        exp = get(name)
+    if data is not None and exp.generated:
+        raise MlplayError(f"{name} trains on generated data: --data does not apply")
+    if mix is not None:
+        if exp.default_data is None:
+            raise MlplayError(f"--mix is for the sketch models, not {name}")
+        data = Path(f"{data or exp.default_data()},{mix}")
+    if data is not None and not data.exists() and exp.default_data is None:  # a spec of sources is parsed by it
+        raise MlplayError(f"no such data: {data}")
+    return exp, data
+
+
+def _text_experiment(text_name: str | None, data: Path | None) -> Experiment:
+    from mlplay.store import model_path
+    from mlplay.text import text_models
+
+    if not text_name:
+        raise MlplayError("training a text model needs --name NAME", "e.g. mlplay train text --data book.txt --name book")
+    model_path(text_name)  # a clear error for a bad name
+    if text_name in all_experiments() or text_name in ("sum", "text"):
+        raise MlplayError(f"{text_name} is the name of a built-in model", "choose another --name, e.g. book")
+    return text_models.custom(text_name, data)

@@ -42,3 +42,30 @@ def next_run_dir(command: str, name: str = "exp") -> Path:
             return folder
         except FileExistsError:
             n += 1
+
+
+def environment(models_override: str | os.PathLike | None = None) -> dict[str, str]:
+    """`mlplay env`: versions, whether a window can open, and where models, data and runs live."""
+    import platform
+    from importlib import metadata
+
+    from mlplay.errors import MlplayError
+    from mlplay.shell.window import require_display
+
+    def version(package):
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        require_display()
+        display = f"yes ({os.environ.get('DISPLAY')})"
+    except MlplayError as e:
+        display = f"no: {e.message}"
+    rows = {"python": platform.python_version(), "platform": platform.platform()}
+    rows.update({p: version(p) for p in ("mlplay", "tensorflow", "keras", "ai-edge-litert", "numpy", "opencv-python",
+                                          "typer", "rich", "prompt_toolkit")})
+    rows.update({"display": display, "models": str(models_dir(models_override)), "datasets": str(datasets_dir()),
+                 "runs": str(runs_dir())})
+    return rows

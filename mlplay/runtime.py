@@ -85,3 +85,32 @@ def tensorflow():
 
             tf.config.list_physical_devices()
     return sys.modules["tensorflow"]
+
+
+def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_dir: Path | None) -> int:
+    """`mlplay predict`: one line (or JSON object) a readable image, an error line for each other one.
+    Returns how many could not be read."""
+    import json
+
+    from mlplay import experiments
+    from mlplay.errors import MlplayError
+    from mlplay.imageio import read_grey
+
+    exp = experiments.get(name)
+    if exp.image_input is None:
+        raise MlplayError(f"{name} does not take images")
+    predictor = Predictor(name, models_dir)
+    failed = 0
+    for path in images:
+        try:
+            guesses = predictor.top(predictor(exp.image_input(read_grey(path))), top)
+        except MlplayError as e:
+            print(f"Error: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        if jsonl:
+            print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
+                              "top": [[label, round(p, 4)] for label, p in guesses]}))
+        else:
+            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
+    return failed

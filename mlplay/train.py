@@ -147,7 +147,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     keras.utils.set_random_seed(cfg.seed)
     data = exp.load_data(cfg.data, cfg.quick)
     (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
-    epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else exp.epochs)
+    epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else data.epochs or exp.epochs)
     if exp.phases:  # --epochs caps each phase; --quick runs one epoch of each
         phase_epochs = [min(cfg.epochs or p.epochs, 1 if cfg.quick else p.epochs) for p in exp.phases]
         epochs = sum(phase_epochs)

@@ -104,7 +104,7 @@ def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
     from mlplay.text.text_models import Size, TextExperiment
 
     exp = TextExperiment("k", corpus=None)
-    exp.size, exp.splits = Size(24, 8, 16, 8, 0.2, 1), {"train": "".join(VOCAB)}
+    exp.size, exp.splits = Size(units=24, embed=8, seq=16, stride=8, dropout=0.2, epochs=1), {"train": "".join(VOCAB)}
     model = exp.build()
     folder = tmp_path / "k"
     folder.mkdir()

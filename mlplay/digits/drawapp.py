@@ -144,3 +144,31 @@ def format_line(result: dict) -> str:
         return f"saved {result['label']} {result['path']}"
     others = ", ".join(f"{label} {p:.2f}" for label, p in result["top"][1:])
     return f"{result['label']} {result['probability']:.3f} ({result['model']}; then {others})"
+
+
+def run(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
+    """`mlplay draw digits|sketches`: the window on `model`; m switches to the other trained ones of `family`."""
+    import json
+
+    from mlplay import experiments, store
+    from mlplay.errors import MlplayError
+    from mlplay.runtime import Predictor
+    from mlplay.shell import window
+
+    if model not in family:
+        raise MlplayError(f"{model} is not a model for this window", "choose " + " or ".join(family))
+    window.require_display()
+    store.load_card(model, models_dir)  # a clear error before any window opens
+    others = [m for m in family if m != model and (store.model_path(m, models_dir) / store.CARD_FILE).exists()]
+    task = experiments.get(model).draw_task()
+    loaded = {}
+
+    def load(name):
+        if name not in loaded:
+            loaded[name] = Predictor(name, models_dir)
+        return loaded[name]
+
+    def emit(result: dict) -> None:
+        print(json.dumps(result) if jsonl else format_line(result), flush=True)
+
+    window.run(DrawApp(task, [model, *others], load, emit, record_label=label), task.title)

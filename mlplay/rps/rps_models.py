@@ -146,8 +146,9 @@ EXPERIMENTS = [
                input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3),
                preprocessing=_input_note(MOBILENET_SIZE, "scales to [-1, 1] as MobileNetV2 expects"),
                build=build_mobilenet, load_data=_loader(MOBILENET_SIZE), augment=augment, batch_size=32, patience=4, report=_report("rps-mobilenet"), pretrained=True,
-               phases=[Phase("head (base frozen)", 8, 1e-3, freeze_base),
-                       Phase(f"fine-tune (layers {FINE_TUNE_FROM}+)", 12, 1e-5, fine_tune_top)]),
+               phases=[Phase(name="head (base frozen)", epochs=8, learning_rate=1e-3, prepare=freeze_base),
+                       Phase(name=f"fine-tune (layers {FINE_TUNE_FROM}+)", epochs=12, learning_rate=1e-5,
+                             prepare=fine_tune_top)]),
 ]
 
 

@@ -178,7 +178,7 @@ def draw_task():
 def _experiments():
     common = dict(task="image-classification", labels=list(doodles.CLASSES), input_shape=(28, 28, 1),
                   preprocessing=PREPROCESSING, load_data=load_data, image_input=image_input, draw_task=draw_task,
-                  report=report, extra={"data_spec": True, "default_data": default_spec})
+                  report=report, default_data=default_spec)
     return [
         Experiment(name="sketch-mlp", summary="MLP 784→384→192→labels, dropout 0.3", build=build_mlp,
                    epochs=20, batch_size=128, learning_rate=1e-3, patience=5, **common),

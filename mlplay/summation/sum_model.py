@@ -4,6 +4,7 @@ Generated data: the test questions are unordered pairs never seen in training (s
 The headline is the exact match of the whole answer; per-character accuracy is reported beside it.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,18 +13,26 @@ from mlplay import gru
 from mlplay.summation import adder
 from mlplay.experiments import Dataset, Experiment
 
-# digits → (unordered test pairs, unordered training pairs or None for all the rest, GRU units, epochs)
-CONFIG = {2: (500, None, 128, 120), 3: (5000, 150_000, 192, 10)}
-QUICK = (100, 600)
+
+
+@dataclass(frozen=True)
+class SumConfig:
+    test_pairs: int  # unordered pairs held out for the test
+    train_pairs: int | None  # unordered training pairs (validation is a tenth of them); None: all the rest
+    units: int = 128  # GRU units of the encoder and the decoder
+    epochs: int = 10
+
+
+CONFIG = {2: SumConfig(test_pairs=500, train_pairs=None, units=128, epochs=120),
+          3: SumConfig(test_pairs=5000, train_pairs=150_000, units=192, epochs=10)}
+QUICK = SumConfig(test_pairs=100, train_pairs=600)
 
 
 def load_data(digits: int, quick: bool, seed: int = 0, val_fraction: float = 0.1) -> Dataset:
     """Three disjoint sets of unordered pairs: test, validation (a tenth of the rest) and training; each pair is
     asked in both orders, so neither 17+38 nor 38+17 of a held-out pair is ever trained on."""
-    n_test, n_train, _, _ = CONFIG[digits]
-    if quick:
-        n_test, n_train = QUICK
-    test_pairs, rest = adder.unordered_pairs(digits, n_test, n_train, seed)
+    sizes = QUICK if quick else CONFIG[digits]
+    test_pairs, rest = adder.unordered_pairs(digits, sizes.test_pairs, sizes.train_pairs, seed)
     n_val = max(1, round(len(rest) * val_fraction))
     val_pairs, train_pairs = rest[:n_val], rest[n_val:]  # `rest` is already in a seeded random order
     x_test, y_test = adder.arrays(adder.both_orders(test_pairs), digits)
@@ -41,7 +50,7 @@ def build(digits: int):
     import keras
     from keras import layers
 
-    units = CONFIG[digits][2]
+    units = CONFIG[digits].units
     inputs = keras.Input((adder.question_length(digits),), dtype="int32", name="question")
     x = layers.Embedding(len(adder.VOCAB), 16, name="embed")(inputs)
     x = layers.GRU(units, name="encoder")(x)
@@ -68,14 +77,14 @@ def experiment(digits: int) -> Experiment:
     return Experiment(
         name=f"sum-{digits}",
         task="sequence-to-sequence",
-        summary=f"GRU{CONFIG[digits][2]} encoder → repeat ×{a} → GRU{CONFIG[digits][2]} decoder → 10-way softmax per digit",
+        summary=f"GRU{CONFIG[digits].units} encoder → repeat ×{a} → GRU{CONFIG[digits].units} decoder → 10-way softmax per digit",
         labels=list(adder.ANSWER),
         input_shape=(q,),
         preprocessing=f"'a+b' with both operands zero-padded to {digits} digits, reversed, as ids of "
                       f"{adder.VOCAB!r}; answer: the sum zero-padded to {a} digits",
         build=lambda: build(digits),
         load_data=lambda path, quick: load_data(digits, quick),
-        epochs=CONFIG[digits][3],
+        epochs=CONFIG[digits].epochs,
         batch_size=128,
         learning_rate=3e-3,
         patience=1000,  # the cosine schedule ends training; the best validation loss is kept
@@ -83,7 +92,7 @@ def experiment(digits: int) -> Experiment:
         headline="test_exact_match",
         report=report,
         export=export,
-        extra={"digits": digits, "generated": True},  # generated: `mlplay train --data` does not apply
+        generated=True,
     )
 
 

@@ -96,3 +96,24 @@ def interactive(adder: Adder, history: Path | None, input=None, output=None, emi
         except MlplayError as e:
             say(e.message)
 
+
+def run(digits: int, model: str | None, jsonl: bool, models_dir: Path | None) -> int:
+    """`mlplay sum`: the live REPL on a terminal; lines from a pipe (or --jsonl) are scored. Returns the exit code."""
+    from mlplay import store
+    from mlplay.paths import runs_dir
+
+    name = model or f"sum-{digits}"
+    card = store.load_card(name, models_dir)
+    adder = Adder(store.model_path(name, models_dir), card_digits(card, name))
+    if not sys.stdin.isatty() or jsonl:
+        return 1 if script(adder, sys.stdin, jsonl) else 0
+    interactive(adder, runs_dir() / "repl" / f"{name}.history")
+    return 0
+
+
+def card_digits(card: dict, name: str) -> int:
+    """The operand digits a summation model's card records (its name proves nothing)."""
+    digits = card.get("data", {}).get("digits")
+    if card.get("task") != "sequence-to-sequence" or digits not in (2, 3):
+        raise MlplayError(f"{name} is not a summation model", "use sum-2 or sum-3")
+    return digits

@@ -37,10 +37,10 @@ class Size:
 def size_for(n_chars: int, quick: bool) -> Size:
     """Small corpora get a small, regularised model; larger ones a wider one (kept to a few 100k params)."""
     if quick:
-        return Size(64, 16, 32, 16, 0.0, 2)
+        return Size(units=64, embed=16, seq=32, stride=16, dropout=0.0, epochs=2)
     if n_chars < 400_000:  # e.g. the sonnets (94 k characters)
-        return Size(192, 32, 100, 25, 0.5, 40)
-    return Size(320, 48, 128, 128, 0.1, 16)
+        return Size(units=192, embed=32, seq=100, stride=25, dropout=0.5, epochs=40)
+    return Size(units=320, embed=48, seq=128, stride=128, dropout=0.1, epochs=16)
 
 
 def load_text(path: Path) -> str:
@@ -70,15 +70,17 @@ class TextExperiment:
     """Holds what the data decided (vocabulary, size, splits) for build/report, which run after load_data.
 
     `vocab` fixes the vocabulary (re-scoring a trained model uses its card's); otherwise the training block decides.
+    `default_path` is the text read when no --data is given (a custom model's file; recorded in the card).
     """
 
-    def __init__(self, name: str, corpus, vocab: list[str] | None = None):
+    def __init__(self, name: str, corpus, vocab: list[str] | None = None, default_path: Path | None = None):
         self.name, self.corpus = name, corpus  # corpus(path or None) -> (text path, source label)
-        self.vocab = vocab
+        self.vocab, self.default_path = vocab, default_path
         self.size: Size | None = None
         self.splits: dict[str, str] = {}
 
     def load_data(self, path: Path | None, quick: bool) -> Dataset:
+        path = path or self.default_path
         text_path, source = self.corpus(path)
         text = load_text(text_path)
         if quick:
@@ -103,7 +105,7 @@ class TextExperiment:
                                        (("train", train), ("validation", val), ("test", test))},
                 "windows": f"{s.seq} characters; training windows every {s.stride}, validation/test windows disjoint"}
         return Dataset(x_train, y_train, x_test, y_test, source, meta=meta, x_val=x_val, y_val=y_val,
-                       labels=None)
+                       labels=None, epochs=s.epochs)  # the epoch count follows the corpus size
 
     def build(self):
         import keras
@@ -152,11 +154,11 @@ class TextExperiment:
     def export(self, model, folder: Path) -> None:
         gru.export(model, folder / gru.WEIGHTS_FILE)
 
-    def experiment(self, summary: str) -> Experiment:
+    def experiment(self, summary: str, load_data=None) -> Experiment:
         return Experiment(
             name=self.name, task="character-level text generation", summary=summary, labels=[],
             input_shape=(None,), preprocessing="characters → ids of the card's vocabulary (unknown ones dropped)",
-            build=self.build, load_data=self.load_data, epochs=40, batch_size=64, learning_rate=3e-3, patience=4,
+            build=self.build, load_data=load_data or self.load_data, epochs=40, batch_size=64, learning_rate=3e-3, patience=4,
             loss="sparse_categorical_crossentropy", metrics=("accuracy",), monitor="val_loss",
             headline="test_bits_per_char", report=self.report, export=self.export)
 
@@ -189,7 +191,7 @@ def custom(name: str, path: Path | None) -> Experiment:
         p = p or path
         return p, f"{Path(p).name} (plain text)"
 
-    return _with_epochs(TextExperiment(name, corpus), "character GRU on a plain text file", path)
+    return TextExperiment(name, corpus, default_path=path).experiment("character GRU on a plain text file")
 
 
 def for_card(card: dict) -> Experiment:
@@ -211,7 +213,6 @@ def for_card(card: dict) -> Experiment:
             return p, f"{Path(p).name} (plain text)"
 
     t = TextExperiment(name, corpus, vocab=vocab)
-    exp = t.experiment(card.get("summary", ""))
 
     def load_data(path, quick):
         given = path is not None
@@ -228,8 +229,7 @@ def for_card(card: dict) -> Experiment:
         _check_same_text(card, data, given)
         return data
 
-    exp.load_data = load_data
-    return exp
+    return t.experiment(card.get("summary", ""), load_data)
 
 
 def _check_same_text(card: dict, data: Dataset, given: bool) -> None:
@@ -246,21 +246,8 @@ def _check_same_text(card: dict, data: Dataset, given: bool) -> None:
                           f"pass the text it was trained on: mlplay eval {card['name']} --data FILE")
 
 
-def _with_epochs(t: TextExperiment, summary: str, default_path: Path | None = None) -> Experiment:
-    exp = t.experiment(summary)
-    original = exp.load_data
-
-    def load_data(path, quick):  # the epoch count follows the corpus size, known once loaded
-        data = original(path or default_path, quick)
-        exp.epochs = t.size.epochs
-        return data
-
-    exp.load_data = load_data
-    return exp
-
-
 CORPORA = {"shakespeare": _shakespeare, "wikipedia": _wikipedia}
 EXPERIMENTS = [
-    _with_epochs(TextExperiment("shakespeare", _shakespeare), "character GRU on Shakespeare"),
-    _with_epochs(TextExperiment("wikipedia", _wikipedia), "character GRU on Wikipedia articles"),
+    TextExperiment("shakespeare", _shakespeare).experiment("character GRU on Shakespeare"),
+    TextExperiment("wikipedia", _wikipedia).experiment("character GRU on Wikipedia articles"),
 ]

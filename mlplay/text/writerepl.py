@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlplay.errors import MlplayError
 from mlplay.text.textgen import Ghost, TextModel
 
 HELP = (":temp T  sampling temperature (0 = likeliest char, 0.5 default, up to 2) · :len N  characters per Enter · "
@@ -153,3 +154,21 @@ def stream(model: TextModel, prompt: str, settings: Settings, console) -> None:
     except KeyboardInterrupt:
         pass
     console.print("".join(chunk), style="cyan", markup=False)
+
+
+def run(name: str | None, prompt: str | None, settings: Settings, jsonl: bool, models_dir: Path | None) -> None:
+    """`mlplay write`: one continuation of --prompt, one a line from a pipe, or the interactive writer."""
+    from mlplay.paths import runs_dir
+
+    if not name:
+        raise MlplayError("which model?", "e.g. mlplay write shakespeare, or --model NAME")
+    problem = length_problem(settings.length)
+    if problem:
+        raise MlplayError(f"--length: {problem}")
+    model = TextModel(name, models_dir)
+    if prompt is not None:
+        scripted(model, [prompt], settings, jsonl)
+    elif not sys.stdin.isatty():
+        scripted(model, (line.rstrip("\n") for line in sys.stdin), settings, jsonl)
+    else:
+        interactive(model, settings, runs_dir() / "repl" / f"write-{name}.history")

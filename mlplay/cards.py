@@ -1,0 +1,88 @@
+"""Model cards as people read them: the `mlplay models` table and the `mlplay eval` comparison (rich, no TF)."""
+
+from pathlib import Path
+
+from mlplay.errors import MlplayError
+
+_TASKS = {"image-classification": "image class", "sequence-to-sequence": "seq2seq",
+          "character-level text generation": "char text"}
+
+
+def short_task(task: str) -> str:
+    return _TASKS.get(task, task)
+
+
+def headline(card: dict) -> str:
+    """The card's headline held-out metric, as a person reads it (with the n-gram baseline for text)."""
+    metrics = card.get("metrics", {})
+    key = card.get("headline") or next(iter(metrics), "")
+    value = metrics.get(key)
+    if value is None:
+        return "—"
+    name = key.removeprefix("test_").replace("_", " ")
+    if "accuracy" in key or "exact_match" in key:
+        return f"{value:.2%} {name}"
+    if key.endswith("bits_per_char"):
+        baseline = metrics.get("ngram_test_bits_per_char")
+        return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")
+    return f"{value:.4g} {name}"
+
+
+def model_rows(models_dir: Path | None, untrained: bool) -> list[tuple[str, ...]]:
+    """(name, task, held-out test, size, date) for each trained model, then (with `untrained`) the others."""
+    from mlplay import store
+
+    cards = store.list_cards(models_dir)
+    rows = []
+    for card in cards:
+        size = store.folder_size(card["name"], models_dir) / 1e6
+        rows.append((card["name"], short_task(card.get("task", "")), headline(card), f"{size:.1f} MB",
+                     card.get("date", "")[:10]))
+    if untrained:
+        from mlplay import experiments
+
+        trained = {c["name"] for c in cards}
+        for name, exp in sorted(experiments.all_experiments().items()):
+            if name not in trained:
+                rows.append((name, short_task(exp.task), "not trained", "", ""))
+    return rows
+
+
+def print_models(models_dir: Path | None, untrained: bool) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from mlplay.paths import models_dir as default_models
+
+    rows = model_rows(models_dir, untrained)
+    table = Table(title=f"models in {models_dir or default_models()}", box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False)
+    for i, column in enumerate(("name", "task", "held-out test", "size", "date")):
+        widest = max([len(column), *(len(r[i]) for r in rows)])
+        # the task column gives way (with an ellipsis) in a narrow terminal; the others keep their width
+        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=None if column == "task" else widest)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+    if any(row[2] == "not trained" for row in rows):
+        print("train one with: mlplay train NAME")
+
+
+def print_eval(name: str, data: Path | None, models_dir: Path | None) -> None:
+    """Re-score the held-out test set, print card vs now; an error when they differ."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from mlplay.train import evaluate
+
+    card, fresh = evaluate(name, data, models_dir)
+    table = Table("metric", "card", "now", "match")
+    all_match = True
+    for key in card:
+        same = key in fresh and abs(card[key] - fresh[key]) <= 1e-4 * max(1.0, abs(card[key]))
+        all_match &= same
+        table.add_row(key, f"{card[key]:.4f}", f"{fresh.get(key, float('nan')):.4f}", "yes" if same else "NO")
+    Console().print(table)
+    if not all_match:
+        raise MlplayError(f"{name}: the test metrics differ from its card", f"retrain with: mlplay train {name}")
