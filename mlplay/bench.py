@@ -7,6 +7,8 @@ machine), and the `mlplay camera rps` loop with rps-cnn on a video without displ
 """
 
 import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # batch-1 numpy steps: BLAS threads only add hand-offs
 import statistics
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from rich.table import Table
 
 from mlplay import store
 from mlplay.errors import MlplayError
+from mlplay.text.text_bench import text_generation
 
 console = Console()
 
@@ -170,47 +173,6 @@ def detection_overhead(frames: int = 150) -> None:
                   f"detection every 200 ms (5 frames/s). The real SSDLite's own time is not measurable offline.")
 
 
-def text_generation(name: str = "shakespeare", chars: int = 4000, naive_chars: int = 30) -> None:
-    """Stateful numpy generation vs the naive loop (model.predict on the last 100 chars, one char at a time)."""
-    from mlplay.text.textgen import Ghost, TextModel
-
-    model = TextModel(name)
-    t = time.perf_counter()
-    text = "".join(model.generate("ROMEO:", chars, 0.5, seed=0))
-    fast = chars / (time.perf_counter() - t)
-    assert len(text) == chars
-
-    ghost = Ghost(model, length=40)
-    typed, times = "Shall I compare thee to a summer", []
-    ghost(typed)
-    for char in "'s day? Thou art more lovely and more temperate":
-        typed += char
-        s = time.perf_counter()
-        ghost(typed)
-        times.append(time.perf_counter() - s)
-    ghost_ms = statistics.median(times) * 1000
-
-    from mlplay.runtime import tensorflow
-
-    tensorflow()
-    keras_model = store.load_keras(name)
-    ids = [model.index[c] for c in text[:100]]  # a fixed 100-char window: no retracing, the naive way at its best
-    rng = np.random.default_rng(0)
-    t = time.perf_counter()
-    for _ in range(naive_chars):
-        p = keras_model.predict(np.array([ids[-100:]]), verbose=0)[0, -1].astype(np.float64)
-        ids.append(int(rng.choice(len(p), p=p / p.sum())))
-    naive = naive_chars / (time.perf_counter() - t)
-    table = Table("generation, batch 1", "chars/s", "vs naive", title=f"text generation ({name})")
-    table.add_row("model.predict per character (naive)", f"{naive:.0f}", "1×")
-    table.add_row("numpy stateful step (mlplay write)", f"{fast:,.0f}", f"{fast / naive:.0f}×")
-    console.print(table)
-    console.print(f"goal ≥ 2,000 chars/s: {fast:,.0f} {goal(fast >= 2000)};  40-char ghost text while typing: "
-                  f"{ghost_ms:.1f} ms (goal ≤ 30 ms) {goal(ghost_ms <= 30)}")
-    start = wall_seconds([sys.executable, "-m", "mlplay", "write", name, "--prompt", "ROMEO:", "--length", "1"], 3)
-    console.print(f"cold start of `mlplay write {name} --prompt … --length 1` (numpy, no TensorFlow): {start:.2f} s")
-
-
 def summation_latency(name: str = "sum-3") -> None:
     from mlplay.summation.adder import Adder
 
@@ -271,7 +233,7 @@ def main() -> None:
         sketch_latency()
         cold_start()
         detection_overhead()
-        text_generation()
+        text_generation(console, goal)
         summation_latency()
         rps_camera_loop()
     except MlplayError as e:

@@ -45,6 +45,7 @@ def train(
     digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
     model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),
     no_pretrained: bool = typer.Option(False, "--no-pretrained", help="Start from random weights, not published ones (rps-mobilenet)."),
+    minutes: Optional[float] = typer.Option(None, "--minutes", min=0.01, help="Wall-time budget: the learning rate decays over it, training stops at its end (shakespeare: 55)."),
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Train a model, score its held-out test set once, save it with its card."""
@@ -54,7 +55,7 @@ def train(
     exp, data = experiments.for_training(name, data, mix, digits, model_name)
     run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
                                   resume=resume, strategy=strategy, data=data, models_root=models_dir,
-                                  pretrained=not no_pretrained))
+                                  pretrained=not no_pretrained, minutes=minutes))
 
 
 @app.command("eval", rich_help_panel="Train")
@@ -204,6 +205,7 @@ def write(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Write with a character-level RNN: ghost text while you type, Enter writes on; or --prompt for scripts."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads: one step a character, threads only wait
     from mlplay.text import writerepl
 
     settings = writerepl.Settings(temperature=temperature, length=length, ghost=ghost, seed=seed)

@@ -67,7 +67,7 @@ def _wikipedia():
 DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
             "doodles": _doodles, "shakespeare": _shakespeare, "wikipedia": _wikipedia, "rps": _rps,
             "rps-synthetic": _rps_synthetic}
-OPTIONS = {"quickdraw": ("classes", "per_class"), "wikipedia": ("data",)}  # data sets whose fetch takes options
+OPTIONS = {"quickdraw": ("classes", "per_class"), "wikipedia": ("data",), "shakespeare": ("data",)}  # data sets whose fetch takes options
 
 
 def fetch(name: str, **options) -> None:

@@ -24,6 +24,7 @@ class Dataset:
     x_val: np.ndarray | None = None  # a validation split chosen by the data (e.g. a contiguous text block);
     y_val: np.ndarray | None = None  # when None the loop carves one at random from the training arrays
     epochs: int | None = None  # when the data decides the epoch count (e.g. a text's length)
+    minutes: float | None = None  # when the data decides a wall-time budget instead (the learning rate decays over it)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Experiment:
     batch_size: int = 128
     learning_rate: float = 1e-3
     patience: int = 5
+    clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
     loss: str = "sparse_categorical_crossentropy"
     metrics: tuple[str, ...] = ("accuracy",)
     monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow

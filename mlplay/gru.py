@@ -62,9 +62,10 @@ class GRU:
     def step_from(self, xw: np.ndarray, h: np.ndarray) -> np.ndarray:
         """The next state from a precomputed input part `xw` (batch, 3u) and the state h (batch, u)."""
         u = self.units
-        hu = h @ self.recurrent + self.bias_rec
-        z = sigmoid(xw[:, :u] + hu[:, :u])
-        r = sigmoid(xw[:, u : 2 * u] + hu[:, u : 2 * u])
+        hu = h @ self.recurrent
+        hu += self.bias_rec
+        zr = sigmoid(xw[:, : 2 * u] + hu[:, : 2 * u])  # both gates in one pass: fewer numpy calls a step
+        z, r = zr[:, :u], zr[:, u:]
         candidate = np.tanh(xw[:, 2 * u :] + r * hu[:, 2 * u :])
         return z * h + (1.0 - z) * candidate
 

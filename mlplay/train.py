@@ -41,6 +41,7 @@ class TrainConfig:
     models_root: Path | None = None
     command: str = ""
     pretrained: bool = True  # experiments with exp.pretrained: start from published weights (--no-pretrained: not)
+    minutes: float | None = None  # wall-time budget; None: the data's (most have none: they run `epochs`)
 
 
 def split_validation(data: Dataset, fraction: float, seed: int):
@@ -109,6 +110,38 @@ def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int
     return Checkpoints()
 
 
+def _time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
+    """Callback: a cosine learning-rate decay over wall time instead of steps, stopping once `seconds` have
+    passed (that epoch is validated and checkpointed as usual). Training then fits a time budget on any machine:
+    a faster one (or a GPU) gets more epochs, never a longer run."""
+    import math
+
+    import keras
+
+    class TimeBudget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_begin(self, batch, logs=None):
+            done = min(1.0, (time.perf_counter() - self.start) / seconds)
+            rate = learning_rate * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)))
+            self.model.optimizer.learning_rate.assign(rate)
+
+        def on_train_batch_end(self, batch, logs=None):
+            if time.perf_counter() - self.start >= seconds:
+                self.model.stop_training = True
+
+    return TimeBudget()
+
+
+def threads() -> dict:
+    """The CPU thread settings training ran with (0 = TensorFlow's default: one per core)."""
+    import tensorflow as tf
+
+    return {"cpus": os.cpu_count(), "intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
+            "inter_op": tf.config.threading.get_inter_op_parallelism_threads()}
+
+
 def _history(folder: Path) -> dict[str, list[float]]:
     path = folder / "history.csv"
     if not path.exists():
@@ -148,6 +181,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     data = exp.load_data(cfg.data, cfg.quick)
     (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
     epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else data.epochs or exp.epochs)
+    minutes = None if cfg.quick or exp.phases else (cfg.minutes or data.minutes)
     if exp.phases:  # --epochs caps each phase; --quick runs one epoch of each
         phase_epochs = [min(cfg.epochs or p.epochs, 1 if cfg.quick else p.epochs) for p in exp.phases]
         epochs = sum(phase_epochs)
@@ -167,8 +201,10 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         else:
             model = exp.make_model(data, cfg.pretrained)
         if not cfg.resume and not exp.phases:
-            schedule = keras.optimizers.schedules.CosineDecay(exp.learning_rate, decay_steps=epochs * steps, alpha=0.02)
-            model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
+            schedule = exp.learning_rate if minutes else keras.optimizers.schedules.CosineDecay(
+                exp.learning_rate, decay_steps=epochs * steps, alpha=0.02)  # with a time budget: see _time_budget
+            model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
+                          metrics=list(exp.metrics))
 
     train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(batch_size)
     if x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); the model and augmentation get floats
@@ -191,7 +227,13 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
-    started, interrupted, phase_records = time.perf_counter(), False, []
+    if minutes:
+        if cfg.resume:
+            raise MlplayError(f"{exp.name} trains for a time budget: --resume is not supported for it",
+                              f"start a new run: mlplay train {exp.name}")
+        callbacks.append(_time_budget(minutes * 60, exp.learning_rate))
+        log(f"time budget {minutes:g} minutes (at most {epochs} epochs)")
+    started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), False, []
     try:
         if exp.phases:
             phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
@@ -203,11 +245,13 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         interrupted = True
         log("\ninterrupted: keeping the best model so far")
     seconds = time.perf_counter() - started + state.get("seconds", 0.0)
+    cpu_seconds = time.process_time() - cpu_started + state.get("cpu_seconds", 0.0)  # all threads together
     if not (folder / "best.weights.h5").exists():
         raise MlplayError("stopped before the first epoch ended: nothing to save")
     model.load_weights(folder / "best.weights.h5")
     history = _history(folder)
-    write_json(folder / "state.json", {**json.loads((folder / "state.json").read_text()), "seconds": seconds})
+    write_json(folder / "state.json", {**json.loads((folder / "state.json").read_text()), "seconds": seconds,
+                                           "cpu_seconds": cpu_seconds})
 
     test = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0, return_dict=True)
     from mlplay.plot import learning_curves
@@ -232,7 +276,9 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
                      "strategy": cfg.strategy, "quick": cfg.quick, "resumed": cfg.resume,
-                     "interrupted": interrupted, "seconds": round(seconds, 1),
+                     "interrupted": interrupted, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
+                     "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),
+                     **({"clipnorm": exp.clipnorm} if exp.clipnorm else {}),
                      **({"phases": phase_records} if exp.phases else {}),
                      **({"pretrained_weights": cfg.pretrained} if exp.pretrained else {})},
         "versions": versions(),

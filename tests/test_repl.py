@@ -95,12 +95,42 @@ def test_ghost_text_is_offered_as_an_auto_suggestion(tmp_path):
     random_text_model(tmp_path)
     model = TextModel("tiny", tmp_path)
     settings = writerepl.Settings(ghost=12)
-    suggest = writerepl._auto_suggest(model, settings)
+    suggest = writerepl._auto_suggest(writerepl.Shown(model, settings))
     got = suggest.get_suggestion(Buffer(), Document("To be"))
     assert got.text == "".join(model.generate("To be", 12, 0.0)).split("\n")[0]
     assert suggest.get_suggestion(Buffer(), Document(":temp")) is None
     settings.ghost = 0
     assert suggest.get_suggestion(Buffer(), Document("To be")) is None
+
+
+def test_enter_writes_on_from_the_ghost_text_that_was_on_screen(tmp_path):
+    from rich.console import Console
+
+    from mlplay.text import writerepl
+
+    random_text_model(tmp_path)
+    model = TextModel("tiny", tmp_path)
+    settings = writerepl.Settings(temperature=1.5, length=60, ghost=20, seed=7)  # hot: sampling differs from the ghost
+    shown = writerepl.Shown(model, settings)
+    ghost = shown.suggest("To be")
+    assert ghost and ghost == "".join(model.generate("To be", 20, 0.0)).split("\n")[0]
+    assert shown.for_enter("To be") == ghost and shown.for_enter("To be or") == ""  # typed on: not on screen
+    written = "".join(writerepl.continuation(model, "To be", ghost, settings))
+    assert len(written) == 60 and written.startswith(ghost)
+    assert written[len(ghost):] == "".join(model.generate("To be" + ghost, 60 - len(ghost), 1.5, 7))
+    assert "".join(writerepl.continuation(model, "To be", ghost, writerepl.Settings(length=5))) == ghost[:5]
+
+    with open(tmp_path / "out.txt", "w") as f:  # the prompt is printed literally, not read as rich markup
+        writerepl.stream(model, "[bold]x[/] To be", settings, Console(file=f, color_system=None, width=200), ghost)
+    assert (tmp_path / "out.txt").read_text().startswith("[bold]x[/] To be" + ghost)
+
+
+def test_temperature_zero_is_called_greedy():
+    from mlplay.text import writerepl
+
+    settings = writerepl.Settings()
+    assert "greedy" not in settings.describe()
+    assert "temperature 0 (greedy: always the likeliest character)" in settings.command(":temp 0")
 
 
 def run(*args, stdin="", env=None):

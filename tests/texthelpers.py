@@ -36,3 +36,23 @@ def sample_text(n_chars: int = 6000, seed: int = 0) -> str:
     while sum(map(len, out)) < n_chars:
         out.append(phrases[rng.integers(len(phrases))])
     return "".join(out)[:n_chars]
+
+
+def shared_data() -> Path | None:
+    """The real data beside the clone (`../shared/data`, or MLPLAY_SHARED_DATA), or None when absent."""
+    import os
+
+    folder = Path(os.environ.get("MLPLAY_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+    return folder if folder.is_dir() else None
+
+
+def cache_tiny_shakespeare() -> Path | None:
+    """tiny-shakespeare cached as the default corpus (in the test's MLPLAY_DATA) from the shared copy, checked by
+    SHA-256 as `mlplay data fetch shakespeare --data input.txt` does; None when there is no shared copy."""
+    from mlplay.text import corpora
+
+    shared = shared_data()
+    copy = shared / "tinyshakespeare" / "input.txt" if shared else None
+    if copy is None or not copy.exists():
+        return None
+    return corpora.fetch_shakespeare(data=copy, log=lambda *a: None)

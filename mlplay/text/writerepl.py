@@ -1,5 +1,6 @@
 """`mlplay write`: type, and the model's continuation appears as grey ghost text (→ accepts it);
-Enter streams a longer continuation. `:temp 0.5`, `:len 300`, `:ghost 40`, `:help`; Ctrl-C clears, Ctrl-D quits.
+Enter streams a longer continuation that starts with the ghost text that was on screen, then writes on at the
+temperature set. `:temp 0.5`, `:len 300`, `:ghost 40`, `:help`; Ctrl-C clears, Ctrl-D quits.
 
 `Settings.command` (pure) handles the colon commands; `interactive` is the prompt_toolkit shell;
 `scripted` is the non-interactive form (`--prompt`, or prompts piped on stdin).
@@ -13,7 +14,7 @@ from pathlib import Path
 from mlplay.errors import MlplayError
 from mlplay.text.textgen import Ghost, TextModel
 
-HELP = (":temp T  sampling temperature (0 = likeliest char, 0.5 default, up to 2) · :len N  characters per Enter · "
+HELP = (":temp T  sampling temperature (0 = greedy: the likeliest char; 0.5 default, up to 2) · :len N  characters per Enter · "
         ":ghost N  ghost-text length (0 = off) · :seed N  fixed seed (:seed off) · :help · Ctrl-C clears · Ctrl-D quits")
 
 
@@ -64,7 +65,8 @@ class Settings:
 
     def describe(self) -> str:
         seed = "random" if self.seed is None else self.seed
-        return f"temperature {self.temperature:g} · length {self.length} · ghost {self.ghost} · seed {seed}"
+        greedy = " (greedy: always the likeliest character)" if self.temperature == 0 else ""
+        return f"temperature {self.temperature:g}{greedy} · length {self.length} · ghost {self.ghost} · seed {seed}"
 
 
 def dropped_notice(model: TextModel, text: str) -> str | None:
@@ -90,21 +92,45 @@ def scripted(model: TextModel, prompts, settings: Settings, jsonl: bool, out=sys
             print(text, file=out, flush=True)
 
 
-def _auto_suggest(model: TextModel, settings: Settings):
+class Shown:
+    """The ghost text on screen and the text it continues: what Enter's continuation starts with."""
+
+    def __init__(self, model: TextModel, settings: Settings):
+        self.ghost, self.settings = Ghost(model), settings
+        self.text, self.suggestion = None, ""
+
+    def suggest(self, text: str) -> str:
+        """The ghost text for `text` (its first line: the prompt is one line), remembered as on screen."""
+        suggestion = ""
+        if self.settings.ghost > 0 and text and not text.startswith(":") and "\n" not in text:
+            self.ghost.length = self.settings.ghost
+            suggestion = self.ghost(text).split("\n")[0]
+        self.text, self.suggestion = text, suggestion
+        return suggestion
+
+    def for_enter(self, text: str) -> str:
+        """The ghost text that was on screen when `text` was entered ("" if none was)."""
+        return self.suggestion if text == self.text else ""
+
+
+def continuation(model: TextModel, prompt: str, ghost: str, settings: Settings):
+    """`settings.length` characters: the ghost text first (what the user saw), then the model writing on."""
+    yield from ghost[: settings.length]
+    rest = settings.length - len(ghost)
+    if rest > 0:
+        yield from model.generate(prompt + ghost, rest, settings.temperature, settings.seed)
+
+
+def _auto_suggest(shown: Shown):
     from prompt_toolkit.auto_suggest import AutoSuggest, Suggestion
 
-    ghost = Ghost(model)  # called on the UI thread (plain AutoSuggest): ~1 ms a keystroke, no lock needed
-
     class ModelSuggest(AutoSuggest):
-        """The model's likeliest continuation of the text typed so far, shown in grey."""
+        """The model's likeliest continuation of the text typed so far, shown in grey (on the UI thread:
+        a plain AutoSuggest, one step a keypress plus the ghost's length, no lock needed)."""
 
         def get_suggestion(self, buffer, document):
-            text = document.text
-            if settings.ghost <= 0 or not text or text.startswith(":") or "\n" in text:
-                return None
-            ghost.length = settings.ghost
-            suggestion = ghost(text)
-            return Suggestion(suggestion.split("\n")[0]) if suggestion else None
+            suggestion = shown.suggest(document.text)
+            return Suggestion(suggestion) if suggestion else None
 
     return ModelSuggest()
 
@@ -114,14 +140,16 @@ def interactive(model: TextModel, settings: Settings, history: Path | None, inpu
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory, InMemoryHistory
     from rich.console import Console
+    from rich.markup import escape
 
     console = console or Console(highlight=False)
     if history is not None:
         history.parent.mkdir(parents=True, exist_ok=True)
+    shown = Shown(model, settings)
     session = PromptSession(history=FileHistory(str(history)) if history else InMemoryHistory(),
-                            auto_suggest=_auto_suggest(model, settings), input=input, output=output)
-    console.print(f"[bold]{model.name}[/]: start typing; grey ghost text is the model's guess (→ accepts it), "
-                  "Enter writes on. :help for commands, Ctrl-D quits.")
+                            auto_suggest=_auto_suggest(shown), input=input, output=output)
+    console.print(f"[bold]{escape(model.name)}[/]: start typing; grey ghost text is the model's guess (→ accepts it), "
+                  "Enter writes on from it. :help for commands, Ctrl-D quits.")
     console.print(f"[dim]{settings.describe()}[/]")
     while True:
         try:
@@ -133,20 +161,21 @@ def interactive(model: TextModel, settings: Settings, history: Path | None, inpu
         if text.startswith(":"):
             if text.strip() in (":q", ":quit"):
                 break
-            console.print(settings.command(text))
+            console.print(settings.command(text), markup=False)
             continue
         notice = dropped_notice(model, text)
         if notice:
-            console.print(f"[yellow]{notice}[/]")
-        stream(model, text, settings, console)
+            console.print(notice, style="yellow", markup=False)
+        stream(model, text, settings, console, shown.for_enter(text))
 
 
-def stream(model: TextModel, prompt: str, settings: Settings, console) -> None:
-    """Print the prompt then the continuation as it is generated; Ctrl-C stops it early."""
-    console.print(prompt, style="bold", end="")
+def stream(model: TextModel, prompt: str, settings: Settings, console, ghost: str = "") -> None:
+    """Print the prompt (literally: no markup) then the continuation as it is generated, starting with the
+    ghost text that was on screen; Ctrl-C stops it early."""
+    console.print(prompt, style="bold", end="", markup=False)
     chunk = []
     try:
-        for char in model.generate(prompt, settings.length, settings.temperature, settings.seed):
+        for char in continuation(model, prompt, ghost, settings):
             chunk.append(char)
             if len(chunk) >= 8 or char == "\n":
                 console.print("".join(chunk), style="cyan", end="", markup=False)

