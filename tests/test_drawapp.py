@@ -1,6 +1,7 @@
 """The draw window's state machine, driven headless with fake events, a fake clock and a fake model."""
 
 import numpy as np
+import pytest
 
 from mlplay.digits.digit_models import canvas_input, draw_task
 from mlplay.digits.drawapp import DrawApp, format_line
@@ -53,7 +54,7 @@ def test_a_stroke_gives_one_settled_prediction(tmp_path):
     assert [o["label"] for o in out] == ["1"]
     assert out[0]["model"] == "digits-cnn" and out[0]["strokes"] == 1
     assert format_line(out[0]).startswith("1 0.910 (digits-cnn")
-    assert app.frame().shape == (400, 400 + 280, 3)
+    assert app.render().shape == (400, 400 + 280, 3)
 
 
 def test_live_predictions_are_throttled_while_drawing(tmp_path):
@@ -64,7 +65,7 @@ def test_live_predictions_are_throttled_while_drawing(tmp_path):
     assert 10 <= live <= 25  # one every 50 ms, not one per mouse move
 
 
-def test_keys_clear_switch_model_help_and_quit(tmp_path):
+def test_keys_clear_switch_model_and_help(tmp_path):
     app, models, out, _ = make_app(tmp_path)
     stroke(app, [(150, 150), (250, 250)])
     app.key("m")
@@ -74,7 +75,40 @@ def test_keys_clear_switch_model_help_and_quit(tmp_path):
     app.key("c")
     assert app.canvas.empty and app.probabilities is None
     app.key("q")
-    assert not app.running
+    assert app.running  # q/Esc are the window loop's (one quit policy for every window), not the app's
+
+
+class ScriptedWindow:
+    """A display for the window loop: hands it one key a frame, then says it was closed (or never)."""
+
+    def __init__(self, keys, closes=False):
+        self.keys, self.closes, self.shown = list(keys), closes, []
+
+    def show(self, frame):
+        self.shown.append(frame.shape)
+
+    def poll(self, wait_ms=1):
+        return self.keys.pop(0) if self.keys else None
+
+    def closed(self):
+        return self.closes and not self.keys
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("keys, closes, reason", [(["c", "h", "q"], False, "quit"), (["esc"], False, "quit"),
+                                                  (["c"], True, "window closed")])
+def test_the_window_loop_ends_the_draw_app_by_its_quit_policy_and_prints_its_summary(tmp_path, keys, closes, reason):
+    import io
+
+    from mlplay.shell import window
+
+    app, _, _, _ = make_app(tmp_path)
+    log = io.StringIO()
+    stats = window.run(app, ScriptedWindow(keys, closes), log=log)
+    assert stats.reason == reason and stats.frames == len(keys)
+    assert log.getvalue() == "0 guesses, 0 drawings saved\n"
 
 
 def test_s_saves_model_input_and_full_drawing_under_the_label(tmp_path):

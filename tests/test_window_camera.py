@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -64,3 +65,21 @@ def test_closing_the_window_quits(display):
     finally:
         app.kill()
         wm.terminate()
+
+
+def test_a_window_destroyed_from_outside_ends_the_loop(display):
+    """Qt does not notice an X window destroyed under it (cv2 still calls it visible): the shell asks the X server."""
+    app = start(display)
+    try:
+        out = LineReader(app.stdout)
+        assert out.next() == "ready\n"
+        window = Window("camera test", display, min_width=160)
+        began = time.monotonic()
+        window.destroy()
+        assert out.next(timeout=20) == "reason window closed True\n"
+        took = time.monotonic() - began
+        assert app.wait(timeout=20) == 0
+        assert took < 5, took  # about 0.1 s on an idle machine; generous for a loaded CI runner
+        assert "speed:" in app.stderr.read()
+    finally:
+        app.kill()

@@ -43,3 +43,15 @@ def test_closing_the_window_quits(display):
     finally:
         app.kill()
         wm.terminate()
+
+
+def test_destroying_the_window_from_outside_quits_and_prints_the_summary(display):
+    app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits"], env=display,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        Window("mlplay - draw digits", display).destroy()
+        assert app.wait(timeout=20) == 0
+        err = app.stderr.read()
+        assert "0 guesses, 0 drawings saved" in err and "Traceback" not in err
+    finally:
+        app.kill()

@@ -90,6 +90,10 @@ class Window:
         """Close it through the window manager, as a click on the title bar's X does."""
         subprocess.run(["wmctrl", "-i", "-c", hex(int(self.id))], env=self.env, check=True, timeout=20)
 
+    def destroy(self):
+        """Destroy it from outside (XDestroyWindow), as a crashed window manager or `xkill`-like tools do."""
+        self.xdotool("windowclose", self.id)
+
     def key(self, key: str, pause: float = 0.3):
         """Press a key, then give the app a moment to act on it (e.g. clear) before the next stroke."""
         self.xdotool("windowfocus", "--sync", self.id)

@@ -26,7 +26,7 @@ class DrawTask:
 
     title: str
     prepare: Callable[[Canvas], np.ndarray]  # canvas -> model input (H, W, 1), 0–255
-    panel: str  # key of ui.panels.PANELS
+    panel: str  # key of mlplay.shell.window.PANELS
     save_dir: Path  # drawings saved under save_dir/<label>/
     canvas_size: int = 400
     thickness: int = 22
@@ -45,6 +45,7 @@ class DrawApp:
         self.probabilities = self.model_input = None
         self.predicted_version, self.last_live = -1, -1.0
         self.show_help, self.status, self.status_until = False, "", 0.0
+        self.guesses = self.saved = 0
         self.running = True
 
     @property
@@ -59,12 +60,11 @@ class DrawApp:
             self.canvas.extend(x, y)
         elif event == "up" and self.canvas.end():
             self.predict()
-            self.emit(self.result())
+            self.emit_guess()
 
-    def key(self, key: str) -> None:
-        if key in ("q", "esc"):
-            self.running = False
-        elif key == "c":
+    def key(self, key: str, t: float | None = None) -> None:
+        """The window's keys (q/Esc are the shell's)."""
+        if key == "c":
             self.canvas.clear()
             self.probabilities = self.model_input = None
         elif key == "m":
@@ -73,11 +73,19 @@ class DrawApp:
             self.say(f"model: {self.model}")
             if not self.canvas.empty:
                 self.predict()
-                self.emit(self.result())
+                self.emit_guess()
         elif key == "s":
             self.save()
         elif key == "h":
             self.show_help = not self.show_help
+
+    def process(self, frame, t: float) -> np.ndarray:
+        """The window loop's step: no source frame here, the app draws its own picture."""
+        self.tick()
+        return self.render()
+
+    def summary(self) -> str:
+        return f"{self.guesses} guesses, {self.saved} drawings saved"
 
     def tick(self) -> None:
         """Live prediction while drawing, at most every `live_interval` seconds."""
@@ -93,6 +101,10 @@ class DrawApp:
         self.model_input = self.task.prepare(self.canvas)
         self.probabilities = self.predictor(self.model_input)
         self.predicted_version = self.canvas.version
+
+    def emit_guess(self) -> None:
+        self.guesses += 1
+        self.emit(self.result())
 
     def result(self) -> dict:
         labels = self.predictor.labels
@@ -116,6 +128,7 @@ class DrawApp:
             with atomic_path(path) as tmp:
                 tmp.write_bytes(cv2.imencode(".png", np.squeeze(img).clip(0, 255).astype(np.uint8))[1].tobytes())
             paths.append(str(path))
+        self.saved += 1
         self.say(f"saved as '{label}'")
         self.emit({"event": "saved", "label": label, "path": paths[0], "full": paths[1]})
 
@@ -123,7 +136,7 @@ class DrawApp:
     def say(self, message: str, seconds: float = 2.0) -> None:
         self.status, self.status_until = message, self.clock() + seconds
 
-    def frame(self) -> np.ndarray:
+    def render(self) -> np.ndarray:
         size = self.task.canvas_size
         left = cv2.cvtColor(self.canvas.image, cv2.COLOR_GRAY2BGR)
         cv2.rectangle(left, (0, 0), (size - 1, size - 1), (90, 90, 90), 1)

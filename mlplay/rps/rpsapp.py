@@ -199,10 +199,10 @@ class RecordApp:
 def play(source: str, model: str, opponent: str, auto: bool, rounds: int | None, jsonl: bool, show: bool,
          save: bool, mirror: bool | None, seed: int | None, models_dir: Path | None) -> None:
     from mlplay.rps.game import Game, make_opponent
-    from mlplay.shell import camera
+    from mlplay.shell import camera, window
 
     classify = HandClassifier(model, models_dir)  # a clear error, with how to get a model, before anything opens
-    display = camera.make_display(show, "mlplay - rock paper scissors")  # refused here when there is no display
+    display = window.make_display(show, "mlplay - rock paper scissors")  # refused here when there is no display
     game = Game(make_opponent(opponent, seed), auto=auto, max_rounds=rounds, show_help=not auto)
 
     def emit(record: dict) -> None:
@@ -220,11 +220,11 @@ def play(source: str, model: str, opponent: str, auto: bool, rounds: int | None,
 def record(label: str, count: int, source: str, out: Path | None, every: float, delay: float, show: bool,
            mirror: bool | None) -> None:
     from mlplay.rps.rps_data import mine_dir
-    from mlplay.shell import camera
+    from mlplay.shell import camera, window
 
     out = Path(out) if out else mine_dir()
     app = RecordApp(label, count, out, every=every, delay=delay, log=lambda m: print(m, file=sys.stderr, flush=True))
-    display = camera.make_display(show, f"mlplay - record {label}")
+    display = window.make_display(show, f"mlplay - record {label}")
     camera.run_camera(app, source, show, display=display, mirror=mirror, title=f"mlplay - record {label}")
     print(f"{len(app.saved)} pictures of {label} in {app.folder}")
     if len(app.saved) < count:

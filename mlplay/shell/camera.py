@@ -1,10 +1,6 @@
-"""The camera shell shared by every live-video experiment: frame sources, a display, and one loop.
-
-An app is any object with
-    process(frame, t) -> annotated frame     (BGR uint8; t in seconds of stream time)
-    key(name, t)                             (keys other than q/Esc, e.g. "space", "r", "h")
-    running                                  (property; False ends the loop)
-and optionally timings() -> {stage: total seconds}, shown per frame in the speed summary at exit.
+"""The camera shell shared by every live-video experiment: frame sources, recording, and `run_camera`, which
+feeds a source's frames to an app through the one window loop (shell/window.py: the app protocol, the quit
+policy).
 
 Sources: `open_source("0")` (camera index), a video file, a folder of images, an image pattern
 (`img_%03d.png` or a glob such as `shots/*.jpg`), or a single image. Stream time is the wall clock for a camera
@@ -17,7 +13,6 @@ import glob
 import re
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -212,55 +207,6 @@ def _bgr(frame: np.ndarray) -> np.ndarray:
     return frame
 
 
-# Displays ---------------------------------------------------------------------------------------
-class NoDisplay:
-    """Nothing is shown and no keys come in (`--no-show`, scripts, benchmarks)."""
-
-    def show(self, frame: np.ndarray) -> None:
-        pass
-
-    def poll(self, wait_ms: int = 1) -> str | None:
-        return None
-
-    def closed(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-
-class WindowDisplay:
-    """A real cv2 window: keys by name, and whether the user closed it."""
-
-    def __init__(self, title: str):
-        from mlplay.shell.window import require_display
-
-        require_display()  # before any cv2 window call: with no display Qt aborts the process
-        self.title, self.opened = title, False
-
-    def show(self, frame: np.ndarray) -> None:
-        if not self.opened:
-            window.open_window(self.title)
-            self.opened = True
-        cv2.imshow(self.title, frame)
-
-    def poll(self, wait_ms: int = 1) -> str | None:
-        name = window.key_name(cv2.waitKey(max(1, wait_ms)))
-        return {" ": "space", "\r": "enter", "\n": "enter"}.get(name, name) if name else None
-
-    def closed(self) -> bool:
-        return self.opened and window.closed(self.title)
-
-    def close(self) -> None:
-        if self.opened:
-            window.close_windows()
-
-
-def make_display(show: bool, title: str):
-    """A window when asked for (one-line error where there is no display), otherwise nothing."""
-    return WindowDisplay(title) if show else NoDisplay()
-
-
 # Recording --------------------------------------------------------------------------------------
 class Recorder:
     """Write annotated frames to <folder>/<stem>.mp4 on the stream's clock; the file appears under its real name
@@ -302,28 +248,7 @@ class Recorder:
         return self.path
 
 
-# The loop ---------------------------------------------------------------------------------------
-@dataclass
-class Stats:
-    frames: int = 0
-    seconds: float = 0.0
-    process_seconds: float = 0.0
-    saved: Path | None = None
-    reason: str = ""
-    stages: dict = field(default_factory=dict)
-
-    @property
-    def fps(self) -> float:
-        return self.frames / self.seconds if self.seconds > 0 else 0.0
-
-    def summary(self) -> str:
-        parts = [f"{self.frames} frames in {self.seconds:.1f} s: {self.fps:.1f} frames/s"]
-        if self.frames:
-            parts.append(f"app {1000 * self.process_seconds / self.frames:.2f} ms/frame")
-            parts += [f"{name} {1000 * total / self.frames:.2f} ms/frame" for name, total in self.stages.items()]
-        return ", ".join(parts) + (f" ({self.reason})" if self.reason else "")
-
-
+# The camera loop --------------------------------------------------------------------------------
 def draw_fps(frame: np.ndarray, fps: float) -> None:
     text = f"{fps:.0f} fps"
     (w, h), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)
@@ -332,11 +257,28 @@ def draw_fps(frame: np.ndarray, fps: float) -> None:
     cv2.putText(frame, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
 
 
+class _Feed:
+    """The source's frames for the loop (mirrored if asked), at most `max_frames` of them."""
+
+    def __init__(self, source: Source, mirror: bool, max_frames: int | None):
+        self.source, self.mirror, self.max_frames, self.count, self.reason = source, mirror, max_frames, 0, ""
+
+    def __call__(self):
+        if self.max_frames is not None and self.count >= self.max_frames:
+            self.reason = f"stopped after {self.max_frames} frames"
+            return None
+        item = self.source.read()
+        self.count += 1
+        if item is not None and self.mirror:
+            item = (cv2.flip(item[0], 1), item[1])
+        return item
+
+
 def run_camera(app, source: Source | str | int, show: bool = True, save: bool = False, *,
                command: str = "camera", name: str = "exp", title: str = "mlplay - camera",
                mirror: bool | None = None, max_frames: int | None = None, display=None, log=None,
-               save_to: Path | None = None) -> Stats:
-    """Feed the source's frames to the app until the stream ends, the app stops, q/Esc, or the window closes.
+               save_to: Path | None = None) -> window.Stats:
+    """Feed the source's frames to the app until the stream ends, the app stops, or the quit policy ends the loop.
 
     mirror: flip frames left-right before the app sees them (default: for cameras, as a mirror feels natural).
     A file shown in a window plays at its own frame rate; without a window, or from a camera, nothing waits.
@@ -344,69 +286,42 @@ def run_camera(app, source: Source | str | int, show: bool = True, save: bool = 
     Messages (source opened, saved file, speed summary) go to `log` (stderr), so stdout stays for --jsonl.
     """
     log = log or sys.stderr
-    display = display or make_display(show, title)
+    display = display or window.make_display(show, title)
     if not isinstance(source, Source):
         source = open_source(source)
-    mirror = source.live if mirror is None else mirror
-    pace = show and not source.live
+    feed = _Feed(source, source.live if mirror is None else mirror, max_frames)
+    pace = show and not source.live and bool(source.fps)
     print(f"opened {source.describe()}", file=log, flush=True)
     recorder = None
     if save:
         from mlplay.paths import next_run_dir
 
         recorder = Recorder(save_to or next_run_dir(command, name), source.fps or FILE_FPS)
-    stats, rate, finished = Stats(), 0.0, False
-    start = last = time.perf_counter()
-    try:
-        while app.running:
-            if max_frames is not None and stats.frames >= max_frames:
-                stats.reason = f"stopped after {max_frames} frames"
-                break
-            item = source.read()
-            if item is None:
-                stats.reason = "end of stream"
-                break
-            frame, t = item
-            if mirror:
-                frame = cv2.flip(frame, 1)
-            began = time.perf_counter()
-            shown = app.process(frame, t)
-            stats.process_seconds += time.perf_counter() - began
-            stats.frames += 1
-            if recorder:
-                recorder.write(shown, t)
-            now = time.perf_counter()
-            rate = 1.0 / max(now - last, 1e-6) if rate == 0 else 0.9 * rate + 0.1 / max(now - last, 1e-6)
-            last = now
-            if show:
-                shown = shown.copy() if recorder else shown
-                draw_fps(shown, rate)
-            display.show(shown)
-            wait = 1
-            if pace and source.fps:
-                wait = max(1, int(1000 * (t - (time.perf_counter() - start))))
-            key = display.poll(wait)
-            if key in ("q", "esc"):
-                stats.reason = "quit"
-                break
-            if key:
-                app.key(key, t)
-            if display.closed():
-                stats.reason = "window closed"
-                break
-        else:
-            stats.reason = stats.reason or "app finished"
-        finished = True
-    except KeyboardInterrupt:
-        stats.reason, finished = "interrupted", True
-    finally:
-        stats.seconds = time.perf_counter() - start
-        source.close()
-        display.close()
+    rate, last = 0.0, time.perf_counter()
+
+    def after(shown: np.ndarray, t: float) -> np.ndarray:
+        nonlocal rate, last
         if recorder:
-            stats.saved = recorder.close(keep=finished)
-    if hasattr(app, "timings"):
-        stats.stages = dict(app.timings())
+            recorder.write(shown, t)
+        now = time.perf_counter()
+        rate = 1.0 / max(now - last, 1e-6) if rate == 0 else 0.9 * rate + 0.1 / max(now - last, 1e-6)
+        last = now
+        if show:
+            shown = shown.copy() if recorder else shown
+            draw_fps(shown, rate)
+        return shown
+
+    def wait_ms(t: float, started: float) -> int:
+        return max(1, int(1000 * (t - (time.perf_counter() - started)))) if pace else 1
+
+    finished = False
+    try:
+        stats = window.run(app, display, feed, wait_ms=wait_ms, after=after, log=log)
+        finished = True
+    finally:
+        source.close()
+        saved = recorder.close(keep=finished) if recorder else None
+    stats.saved, stats.reason = saved, feed.reason or stats.reason
     if stats.saved:
         print(f"saved {stats.saved}", file=log)
     print(f"speed: {stats.summary()}", file=log, flush=True)

@@ -1,9 +1,12 @@
-"""The one window shell: a display check, panel drawing helpers, and the cv2 loop that shows an app's frames,
-forwards mouse and keys, and quits on q/Esc or window close."""
+"""The one window shell: a display check, panel drawing helpers, and the one loop every live window runs in
+(draw, classify --window, camera rps, camera record, camera detect), with one app protocol and one quit policy."""
 
 import os
 import socket
 import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -105,38 +108,43 @@ def thumbnail(img, model_input: np.ndarray, top: int, left: int, scale: int = 3)
     text(img, "model input", (left + w + 8, top + 14), 0.4, DIM)
 
 
-def digit_panel(height, width, labels, probabilities, model_input, model_name) -> np.ndarray:
-    """Big top guess, ten probability bars, the 28×28 input the model saw."""
+def guess_panel(height: int, width: int, model_name: str, model_input, prompt: str, guess=None) -> np.ndarray:
+    """A draw window's side panel: the model's name, `prompt` until `guess(img)` draws a guess, the input it saw."""
     img = blank(height, width)
     text(img, model_name, (12, 22), 0.5, DIM)
-    if probabilities is None:
-        text(img, "draw a digit", (12, 80), 0.7, FG)
+    if guess is None:
+        text(img, prompt, (12, 80), 0.7, FG)
     else:
-        best = int(np.argmax(probabilities))
-        text(img, labels[best], (12, 92), 2.6, ACCENT, 5)
-        text(img, f"{float(probabilities[best]):.0%}", (96, 92), 0.8, FG)
-        bars(img, labels, probabilities, 106, 12, width - 24, 19)
+        guess(img)
     if model_input is not None:
         thumbnail(img, model_input, height - 90, 12)
     return img
 
 
+def digit_panel(height, width, labels, probabilities, model_input, model_name) -> np.ndarray:
+    """Big top guess, ten probability bars, the 28×28 input the model saw."""
+
+    def guess(img):
+        best = int(np.argmax(probabilities))
+        text(img, labels[best], (12, 92), 2.6, ACCENT, 5)
+        text(img, f"{float(probabilities[best]):.0%}", (96, 92), 0.8, FG)
+        bars(img, labels, probabilities, 106, 12, width - 24, 19)
+
+    return guess_panel(height, width, model_name, model_input, "draw a digit", None if probabilities is None else guess)
+
+
 def sketch_panel(height, width, labels, probabilities, model_input, model_name) -> np.ndarray:
     """'It looks like X' and the next three guesses."""
-    img = blank(height, width)
-    text(img, model_name, (12, 22), 0.5, DIM)
-    if probabilities is None:
-        text(img, "draw something", (12, 80), 0.7, FG)
-    else:
+
+    def guess(img):
         order = np.argsort(probabilities)[::-1]
         text(img, "It looks like", (12, 62), 0.6, FG)
         text(img, labels[order[0]], (12, 100), fit_scale(labels[order[0]], width - 24, 1.0, 2), ACCENT, 2)
         text(img, f"{float(probabilities[order[0]]):.0%}", (12, 128), 0.6, FG)
         text(img, "or maybe", (12, 168), 0.5, DIM)
         bars(img, [labels[i] for i in order[1:4]], probabilities[order[1:4]], 178, 12, width - 24)
-    if model_input is not None:
-        thumbnail(img, model_input, height - 90, 12)
-    return img
+
+    return guess_panel(height, width, model_name, model_input, "draw something", None if probabilities is None else guess)
 
 
 PANELS = {"digit": digit_panel, "sketch": sketch_panel}
@@ -151,75 +159,178 @@ def help_overlay(img: np.ndarray, lines: list[str]) -> None:
         text(img, line, (20, 32 + 24 * i), 0.55, FG)
 
 
-# -- the window loop --
+# -- the one loop of every live window ---------------------------------------------------------------------------
+# An app (draw, slideshow, camera rps, record, camera detect) is any object with
+#     running                       False ends the loop
+#     process(frame, t) -> image    what to show now; `frame` is the source's next frame (camera, video, images),
+#                                   or None for an app that draws its own picture; t: seconds (stream time)
+#     key(name, t)                  keys other than q/Esc: a letter, "space" or "enter"
+# and optionally mouse(kind, x, y) ("down", "move", "up"), timings() -> {stage: total seconds} for the speed summary
+# and summary() -> one line printed when the loop ends.
+# One quit policy, here and nowhere else: q/Esc, the window's close button, a window destroyed from outside,
+# Ctrl-C and the end of the stream all end the loop; the window closes and the app's summary is printed.
 
 MOUSE = {cv2.EVENT_LBUTTONDOWN: "down", cv2.EVENT_MOUSEMOVE: "move", cv2.EVENT_LBUTTONUP: "up"}
+QUIT_KEYS = ("q", "esc")
+KEYS = {" ": "space", "\r": "enter", "\n": "enter"}
 
 
 def key_name(code: int) -> str | None:
     if code < 0:
         return None
     code &= 0xFF
-    return "esc" if code == 27 else chr(code).lower()
+    return "esc" if code == 27 else KEYS.get(chr(code), chr(code).lower())
 
 
-def closed(title: str) -> bool:
-    """True once the user closed the window (Qt forgets it entirely, and then OpenCV raises)."""
-    try:
-        return cv2.getWindowProperty(title, cv2.WND_PROP_VISIBLE) < 1
-    except cv2.error:
-        return True
+class Window:
+    """A real cv2 window, opened on the first frame: keys by name, and whether it is gone.
+
+    Closing it with its close button hides it (cv2 sees that); destroying it from outside (a window manager's
+    kill, `xdotool windowclose`) goes unnoticed by Qt, so the X server is asked too (shell/x11.py)."""
+
+    def __init__(self, title: str):
+        require_display()  # before any cv2 window call: with no display Qt aborts the process
+        self.title, self.opened, self.on_mouse, self.x11 = title, False, None, None
+
+    def show(self, frame: np.ndarray) -> None:
+        if not self.opened:
+            cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+            if self.on_mouse:
+                cv2.setMouseCallback(self.title, lambda event, x, y, *_: event in MOUSE and self.on_mouse(MOUSE[event], x, y))
+            self.opened = True
+        cv2.imshow(self.title, frame)
+
+    def poll(self, wait_ms: int = 1) -> str | None:
+        return key_name(cv2.waitKey(max(1, wait_ms)))
+
+    def closed(self) -> bool:
+        if not self.opened:
+            return False
+        try:
+            if cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
+                return True
+        except cv2.error:  # Qt forgot the window entirely
+            return True
+        if self.x11 is None:
+            from mlplay.shell.x11 import X11Window
+
+            self.x11 = X11Window(self.title)
+        return not self.x11.exists()
+
+    def close(self) -> None:
+        if self.opened:
+            cv2.destroyAllWindows()
+            cv2.waitKey(1)  # let the GUI thread actually take them down
+        if self.x11:
+            self.x11.close()
 
 
-def open_window(title: str) -> None:
-    """A plain window sized to what it shows (call require_display() first: with no display Qt aborts)."""
-    cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+class NoWindow:
+    """Nothing is shown and no keys come in (`--no-show`, scripts, benchmarks)."""
+
+    def show(self, frame: np.ndarray) -> None:
+        pass
+
+    def poll(self, wait_ms: int = 1) -> str | None:
+        return None
+
+    def closed(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
 
 
-def close_windows() -> None:
-    cv2.destroyAllWindows()
-    cv2.waitKey(1)  # let the GUI thread actually take them down
+def make_display(show: bool, title: str):
+    """A window when asked for (one-line error where there is no display), otherwise nothing."""
+    return Window(title) if show else NoWindow()
 
 
-def run(app, title: str, delay_ms: int = 15) -> None:
-    """Loop until the app stops or the window is closed. The app has mouse(), key(), tick(), frame(), running."""
-    require_display()
-    open_window(title)
-    if hasattr(app, "mouse"):
+@dataclass
+class Stats:
+    """How a loop went: frames shown, seconds, the app's own time, why it ended (+ what the camera shell adds)."""
 
-        def on_mouse(event, x, y, flags, param):
-            if event in MOUSE:
-                app.mouse(MOUSE[event], x, y)
+    frames: int = 0
+    seconds: float = 0.0
+    process_seconds: float = 0.0
+    reason: str = ""
+    saved: Path | None = None
+    stages: dict = field(default_factory=dict)
 
-        cv2.setMouseCallback(title, on_mouse)
+    @property
+    def fps(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        parts = [f"{self.frames} frames in {self.seconds:.1f} s: {self.fps:.1f} frames/s"]
+        if self.frames:
+            parts.append(f"app {1000 * self.process_seconds / self.frames:.2f} ms/frame")
+            parts += [f"{name} {1000 * total / self.frames:.2f} ms/frame" for name, total in self.stages.items()]
+        return ", ".join(parts) + (f" ({self.reason})" if self.reason else "")
+
+
+def run(app, display, frames=None, *, wait_ms=15, after=None, log=None) -> Stats:
+    """Run `app` in `display` (a Window, NoWindow, or a title for a new Window) until one of the quit policy's ends.
+
+    frames: () -> (frame, t) or None at the end of the stream; without it t is the wall clock from the start.
+    wait_ms: how long to wait for a key after each frame, or (t, started) -> ms (a video's own pace).
+    after: (shown, t) -> shown, e.g. to record the frame and draw the frame rate on it.
+    """
+    display = Window(display) if isinstance(display, str) else display
+    if hasattr(app, "mouse") and isinstance(display, Window):
+        display.on_mouse = app.mouse
+    stats, start = Stats(), time.perf_counter()
     try:
         while app.running:
-            app.tick()
-            cv2.imshow(title, app.frame())
-            key = key_name(cv2.waitKey(delay_ms))
-            if key:
-                app.key(key)
-            if closed(title):
+            if frames is None:
+                frame, t = None, time.perf_counter() - start
+            else:
+                item = frames()
+                if item is None:
+                    stats.reason = "end of stream"
+                    break
+                frame, t = item
+            began = time.perf_counter()
+            shown = app.process(frame, t)
+            stats.process_seconds += time.perf_counter() - began
+            stats.frames += 1
+            display.show(after(shown, t) if after else shown)
+            key = display.poll(wait_ms(t, start) if callable(wait_ms) else wait_ms)
+            if key in QUIT_KEYS:
+                stats.reason = "quit"
                 break
+            if key:
+                app.key(key, t)
+            if display.closed():
+                stats.reason = "window closed"
+                break
+        else:
+            stats.reason = "app finished"
+    except KeyboardInterrupt:
+        stats.reason = "interrupted"
     finally:
-        close_windows()
+        stats.seconds = time.perf_counter() - start
+        display.close()
+    if hasattr(app, "timings"):
+        stats.stages = dict(app.timings())
+    if hasattr(app, "summary"):
+        print(app.summary(), file=log or sys.stderr, flush=True)
+    return stats
 
 
 class SlideShow:
-    """An app that shows a list of prepared frames: any key for the next, q/Esc quits."""
+    """An app that shows a list of prepared frames: any key for the next; after the last one it ends."""
 
     def __init__(self, frames: list[np.ndarray]):
         self.frames, self.index = frames, 0
         self.running = bool(frames)
 
-    def key(self, key: str) -> None:
-        if key in ("q", "esc") or self.index + 1 >= len(self.frames):
-            self.running = False
-        else:
-            self.index += 1
-
-    def tick(self) -> None:
-        pass
-
-    def frame(self) -> np.ndarray:
+    def process(self, frame, t: float) -> np.ndarray:
         return self.frames[self.index]
+
+    def key(self, name: str, t: float) -> None:
+        self.index += 1
+        self.running = self.index < len(self.frames)
+
+    def summary(self) -> str:
+        return f"shown {min(self.index + 1, len(self.frames))} of {len(self.frames)} images"

@@ -62,7 +62,8 @@ def run_images(paths, score, classes, jsonl, model) -> None:
 
 
 def run_stream(source, score, classes, save, show, jsonl, model) -> None:
-    from mlplay.shell.camera import make_display, open_source, run_camera
+    from mlplay.shell.camera import open_source, run_camera
+    from mlplay.shell.window import make_display
     from mlplay.vision.detectapp import DetectApp
 
     only = parse_classes(classes)
@@ -75,7 +76,6 @@ def run_stream(source, score, classes, save, show, jsonl, model) -> None:
         raise
     app = DetectApp(detector, score, only, emit=(lambda line: print(line, flush=True)) if jsonl else None)
     run_camera(app, stream, show, save, command="camera", name="detect", title="mlplay - detect", display=display)
-    print(app.summary(), file=sys.stderr)
 
 
 def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None:
@@ -101,9 +101,8 @@ def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None
             _table(path, guesses, threshold)
     if window and images:
         from mlplay.shell import window as shell
-        from mlplay.shell.window import SlideShow
 
-        shell.run(SlideShow([annotate(img, g) for img, g in zip(images, results)]), "mlplay - classify")
+        shell.run(shell.SlideShow([annotate(img, g) for img, g in zip(images, results)]), "mlplay - classify")
     if failed:
         raise MlplayError(f"{failed} of {len(files)} images could not be read")
 
