@@ -90,3 +90,9 @@ def text_generation(console, goal, name: str = "shakespeare") -> None:
                   f"40-char ghost text after a keypress: {ghost_wall:.1f} ms ({ghost_cpu:.1f} ms CPU), "
                   f"goal ≤ {GOAL_GHOST_MS} ms {goal(ghost_wall <= GOAL_GHOST_MS)}")
     console.print(f"cold start of `mlplay write {name} --prompt … --length 1` (numpy, no TensorFlow): {start:.2f} s")
+
+
+def run() -> None:
+    from mlplay.bench import console, goal
+
+    text_generation(console, goal)
