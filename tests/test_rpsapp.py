@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from mlplay.rps import game as rps
+from mlplay.rps import rps_view
 from mlplay.shell import camera
 from mlplay.rps.rpsapp import RecordApp, RpsApp, format_round
 
@@ -51,16 +52,19 @@ def test_auto_rounds_on_a_stream_read_the_guide_box_and_report_each_round():
     assert stats.stages["model"] > 0 and "round 1: you paper (80%)" in format_round(records[0])
 
 
-def test_the_annotated_frame_shows_the_game():
+def test_the_window_shows_the_scaled_frame_and_the_game_panel():
     game = rps.Game(rps.RandomOpponent(0))
     app = RpsApp(game, ColourClassifier())
     frame = np.full((240, 320, 3), 128, np.uint8)
     idle = app.process(frame, 0.0)
-    assert idle.shape == frame.shape and (idle != 128).any() and (frame == 128).all()  # drawn on a copy
+    assert idle.shape == (480, 640 + rps_view.PANEL_WIDTH, 3) and (frame == 128).all()  # drawn on a copy
+    assert (idle[240, 320] == 128).all() and (idle[:, 640:] != 128).all(axis=2).any()  # video ×2, panel beside it
     app.key("space", 0.0)
     counting = app.process(frame, 0.1)
     x0, y0, x1, y1 = rps.guide_box(320, 240)
-    assert (counting[y0, x0] == (0, 215, 255)).all()  # the box turns yellow during the countdown
+    assert (counting[2 * y0, 2 * x0] == rps_view.YELLOW).all()  # the box, at window scale, turns yellow
+    assert (idle[2 * y0, 2 * x0] == rps_view.GREEN).all()
+    assert not np.array_equal(idle[:, 640:], counting[:, 640:])  # the countdown is on the panel
     app.key("q", 0.2)  # q is the shell's; the game ignores it
     assert app.running
 

@@ -15,11 +15,10 @@ import cv2
 import numpy as np
 
 from mlplay.errors import MlplayError
-from mlplay.rps.game import HELP, MOVES, Game, Round, guide_box
+from mlplay.rps import rps_view
+from mlplay.rps.game import HELP, MOVES, Game, guide_box
+from mlplay.rps.rps_view import VERDICT
 
-GREEN, YELLOW, WHITE, BLACK, RED, GREY = (80, 200, 80), (0, 215, 255), (255, 255, 255), (0, 0, 0), (60, 60, 230), (150, 150, 150)
-FONT = cv2.FONT_HERSHEY_SIMPLEX
-VERDICT = {"human": "you win!", "computer": "computer wins", "draw": "draw"}
 
 
 def no_model_hint(name: str) -> str:
@@ -59,28 +58,12 @@ def crop_box(frame: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     return frame[y0:y1, x0:x1], box
 
 
-def _text(img, text, org, scale=0.6, colour=WHITE, thickness=1):
-    cv2.putText(img, text, org, FONT, scale, BLACK, thickness + 2, cv2.LINE_AA)
-    cv2.putText(img, text, org, FONT, scale, colour, thickness, cv2.LINE_AA)
-
-
-def draw_bars(img, probabilities: dict[str, float], origin: tuple[int, int], width: int = 120) -> None:
-    x, y = origin
-    best = max(probabilities, key=probabilities.get)
-    for i, move in enumerate(MOVES):
-        p = probabilities.get(move, 0.0)
-        top = y + i * 18
-        cv2.rectangle(img, (x + 70, top), (x + 70 + width, top + 12), GREY, 1)
-        cv2.rectangle(img, (x + 70, top), (x + 70 + int(width * p), top + 12), GREEN if move == best else GREY, -1)
-        _text(img, f"{move}", (x, top + 11), 0.45)
-        _text(img, f"{p:.0%}", (x + 76 + width, top + 11), 0.45)
-
-
 class RpsApp:
     """The game on camera frames: classify the guide box every frame (live bars), play rounds, report each one."""
 
     def __init__(self, game: Game, classify, emit=None):
         self.game, self.classify, self.emit = game, classify, emit or (lambda record: None)
+        self.model_name = getattr(classify, "name", "")
         self.model_seconds, self.probabilities = 0.0, dict.fromkeys(MOVES, 1 / 3)
 
     @property
@@ -95,7 +78,7 @@ class RpsApp:
         result = self.game.update(t, lambda: self.probabilities)
         if result:
             self.emit(result.record(self.game.score))
-        return self.draw(frame.copy(), box, t)
+        return self.draw(frame, box, t)
 
     def key(self, name: str, t: float) -> None:
         self.game.key(name, t)
@@ -103,35 +86,17 @@ class RpsApp:
     def timings(self) -> dict[str, float]:
         return {"model": self.model_seconds}
 
-    def draw(self, img: np.ndarray, box, t: float) -> np.ndarray:
-        game, (x0, y0, x1, y1) = self.game, box
+    def draw(self, frame: np.ndarray, box, t: float) -> np.ndarray:
+        """The window picture: the frame scaled up or down with the guide box on it, the game panel beside it."""
+        game = self.game
         count = game.countdown(t)
-        cv2.rectangle(img, (x0, y0), (x1, y1), YELLOW if count else GREEN, 2)
-        h, w = img.shape[:2]
-        scale = max(0.45, min(w, h) / 600)
-        _text(img, str(game.score), (10, int(24 * scale / 0.6)), scale)
-        if count:
-            size = cv2.getTextSize(str(count), FONT, 3 * scale, 6)[0]
-            _text(img, str(count), ((x0 + x1 - size[0]) // 2, (y0 + y1 + size[1]) // 2), 3 * scale, YELLOW, 6)
-        elif game.phase == "result" and game.last:
-            self._draw_result(img, game.last, box, scale)
-        elif game.phase == "idle" and not game.auto:
-            _text(img, "space: play", (x0 + 6, y1 - 10), scale)
-        draw_bars(img, self.probabilities, (10, h - 62))
-        if game.show_help:
-            for i, line in enumerate(HELP):
-                width = cv2.getTextSize(line, FONT, 0.4, 1)[0][0]
-                _text(img, line, (w - width - 8, int(24 * scale / 0.6) + 18 + 16 * i), 0.4, WHITE)
-        return img
 
-    @staticmethod
-    def _draw_result(img, last: Round, box, scale) -> None:
-        x0, y0, x1, y1 = box
-        colour = {"human": GREEN, "computer": RED, "draw": YELLOW}[last.winner]
-        step = int(26 * scale / 0.6)
-        _text(img, f"you: {last.human}", (x0 + 6, y0 + step), scale)
-        _text(img, f"computer: {last.computer}", (x0 + 6, y0 + 2 * step), scale)
-        _text(img, VERDICT[last.winner], (x0 + 6, y0 + 3 * step + 4), scale * 1.2, colour, 2)
+        def panel(height: int) -> np.ndarray:
+            return rps_view.game_panel(height, model=self.model_name, score=game.score, phase=game.phase,
+                                       countdown=count, last=game.last, auto=game.auto,
+                                       probabilities=self.probabilities, help_lines=HELP if game.show_help else None)
+
+        return rps_view.compose(frame, panel, rps_view.box_overlay(box, rps_view.YELLOW if count else rps_view.GREEN))[0]
 
 
 def format_round(record: dict) -> str:
@@ -185,13 +150,16 @@ class RecordApp:
             self.last = t
             if len(self.saved) % 25 == 0 or len(self.saved) == self.count:
                 self.log(f"{self.label}: {len(self.saved)}/{self.count} saved")
-        img = frame.copy()
-        cv2.rectangle(img, (x0, y0), (x1, y1), RED if ready and not self.paused else YELLOW, 2)
+        colour = rps_view.RED if ready and not self.paused else rps_view.YELLOW
         status = ("paused (space resumes)" if self.paused else
-                  f"show {self.label.upper()} in the box: {len(self.saved)}/{self.count}" if ready else
-                  f"get ready: {self.label.upper()} in {self.delay - (t - self.start):.1f} s")
-        _text(img, status, (10, 24), 0.6)
-        return img
+                  f"show {self.label} in the box" if ready else
+                  f"get ready: {self.label} in {self.delay - (t - self.start):.1f} s")
+
+        def panel(height: int) -> np.ndarray:
+            return rps_view.record_panel(height, label=self.label, saved=len(self.saved), count=self.count,
+                                         status=status, colour=colour)
+
+        return rps_view.compose(frame, panel, rps_view.box_overlay((x0, y0, x1, y1), colour))[0]
 
 
 # -- the `mlplay camera rps` and `mlplay camera record rps` commands: the apps wired to the camera shell --
