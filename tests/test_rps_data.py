@@ -51,7 +51,9 @@ def test_fetch_extracts_class_folders_and_is_idempotent(official_zips, tmp_path)
     assert sorted(tmp_path.rglob("escape.png")) == [folder / split / "rock" / "escape.png" for split in ("test", "train")]
     assert not (folder.parent.parent / "rock").exists() and not list(folder.glob("download-*"))
     assert rps.fetch(tuple(sources), log=lambda m: 1 / 0) == folder  # cached: nothing downloaded or logged
-    x_train, y_train, x_test, y_test, source, meta = rps.load(None, 32, quick=False)
+    data = rps.load(None, 32, quick=False)
+    x_train, y_train, x_test, y_test, source, meta = data.x_train, data.y_train, data.x_test, data.y_test, data.source, data.meta
+    assert data.x_val is None  # one series per class: too few to hold one out
     assert x_train.shape == (13, 32, 32, 3) and len(x_test) == 7 and source == rps.OFFICIAL_SOURCE
     assert sorted(np.bincount(y_test)) == [2, 2, 3] and "train/ and test/" in meta["test_split"]
 
@@ -76,13 +78,14 @@ def test_no_data_at_all_says_how_to_get_some():
 
 def test_class_folders_get_a_stratified_held_out_test_split(tmp_path):
     folder = rps_synthetic.write_folders(tmp_path / "synth", per_class=10, size=48, seed=0)
-    x_train, y_train, x_test, y_test, source, meta = rps.load(folder, 40, quick=False)
-    assert "SYNTHETIC" in source
+    data = rps.load(folder, 40, quick=False)
+    x_train, y_train, x_test, y_test, source, meta = data.x_train, data.y_train, data.x_test, data.y_test, data.source, data.meta
+    assert "SYNTHETIC" in source and data.x_val is None
     assert x_train.shape == (24, 40, 40, 3) and x_test.shape == (6, 40, 40, 3)
     assert list(np.bincount(y_test)) == [2, 2, 2] and list(np.bincount(y_train)) == [8, 8, 8]
     assert meta["per_class"]["test"] == {"rock": 2, "paper": 2, "scissors": 2}
     again = rps.load(folder, 40, quick=False)
-    assert np.array_equal(again[2], x_test)  # the same seed, the same test pictures
+    assert np.array_equal(again.x_test, x_test)  # the same seed, the same test pictures
     train_files, test_files = rps.split_test(rps.class_files(folder), 0.2, 0)
     for move in MOVES:
         assert not set(train_files[move]) & set(test_files[move])
@@ -156,3 +159,33 @@ def test_a_retry_after_a_failed_second_download_reuses_the_first_zip(official_zi
     moved = Source(f"{base}/moved-away.zip", sources[0].sha256, "rps.zip")  # the server no longer has it
     folder = rps.fetch((moved, sources[1]), log=lambda m: None)
     assert len(list((folder / "train" / "rock").glob("*.png"))) == 4 + 1 and not list(folder.glob("download-*"))  # + the hostile entry
+
+
+def write_series(folder, per_series, series, prefix=""):
+    """Pictures named like the official set's: <prefix><move><NN>-<frame>.png, one series a rendered hand."""
+    for i, move in enumerate(MOVES):
+        (folder / move).mkdir(parents=True)
+        for s in range(series):
+            for f in range(per_series):
+                cv2.imwrite(str(folder / move / f"{prefix}{move}{s:02d}-{f:03d}.png"), np.full((12, 12, 3), 50 * i + s, np.uint8))
+
+
+def test_with_its_own_test_folder_validation_holds_out_whole_series_of_training_pictures(tmp_path):
+    write_series(tmp_path / "set" / "train", per_series=4, series=3)
+    write_series(tmp_path / "set" / "test", per_series=2, series=1, prefix="test")
+    data = rps.load(tmp_path / "set", 12, quick=False)
+    assert data.x_train.shape[0] == 3 * 2 * 4 and data.x_val.shape[0] == 3 * 4 and len(data.x_test) == 6
+    held = data.meta["validation_series"]
+    assert set(held) == set(MOVES) and all(name.startswith(move) for move, name in held.items())
+    for i, move in enumerate(MOVES):  # each series has its own grey level: none is in both train and validation
+        train_levels = set(data.x_train[data.y_train == i][:, 0, 0, 0])
+        val_levels = set(data.x_val[data.y_val == i][:, 0, 0, 0])
+        assert len(val_levels) == 1 and not train_levels & val_levels
+    assert rps.load(tmp_path / "set", 12, quick=False).meta["validation_series"] == held  # seeded
+    assert not rps.is_official(tmp_path / "set") and "recognised" not in data.source
+
+
+def test_real_photos_are_found_beside_the_data_folder(tmp_path, monkeypatch):
+    assert rps.real_photos_dir(tmp_path / "cgi") is None
+    write_series(tmp_path / "rps-real", per_series=1, series=1)
+    assert rps.real_photos_dir(tmp_path / "cgi") == tmp_path / "rps-real"

@@ -9,6 +9,7 @@ scissors/ inside, optionally split into train/ and test/; without that split a h
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import zipfile
@@ -19,6 +20,7 @@ import numpy as np
 
 from mlplay.download import DownloadError, Source, download
 from mlplay.errors import MlplayError
+from mlplay.experiments import Dataset
 from mlplay.fileio import atomic_dir, write_json
 from mlplay.rps.game import MOVES
 from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr
@@ -31,6 +33,10 @@ TEST = Source(f"{BASE}/rps-test-set.zip", "c27ab9fa43ce40b2e453de711365b477f4424
               "rock-paper-scissors test set (rps-test-set.zip, 372 CGI hands)")
 OFFICIAL_SOURCE = "official rock-paper-scissors (Laurence Moroney, CGI hands; rps.zip / rps-test-set.zip)"
 TEST_FRACTION = 0.2
+REAL_NAME = "rps-real"
+REAL_SOURCE = ("rps-real: real photographs of hands over a green background, 300×200, from the 2,188-picture set "
+               "'rockpaperscissors' by Julien de la Bruère-Terreault (CC-BY-SA 4.0)")
+VALIDATION_SERIES_AT_LEAST = 3  # series (rendered hands) a class needs before one is held out for validation
 NO_DATA_HINT = ("fetch the official set: mlplay data fetch rps; or record your own hands: "
                 "mlplay camera record rps --label rock --count 200 (then paper, scissors) and train with "
                 "--data datasets/rps-mine")
@@ -157,8 +163,28 @@ def split_test(files: dict[str, list[Path]], fraction: float, seed: int):
     return train, test
 
 
+def real_photos_dir(data_folder: str | Path | None) -> Path | None:
+    """Real photographs of hands to check a model on: rps-real/ beside the training data's folder, or in datasets/."""
+    places = ([Path(data_folder).parent / REAL_NAME] if data_folder else []) + [datasets_dir() / REAL_NAME]
+    return next((p for p in places if all((p / m).is_dir() for m in MOVES)), None)
+
+
+def is_official(folder: Path) -> bool:
+    """The official set under another folder: its train/ and test/ hold its 840 and 124 pictures a class, under
+    its own names (rock01-000…, testrock01-00…)."""
+    for split, count, prefix in (("train", 840, ""), ("test", 124, "test")):
+        for move in MOVES:
+            sub = folder / split / move
+            names = [p.name for p in images_in(sub)] if sub.is_dir() else []
+            if len(names) != count or not all(n.startswith(prefix) and "-" in n for n in names):
+                return False
+    return True
+
+
 def describe(folder: Path) -> str:
     folder = Path(folder)
+    if is_official(folder) and not (folder / "SOURCE.json").exists():
+        return f"{OFFICIAL_SOURCE}, from {folder} (recognised by its pictures' names and counts)"
     if (folder / "SOURCE.json").exists():
         import json
 
@@ -170,16 +196,48 @@ def describe(folder: Path) -> str:
     return str(folder)
 
 
-def load(path: Path | None, size: int, quick: bool, seed: int = 0, quick_per_class: int = 40):
-    """(x_train, y_train, x_test, y_test, source, meta) from `path` or the fetched official set."""
+def hand_series(paths: list[Path]) -> dict[str, list[Path]] | None:
+    """Pictures grouped by series: the name before its frame number (`rock03-017.png` → `rock03`, one rendered
+    hand in the official set); None when a name has no frame number."""
+    series: dict[str, list[Path]] = {}
+    for path in paths:
+        match = re.fullmatch(r"(.+)[-_]\d+", path.stem)
+        if not match:
+            return None
+        series.setdefault(match.group(1), []).append(path)
+    return series
+
+
+def split_validation_by_series(files: dict[str, list[Path]], seed: int, least: int = VALIDATION_SERIES_AT_LEAST):
+    """(train, validation): one whole series of each class held out, when every class has `least` series or more;
+    None otherwise. Unseen hands, as in a test split of other hands: a random split of near-identical frames
+    of the same series says little about them."""
+    rng = np.random.default_rng(seed)
+    train, val = {}, {}
+    for label, paths in files.items():
+        series = hand_series(paths)
+        if series is None or len(series) < least:
+            return None
+        held = sorted(series)[int(rng.integers(len(series)))]
+        val[label] = series[held]
+        train[label] = [p for p in paths if p not in set(series[held])]
+    return train, val
+
+
+def load(path: Path | None, size: int, quick: bool, seed: int = 0, quick_per_class: int = 40) -> Dataset:
+    """The data set from `path` or the fetched official set; with its own train/ and test/ folders, validation
+    holds out whole series of the training pictures (split_validation_by_series), else the loop carves it."""
     folder = Path(path) if path else cached()
     if folder is None:
         raise MlplayError("no rock-paper-scissors data", NO_DATA_HINT)
     if not folder.is_dir():
         raise MlplayError(f"{folder} is not a folder", "give a folder of rock/, paper/, scissors/ folders")
+    val = None
     if (folder / "train").is_dir() and (folder / "test").is_dir():
         train, test = class_files(folder / "train"), class_files(folder / "test")
         split = "the data's own train/ and test/ folders"
+        if not quick and (by_series := split_validation_by_series(train, seed)):
+            train, val = by_series
     else:
         train, test = split_test(class_files(folder), TEST_FRACTION, seed)
         split = f"{TEST_FRACTION:.0%} of each class held out as test (seed {seed}) before training"
@@ -190,4 +248,9 @@ def load(path: Path | None, size: int, quick: bool, seed: int = 0, quick_per_cla
     x_test, y_test = load_arrays(test, size)
     meta = {"folder": str(folder), "test_split": split,
             "per_class": {"train": {k: len(v) for k, v in train.items()}, "test": {k: len(v) for k, v in test.items()}}}
-    return x_train, y_train, x_test, y_test, describe(folder), meta
+    data = Dataset(x_train, y_train, x_test, y_test, describe(folder), meta=meta)
+    if val:
+        data.x_val, data.y_val = load_arrays(val, size)
+        meta["validation_series"] = {k: hand_series(v).popitem()[0] for k, v in val.items()}
+        meta["per_class"]["validation"] = {k: len(v) for k, v in val.items()}
+    return data
