@@ -53,7 +53,8 @@ class Experiment:
     build: Callable[..., "object"]  # () -> uncompiled keras.Model; (data) when it depends on the data; pretrained=
     load_data: Callable[[Path | None, bool], Dataset]  # (data path or None, quick) -> Dataset
     augment: Callable[[], "object"] | None = None  # () -> keras layer applied to training batches
-    image_input: Callable[[np.ndarray], np.ndarray] | None = None  # grey image file -> model input
+    image_input: Callable[[np.ndarray], np.ndarray] | None = None  # image file (grey, or BGR: image_colour) -> input
+    image_colour: bool = False  # `mlplay predict` hands image_input the colour picture (BGR) instead of grey
     draw_task: Callable[[], "object"] | None = None  # () -> mlplay.digits.drawapp.DrawTask
     epochs: int = 10  # unless the data decides (Dataset.epochs)
     batch_size: int = 128

@@ -94,7 +94,7 @@ def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_
 
     from mlplay import experiments
     from mlplay.errors import MlplayError
-    from mlplay.imageio import read_grey
+    from mlplay.imageio import read_bgr, read_grey
 
     exp = experiments.get(name)
     if exp.image_input is None:
@@ -103,7 +103,8 @@ def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_
     failed = 0
     for path in images:
         try:
-            guesses = predictor.top(predictor(exp.image_input(read_grey(path))), top)
+            picture = read_bgr(path) if exp.image_colour else read_grey(path)
+            guesses = predictor.top(predictor(exp.image_input(picture)), top)
         except MlplayError as e:
             print(f"Error: {e}", file=sys.stderr)
             failed += 1

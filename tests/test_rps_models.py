@@ -25,6 +25,7 @@ def test_mobilenet_trains_in_two_phases_from_scratch(tmp_path):
     phases = card["training"]["phases"]
     assert [p["learning_rate"] for p in phases] == [1e-3, 1e-5] and all(p["epochs_run"] == 1 for p in phases)
     assert card["training"]["pretrained_weights"] is False and card["training"]["epochs_run"] == 2
+    assert card["weights"].startswith("trained from scratch (--no-pretrained)") and not card["real_photos"]["measured"]
     assert card["labels"] == ["rock", "paper", "scissors"] and card["input"]["shape"] == [128, 128, 3]
     assert "[-1, 1]" in card["input"]["preprocessing"] and "SYNTHETIC" in card["data"]["source"]
     assert card["files"]["model.tflite"] is True

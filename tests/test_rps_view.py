@@ -11,6 +11,7 @@ from mlplay.rps import game as rps
 from mlplay.rps import rps_view
 from mlplay.rps.rpsapp import RecordApp, RpsApp
 from mlplay.shell import camera
+from mlplay.shell.window import NoWindow
 
 
 class Fixed:
@@ -42,7 +43,7 @@ def test_tiny_and_huge_frames_play_every_phase(w, h):
     records = []
     app = RpsApp(rps.Game(rps.RandomOpponent(1), auto=True, max_rounds=2), Fixed(), records.append)
     shown = []
-    display = type("Keep", (camera.NoDisplay,), {"show": lambda self, f: shown.append(f)})()
+    display = type("Keep", (NoWindow,), {"show": lambda self, f: shown.append(f)})()
     camera.run_camera(app, camera.FrameListSource(frames_of(w, h, 70), fps=10), show=False, display=display,
                       log=io.StringIO())
     assert [r["human"] for r in records] == ["paper", "paper"]

@@ -22,6 +22,11 @@ def _loader(size: int):
     return load_data
 
 
+def _image_input(size: int):
+    """`mlplay predict`: a photo (BGR, any size) → the model's input, exactly as in training and in the camera."""
+    return lambda bgr: rps_data.to_input(bgr, size)
+
+
 def augment(gamma: bool = True):
     """Keras preprocessing layers on training batches. Pose and framing: either hand, rotation, zoom, shift.
     Light and skin (the official test hands are other hands, of other skin tones, than the training ones):
@@ -154,7 +159,11 @@ def _report(name: str):
                    f"this card's test figure is NOT on the official test split: it is on {data.source}"))
         real = real_photos(model, data)
         figure = {"metrics": {"real_photos_accuracy": real["accuracy"]}} if "accuracy" in real else {}
-        return {"data": {"official_test_split": official, "goal": note}, "real_photos": real, **figure}
+        card = {"data": {"official_test_split": official, "goal": note}, "real_photos": real, **figure}
+        if name == "rps-mobilenet" and _base(model).name.endswith("scratch"):
+            card["weights"] = ("trained from scratch (--no-pretrained): the ImageNet weights this model is designed "
+                               "to start from were not available (mlplay data fetch mobilenet-v2 needs the internet)")
+        return card
 
     return report
 
@@ -186,14 +195,16 @@ EXPERIMENTS = [
                summary="CNN from scratch: 5×5 stride-2 stem, 4 conv layers (32→192, BN) → global pool → dense 3; "
                        "pose, light and skin-tone augmentation; validation on held-out rendered hands",
                input_shape=(CNN_SIZE, CNN_SIZE, 3), preprocessing=_input_note(CNN_SIZE, "rescales to 0–1"),
-               build=build_cnn, load_data=_loader(CNN_SIZE), augment=augment, epochs=12, batch_size=32,
+               build=build_cnn, load_data=_loader(CNN_SIZE), augment=augment, image_input=_image_input(CNN_SIZE),
+               image_colour=True, epochs=12, batch_size=32,
                learning_rate=2e-3, patience=8, report=_report("rps-cnn")),
     Experiment(name="rps-mobilenet", task="image-classification", labels=list(MOVES),
                summary="MobileNetV2 α1.0 (ImageNet weights) 128×128 → global pool → dense 3: frozen-base head "
                        f"training, then fine-tuning layers {FINE_TUNE_FROM}+ at a low learning rate",
                input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3),
                preprocessing=_input_note(MOBILENET_SIZE, "scales to [-1, 1] as MobileNetV2 expects"),
-               build=build_mobilenet, load_data=_loader(MOBILENET_SIZE), augment=augment, batch_size=32, patience=4, report=_report("rps-mobilenet"), pretrained=True,
+               build=build_mobilenet, load_data=_loader(MOBILENET_SIZE), augment=augment,
+               image_input=_image_input(MOBILENET_SIZE), image_colour=True, batch_size=32, patience=4, report=_report("rps-mobilenet"), pretrained=True,
                phases=[Phase(name="head (base frozen)", epochs=8, learning_rate=1e-3, prepare=freeze_base),
                        Phase(name=f"fine-tune (layers {FINE_TUNE_FROM}+)", epochs=12, learning_rate=1e-5,
                              prepare=fine_tune_top)]),
