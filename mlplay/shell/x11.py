@@ -7,6 +7,7 @@ windowclose`): cv2 still reports it visible. The X server knows, so the window s
 import ctypes
 import ctypes.util
 import os
+import sys
 import time
 
 
@@ -79,6 +80,8 @@ class X11Window:
 
     def __init__(self, title: str):
         self.title, self.conn, self.id, self.next_search = title.encode(), None, None, 0.0
+        if not sys.platform.startswith("linux"):  # OpenCV's windows are not X11 windows elsewhere
+            return
         try:
             self.lib, self.free = _lib()
             conn = self.lib.xcb_connect(None, None)
