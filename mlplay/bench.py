@@ -31,11 +31,11 @@ def per_call_ms(fn, x, repeats: int, warmup: int = 3) -> float:
     return statistics.median(times) * 1000
 
 
-def wall_seconds(cmd: list[str], repeats: int) -> float:
+def wall_seconds(cmd: list[str], repeats: int, env: dict | None = None) -> float:
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 

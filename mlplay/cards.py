@@ -4,7 +4,7 @@ from pathlib import Path
 
 from mlplay.errors import MlplayError
 
-_TASKS = {"image-classification": "image class", "sequence-to-sequence": "seq2seq",
+_TASKS = {"image-classification": "image class", "object-detection": "detection", "sequence-to-sequence": "seq2seq",
           "character-level text generation": "char text"}
 
 
@@ -20,7 +20,7 @@ def headline(card: dict) -> str:
     if value is None:
         return "—"
     name = key.removeprefix("test_").replace("_", " ")
-    if "accuracy" in key or "exact_match" in key:
+    if "accuracy" in key or "exact_match" in key or "recall" in key:
         return f"{value:.2%} {name}"
     if key.endswith("bits_per_char"):
         baseline = metrics.get("ngram_test_bits_per_char")
@@ -58,13 +58,16 @@ def print_models(models_dir: Path | None, untrained: bool) -> None:
     rows = model_rows(models_dir, untrained)
     table = Table(title=f"models in {models_dir or default_models()}", box=box.SIMPLE_HEAD, show_edge=False,
                   pad_edge=False)
-    for i, column in enumerate(("name", "task", "held-out test", "size", "date")):
-        widest = max([len(column), *(len(r[i]) for r in rows)])
-        # the task column gives way (with an ellipsis) in a narrow terminal; the others keep their width
-        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=None if column == "task" else widest)
+    columns = ("name", "task", "held-out test", "size", "date")
+    widths = [max([len(column), *(len(r[i]) for r in rows)]) for i, column in enumerate(columns)]
+    # the task column gives way (with an ellipsis) in a narrow terminal; the others keep their width
+    console = Console()
+    widths[1] = max(4, min(widths[1], console.width - 3 * (len(columns) - 1) - sum(widths) + widths[1]))
+    for column, width in zip(columns, widths):
+        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=width, max_width=width)
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    console.print(table)
     if any(row[2] == "not trained" for row in rows):
         print("train one with: mlplay train NAME")
 

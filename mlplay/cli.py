@@ -132,14 +132,17 @@ def classify(
     threshold: float = typer.Option(0.2, "--threshold", min=0.0, max=1.0, help="Hide labels below this probability."),
     window: bool = typer.Option(False, "--window", help="Show each image with its labels (any key: next, q: quit)."),
     jsonl: bool = Jsonl,
-    model: Optional[Path] = typer.Option(None, "--model", help="Any Keras image classifier (.keras file or folder with labels.txt)."),
+    model: Optional[str] = typer.Option(None, "--model", help="mobilenet-quant (shipped, the default), mobilenet-v2 (float Keras, downloaded) or your Keras classifier (.keras file or folder with labels.txt)."),
     labels: Optional[Path] = typer.Option(None, "--labels", help="Labels file for --model (one name a line)."),
     scale: str = typer.Option("raw", "--scale", help="Pixel scaling --model expects: raw (0–255), unit (0–1), mobilenet (-1–1)."),
 ):
-    """Classify photos with MobileNetV2 (ImageNet, 1000 classes) or your own model."""
+    """Classify photos with MobileNetV2 (ImageNet) or your own model."""
     from mlplay.vision import vision_cli
 
     vision_cli.classify(paths, top, threshold, window, jsonl, model, labels, scale)
+
+
+DetectModel = typer.Option(None, "--model", help="coco-ssd-quant (shipped, the default), ssdlite (float SavedModel, downloaded) or a TF2 detection SavedModel folder.")
 
 
 @app.command(rich_help_panel="Play")
@@ -148,9 +151,9 @@ def detect(
     score: float = typer.Option(0.4, "--score", min=0.0, max=1.0, help="Minimum detection score."),
     classes: Optional[str] = typer.Option(None, "--classes", help="Only these COCO classes, e.g. person,dog."),
     jsonl: bool = Jsonl,
-    model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
+    model: Optional[str] = DetectModel,
 ):
-    """Draw object boxes on photos (SSDLite MobileNetV2, COCO); annotated copies go to runs/detect/."""
+    """Draw object boxes on photos (SSD MobileNet, COCO); annotated copies go to runs/detect/."""
     from mlplay.vision import vision_cli
 
     vision_cli.run_images(images, score, classes, jsonl, model)
@@ -169,9 +172,9 @@ def camera_detect(
     save: bool = Save,
     show: bool = Show,
     jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per frame with its detections."),
-    model: Optional[Path] = typer.Option(None, "--model", help="A TF2 detection SavedModel folder (default: SSDLite COCO)."),
+    model: Optional[str] = DetectModel,
 ):
-    """Boxes around objects, live on a camera or video stream (SSDLite MobileNetV2, COCO)."""
+    """Boxes around objects, live on a camera or video stream (SSD MobileNet, COCO)."""
     from mlplay.vision import vision_cli
 
     vision_cli.run_stream(source, score, classes, save, show, jsonl, model)
@@ -256,7 +259,7 @@ def record_rps(
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
 def data_fetch(
-    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
+    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-quant, coco-ssd-quant (shipped: fetched again), mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
                                          "shakespeare, wikipedia, rps, rps-synthetic (generated)."),
     classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
                                           "(default: the 16 doodle classes)."),
@@ -275,7 +278,7 @@ def data_list():
     from mlplay import datasets
 
     for name, where in datasets.status().items():
-        print(f"{name:14} {where}")
+        print(f"{name:16} {where}")
 
 
 # Info -------------------------------------------------------------------------------------------

@@ -21,6 +21,15 @@ def _ssdlite():
     return pretrained.ssdlite_dir, pretrained.ssdlite_cached
 
 
+def _shipped(name):
+    def entry():
+        from mlplay.vision import bundled
+
+        return (lambda: bundled.fetch(name)), (lambda: bundled.cached(name))
+
+    return entry
+
+
 def _rps():
     from mlplay.rps import rps_data
 
@@ -70,7 +79,8 @@ def _wikipedia():
     return fetch, lambda: corpora.cached("wikipedia")
 
 
-DATASETS = {"mnist": _mnist, "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
+DATASETS = {"mnist": _mnist, "mobilenet-quant": _shipped("mobilenet-quant"), "coco-ssd-quant": _shipped("coco-ssd-quant"),
+            "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
             "doodles": _doodles, "shakespeare": _shakespeare,
             "shakespeare-plays": _shakespeare_plays, "wikipedia": _wikipedia, "rps": _rps,
             "rps-synthetic": _rps_synthetic}

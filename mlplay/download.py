@@ -2,8 +2,6 @@
 
 import hashlib
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +31,9 @@ def sha256_file(path: Path) -> str:
 
 def download(source: Source, dest: Path, timeout: float = 20.0) -> Path:
     """Fetch `source` to `dest` (skipped if `dest` already has the right checksum)."""
+    import urllib.error  # here, not at the top: commands that only check a file's SHA-256 start faster
+    import urllib.request
+
     dest = Path(dest)
     if dest.exists() and source.sha256 and sha256_file(dest) == source.sha256:
         return dest

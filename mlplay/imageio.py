@@ -1,16 +1,13 @@
 """Read user images safely: any size, bit depth or channel count; one-line errors otherwise."""
 
-import os
 from pathlib import Path
 
-MAX_PIXELS = 100_000_000  # refuse decompression bombs before OpenCV allocates them
-os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
-
-import cv2  # noqa: E402
+import cv2
 
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # errors only: a truncated file gets our one-line error, not OpenCV's warning too
 import numpy as np  # noqa: E402
 
+from mlplay import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 - OpenCV's own limit, set in mlplay/__init__.py
 from mlplay.errors import MlplayError  # noqa: E402
 
 

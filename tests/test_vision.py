@@ -132,19 +132,19 @@ def test_classify_runs_mobilenet_v2_end_to_end_with_untrained_weights(tmp_path):
         photo(images / f"p{i}.jpg", (40 * i, 100, 200))
     (images / "notes.txt").write_text("not an image, and not listed")
 
-    result = mlplay("classify", images, "--top", "3", "--threshold", "0", "--jsonl")
+    result = mlplay("classify", images, "--top", "3", "--threshold", "0", "--jsonl", "--model", "mobilenet-v2")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [Path(r["image"]).name for r in rows] == ["p0.jpg", "p1.jpg", "p2.jpg"]
     for r in rows:
         assert len(r["labels"]) == 3 and all(label.startswith("class ") for label, _ in r["labels"])
         assert r["labels"][0][1] >= r["labels"][1][1] >= r["labels"][2][1]
-    table = mlplay("classify", images / "p0.jpg", "--threshold", "0.99")
+    table = mlplay("classify", images / "p0.jpg", "--threshold", "0.99", "--model", "mobilenet-v2")
     assert table.returncode == 0 and "cannot classify" in table.stdout
 
     (folder / pretrained.MOBILENET_FILE).write_bytes(b"corrupt")
     pretrained._record(folder / pretrained.MOBILENET_FILE)
-    broken = mlplay("classify", images / "p0.jpg")
+    broken = mlplay("classify", images / "p0.jpg", "--model", "mobilenet-v2")
     assert broken.returncode == 1 and "cannot load" in broken.stderr and "Traceback" not in broken.stderr
 
 
@@ -169,7 +169,7 @@ def test_classify_with_any_keras_model_and_labels(tmp_path):
 
 
 def test_classify_offline_is_one_line_and_bad_paths_are_refused(tmp_path):
-    result = mlplay("classify", photo(tmp_path / "a.png"))
+    result = mlplay("classify", photo(tmp_path / "a.png"), "--model", "mobilenet-v2")
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "mobilenet-v2" in result.stderr
     missing = mlplay("classify", tmp_path / "nope.jpg")
     assert missing.returncode == 1 and "no such file" in missing.stderr
@@ -208,7 +208,7 @@ def test_detect_images_with_a_savedmodel_writes_annotated_copies(tmp_path, fake_
 def test_detect_refuses_unknown_classes_and_offline_model(tmp_path):
     bad = mlplay("detect", scene(tmp_path / "a.png"), "--classes", "unicorn")
     assert bad.returncode == 1 and "unknown COCO class: unicorn" in bad.stderr
-    offline = mlplay("detect", tmp_path / "a.png")
+    offline = mlplay("detect", tmp_path / "a.png", "--model", "ssdlite")
     assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr and "Traceback" not in offline.stderr
 
 
@@ -278,7 +278,7 @@ def test_camera_detect_refuses_bad_sources_classes_and_missing_display(tmp_path,
     video, _ = moving_square_video(tmp_path / "v.mp4", frames=2)
     bad = mlplay("camera", "detect", "--source", video, "--classes", "unicorn", "--no-show")
     assert bad.returncode == 1 and "unknown COCO class" in bad.stderr
-    offline = mlplay("camera", "detect", "--source", video, "--no-show")
+    offline = mlplay("camera", "detect", "--source", video, "--no-show", "--model", "ssdlite")
     assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)

@@ -9,44 +9,28 @@ import cv2
 
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path
-from mlplay.imageio import image_files, read_bgr
+from mlplay.imageio import image_files
 from mlplay.paths import next_run_dir
 from mlplay.vision.boxes import draw
-from mlplay.vision.classify import custom_classifier, imagenet_classifier, top_guesses
-
-
-def load_detector(model):
-    from mlplay.vision import pretrained
-    from mlplay.vision.detect import Detector
-
-    return Detector(model or pretrained.ssdlite_dir(), pretrained.coco_labels())
-
-
-def parse_classes(classes: str | None) -> set[str] | None:
-    if not classes:
-        return None
-    from mlplay.vision.pretrained import coco_labels
-
-    wanted = {c.strip().replace("_", " ") for c in classes.split(",") if c.strip()}
-    unknown = wanted - set(coco_labels().values())
-    if unknown:
-        raise MlplayError(f"unknown COCO class: {', '.join(sorted(unknown))}", "e.g. person, dog, car, cell phone")
-    return wanted
+from mlplay.vision import vision_models
+from mlplay.vision.classify import top_guesses
+from mlplay.vision.lite_vision import read_picture
 
 
 def run_images(paths, score, classes, jsonl, model) -> None:
-    only = parse_classes(classes)
     files = image_files(paths)
-    detector = load_detector(model)
-    out_dir, failed = next_run_dir("detect"), 0
+    detector = vision_models.detector(model)
+    only = vision_models.parse_classes(classes, detector.labels)
+    out_dir, failed = None, 0
     for path in files:
         try:
-            image = read_bgr(path)
+            image = read_picture(path)
         except MlplayError as e:
             print(f"Error: {e}", file=sys.stderr)
             failed += 1
             continue
         found = detector(image, score, only)
+        out_dir = out_dir or next_run_dir("detect")  # made for the first picture read: bad ones write nothing
         target = out_dir / f"{path.stem}.jpg"
         with atomic_path(target) as tmp:
             tmp.write_bytes(cv2.imencode(".jpg", draw(image, found))[1].tobytes())
@@ -66,11 +50,11 @@ def run_stream(source, score, classes, save, show, jsonl, model) -> None:
     from mlplay.shell.window import make_display
     from mlplay.vision.detectapp import DetectApp
 
-    only = parse_classes(classes)
     display = make_display(show, "mlplay - detect")  # refuse a missing display before the slow model load
     stream = open_source(source)
     try:
-        detector = load_detector(model)
+        detector = vision_models.detector(model)
+        only = vision_models.parse_classes(classes, detector.labels)
     except BaseException:
         stream.close()
         raise
@@ -84,15 +68,15 @@ def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None
 
         require_display()
     files = image_files(paths)
+    classifier = vision_models.classifier(model, labels, scale)
     images, readable, failed = [], [], 0
     for path in files:
         try:
-            images.append(read_bgr(path))
+            images.append(read_picture(path))
             readable.append(path)
         except MlplayError as e:
             print(f"Error: {e}", file=sys.stderr)
             failed += 1
-    classifier = custom_classifier(model, labels, scale) if model else imagenet_classifier()
     results = [top_guesses(p, classifier.labels, top, threshold) for p in classifier.classify(images)]
     for path, guesses in zip(readable, results):
         if jsonl:
