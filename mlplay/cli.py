@@ -38,7 +38,7 @@ def train(
     seed: int = typer.Option(0, "--seed"),
     quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
-    strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker."),
+    strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker (TF_CONFIG; README: Training on more machines)."),
     data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set "
                                         "(sketch models: doodles, quickdraw, a folder of drawings, or several, comma-separated)."),
     mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models: add this folder of recorded drawings to the data."),

@@ -5,11 +5,14 @@ into the model card. Best weights are checkpointed every improvement and restore
 also after early stopping and after Ctrl-C; `resume` continues the newest run of that model.
 """
 
+import atexit
 import csv
 import json
 import os
 import platform
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,13 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from mlplay import __version__, store
+from mlplay.distribute import local_copy, make_strategy, role, shard_by_data
 from mlplay.errors import MlplayError
 from mlplay.experiments import Dataset, Experiment
 from mlplay.fileio import write_json
 from mlplay.paths import runs_dir
 
 QUICK_EPOCHS = 2
-STRATEGIES = ("default", "mirrored", "multiworker")
 
 
 @dataclass
@@ -58,21 +61,6 @@ def split_validation(data: Dataset, fraction: float, seed: int):
     order = np.random.default_rng(seed).permutation(n)
     val, train = order[:n_val], order[n_val:]
     return (data.x_train[train], data.y_train[train]), (data.x_train[val], data.y_train[val])
-
-
-def make_strategy(name: str):
-    from mlplay.runtime import tensorflow
-
-    tf = tensorflow()
-    if name == "default":
-        return tf.distribute.get_strategy()
-    if name == "mirrored":
-        gpus = tf.config.list_logical_devices("GPU")
-        devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
-        return tf.distribute.MirroredStrategy(devices=devices)
-    if name == "multiworker":
-        return tf.distribute.MultiWorkerMirroredStrategy()  # cluster from TF_CONFIG
-    raise MlplayError(f"unknown strategy '{name}'", "choose default, mirrored or multiworker")
 
 
 def _run_folder(name: str, resume: bool) -> Path:
@@ -166,8 +154,9 @@ def input_dtype(model) -> str:
     return getattr(dtype, "name", None) or str(dtype)
 
 
-def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
-    """Train `exp`, score the test set once, save model + card; return the card."""
+def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
+    """Train `exp`, score the test set once, save model + card; return the card (None on a worker that is not the
+    chief of a multi-worker run: the chief saves)."""
     from mlplay.runtime import tensorflow
 
     tf = tensorflow()
@@ -176,7 +165,14 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     if exp.phases and cfg.resume:
         raise MlplayError(f"{exp.name} trains in phases ({', '.join(p.name for p in exp.phases)}): --resume is not "
                           "supported for it", f"start a new run: mlplay train {exp.name}")
-    folder = _run_folder(exp.name, cfg.resume)
+    worker = role(cfg.strategy)
+    if cfg.resume and cfg.strategy == "multiworker":
+        raise MlplayError("--resume is not supported with --strategy multiworker", "start a new run")
+    if worker.chief:
+        folder = _run_folder(exp.name, cfg.resume)
+    else:  # the chief keeps the run; this worker's checkpoints go when it exits
+        folder = Path(tempfile.mkdtemp(prefix=f"mlplay-{exp.name}-worker-"))
+        atexit.register(shutil.rmtree, folder, True)
     keras.utils.set_random_seed(cfg.seed)
     data = exp.load_data(cfg.data, cfg.quick)
     (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
@@ -185,14 +181,18 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
     if exp.phases:  # --epochs caps each phase; --quick runs one epoch of each
         phase_epochs = [min(cfg.epochs or p.epochs, 1 if cfg.quick else p.epochs) for p in exp.phases]
         epochs = sum(phase_epochs)
-    batch_size = cfg.batch_size or exp.batch_size
-    steps = int(np.ceil(len(x_train) / batch_size))
+    batch_size = cfg.batch_size or exp.batch_size  # per worker
+    global_batch = batch_size * worker.workers
+    steps = int(np.ceil(len(x_train) / global_batch))
     state = json.loads((folder / "state.json").read_text()) if cfg.resume else {}
     initial_epoch = state.get("epoch", 0)
     if initial_epoch >= epochs:
         raise MlplayError(f"the run in {folder} already did {initial_epoch} epochs", f"ask for more: --epochs {epochs + 10}")
     log(f"{exp.name}: {len(x_train)} train / {len(x_val)} validation / {len(data.x_test)} test from {data.source}")
     log(f"run folder {folder}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
+    if cfg.strategy == "multiworker":
+        log(f"{worker.task} of {worker.workers}" + (" (chief)" if worker.chief else "") +
+            f": global batch {global_batch} = {batch_size} × {worker.workers} workers")
 
     strategy = make_strategy(cfg.strategy)
     with strategy.scope():
@@ -206,14 +206,16 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
 
-    train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(batch_size)
+    train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(global_batch)
     if x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); the model and augmentation get floats
         train_ds = train_ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
     if exp.augment:
         augment = exp.augment()
         train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
     train_ds = train_ds.prefetch(tf.data.AUTOTUNE)
-    val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size)
+    val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(global_batch)
+    if cfg.strategy == "multiworker":
+        train_ds, val_ds = shard_by_data(train_ds), shard_by_data(val_ds)
 
     from mlplay.progress import Progress
 
@@ -246,9 +248,14 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         log("\ninterrupted: keeping the best model so far")
     seconds = time.perf_counter() - started + state.get("seconds", 0.0)
     cpu_seconds = time.process_time() - cpu_started + state.get("cpu_seconds", 0.0)  # all threads together
+    if not worker.chief:
+        log(f"{worker.task}: training done; the chief scores and saves the model")
+        return None
     if not (folder / "best.weights.h5").exists():
         raise MlplayError("stopped before the first epoch ended: nothing to save")
     model.load_weights(folder / "best.weights.h5")
+    if cfg.strategy == "multiworker":  # one process scores and saves, without the cluster
+        model = local_copy(model, exp, data)
     history = _history(folder)
     write_json(folder / "state.json", {**json.loads((folder / "state.json").read_text()), "seconds": seconds,
                                            "cpu_seconds": cpu_seconds})
@@ -275,7 +282,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict:
         "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
-                     "strategy": cfg.strategy, "quick": cfg.quick, "resumed": cfg.resume,
+                     "strategy": cfg.strategy, "workers": worker.workers, "quick": cfg.quick, "resumed": cfg.resume,
                      "interrupted": interrupted, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
                      "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),
                      **({"clipnorm": exp.clipnorm} if exp.clipnorm else {}),

@@ -88,7 +88,8 @@ cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 from pathlib import Path
 from mlplay import experiments
-from mlplay.train import TrainConfig, make_strategy, train
+from mlplay.distribute import make_strategy
+from mlplay.train import TrainConfig, train
 print("replicas", make_strategy("mirrored").num_replicas_in_sync)
 card = train(experiments.get("digits-cnn"), TrainConfig(quick=True, epochs=1, strategy="mirrored",
              data=Path(sys.argv[1]), models_root=Path(sys.argv[2])))
