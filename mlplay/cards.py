@@ -5,6 +5,7 @@ from pathlib import Path
 from mlplay.errors import MlplayError
 
 _TASKS = {"image-classification": "image class", "object-detection": "detection", "sequence-to-sequence": "seq2seq",
+          "gesture-classification": "gesture", "hand-landmarks": "landmarks",
           "character-level text generation": "char text"}
 
 

@@ -222,7 +222,7 @@ Mirror = typer.Option(None, "--mirror/--no-mirror", help="Flip frames left-right
 @camera_app.command("rps")
 def camera_rps(
     source: str = Source,
-    model: str = typer.Option("rps-cnn", "--model", help="rps-cnn or rps-mobilenet (train one first)."),
+    model: str = typer.Option("rps-hands", "--model", help="rps-hands (hand landmarks, shipped), rps-cnn or rps-mobilenet (train one first)."),
     opponent: str = typer.Option("adaptive", "--opponent", help="random, or adaptive (learns your habits)."),
     auto: bool = typer.Option(False, "--auto", help="Play rounds back to back without keys (videos, tests)."),
     rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="Stop after this many rounds."),
@@ -260,7 +260,8 @@ def record_rps(
 @data_app.command("fetch")
 def data_fetch(
     name: str = typer.Argument(..., help="Data set: mnist, mobilenet-quant, coco-ssd-quant (shipped: fetched again), mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
-                                         "shakespeare, wikipedia, rps, rps-synthetic (generated)."),
+                                         "shakespeare, wikipedia, rps, rps-synthetic (generated), "
+                                         "hands (MediaPipe hand models, shipped: fetched again)."),
     classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
                                           "(default: the 16 doodle classes)."),
     per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),

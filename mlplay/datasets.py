@@ -36,6 +36,12 @@ def _rps():
     return rps_data.fetch, rps_data.cached
 
 
+def _hands():
+    from mlplay.rps import hand_fetch
+
+    return hand_fetch.fetch, hand_fetch.cached
+
+
 def _rps_synthetic():
     from mlplay.rps import rps_synthetic
 
@@ -83,7 +89,7 @@ DATASETS = {"mnist": _mnist, "mobilenet-quant": _shipped("mobilenet-quant"), "co
             "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
             "doodles": _doodles, "shakespeare": _shakespeare,
             "shakespeare-plays": _shakespeare_plays, "wikipedia": _wikipedia, "rps": _rps,
-            "rps-synthetic": _rps_synthetic}
+            "rps-synthetic": _rps_synthetic, "hands": _hands}
 OPTIONS = {"quickdraw": ("classes", "per_class"), "wikipedia": ("data",), "shakespeare": ("data",)}  # data sets whose fetch takes options
 
 

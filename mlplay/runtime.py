@@ -159,6 +159,10 @@ def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_
     from mlplay.errors import MlplayError
     from mlplay.imageio import read_bgr, read_grey
 
+    if name == "rps-hands":  # pictures → hand landmarks → gesture, `none` when no hand
+        from mlplay.rps.gesture_model import predict_photos
+
+        return predict_photos(images, top, jsonl, models_dir)
     exp = experiments.get(name)
     if exp.image_input is None:
         raise MlplayError(f"{name} does not take images")

@@ -51,7 +51,7 @@ def trained(tmp_path_factory):
 def test_recorded_then_trained_model_classifies_the_rounds(trained):
     root, env, game, card = trained
     assert card["metrics"]["test_accuracy"] >= 0.8, card["metrics"]
-    out = run(["camera", "rps", "--source", game, "--auto", "--jsonl", "--no-show", "--seed", 0, "--save"], env)
+    out = run(["camera", "rps", "--model", "rps-cnn", "--source", game, "--auto", "--jsonl", "--no-show", "--seed", 0, "--save"], env)
     rounds = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["human"] for r in rounds] == GAME, rounds
     assert all(r["winner"] in ("human", "computer", "draw") for r in rounds)
@@ -67,7 +67,7 @@ def test_the_same_in_a_real_window(trained, tmp_path):
     short = rps_synthetic.write_video(tmp_path / "short.mp4", GAME[:3], fps=15, seed=98, scene_seed=3)
     xvfb, display = start_xvfb()
     try:
-        app = subprocess.Popen([*MLPLAY, "camera", "rps", "--source", str(short), "--auto", "--jsonl", "--seed", "0"],
+        app = subprocess.Popen([*MLPLAY, "camera", "rps", "--model", "rps-cnn", "--source", str(short), "--auto", "--jsonl", "--seed", "0"],
                                env={**env, "DISPLAY": display}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
         try:
@@ -82,6 +82,6 @@ def test_the_same_in_a_real_window(trained, tmp_path):
         xvfb.terminate()
         xvfb.wait()
     # The window shows what the headless run computes: the same rounds, move for move, from the same model and video.
-    headless = run(["camera", "rps", "--source", short, "--auto", "--jsonl", "--no-show", "--seed", 0], env)
+    headless = run(["camera", "rps", "--model", "rps-cnn", "--source", short, "--auto", "--jsonl", "--no-show", "--seed", 0], env)
     assert rounds == [json.loads(line) for line in headless.stdout.splitlines()]
     assert [r["human"] for r in rounds] == GAME[:3], rounds

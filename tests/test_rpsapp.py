@@ -100,7 +100,7 @@ def mlplay(*args, **kw):
 
 
 def test_camera_rps_without_a_model_says_how_to_get_one(tmp_path):
-    result = mlplay("camera", "rps", "--source", "missing.mp4", "--no-show", "--models-dir", tmp_path)
+    result = mlplay("camera", "rps", "--model", "rps-cnn", "--source", "missing.mp4", "--no-show", "--models-dir", tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Error: no trained rock-paper-scissors model 'rps-cnn'")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MOVES = ("rock", "paper", "scissors")  # also the label order of the RPS models
+NONE = "none"  # the player's move when no hand was seen at "shoot": the round is void (no score)
 BEATS = {"rock": "scissors", "paper": "rock", "scissors": "paper"}  # key beats value
 COUNTER = {loser: winner for winner, loser in BEATS.items()}  # the move that beats the key
 
@@ -202,7 +203,7 @@ class Game:
         """Begin a round now; the computer commits to its move before any hand is seen."""
         if self.phase == "countdown" or not self.running:
             return False
-        self.computer = self.opponent.choose(list(self.history))
+        self.computer = self.opponent.choose([r for r in self.history if r.human != NONE])
         self.phase, self.started = "countdown", t
         return True
 
@@ -213,7 +214,8 @@ class Game:
         return max(1, 3 - int((t - self.started) / self.tick))
 
     def update(self, t: float, classify) -> Round | None:
-        """Advance to stream time t; at "shoot" call classify() → {move: probability}; return a finished round."""
+        """Advance to stream time t; at "shoot" call classify() → {move: probability} (a `none` entry: no hand);
+        return a finished round."""
         if self.phase in ("idle", "result") and self.auto and self.running:
             # --auto keeps a fixed beat (a round every ROUND_SECONDS of stream time), whatever the frame rate
             due = t if self.next_auto is None else self.next_auto
@@ -223,10 +225,12 @@ class Game:
         if self.phase != "countdown" or t - self.started < 3 * self.tick:
             return None
         probabilities = {m: float(p) for m, p in classify().items()}
-        human = max(MOVES, key=lambda m: probabilities.get(m, 0.0))
-        result = Round(len(self.history) + 1, human, self.computer, winner(human, self.computer), probabilities, t)
+        human = max((*MOVES, NONE), key=lambda m: probabilities.get(m, 0.0))
+        verdict = NONE if human == NONE else winner(human, self.computer)
+        result = Round(len(self.history) + 1, human, self.computer, verdict, probabilities, t)
         self.history.append(result)
-        self.score.add(result.winner)
+        if verdict != NONE:
+            self.score.add(verdict)
         self.last, self.phase, self.result_at, self.computer = result, "result", t, None
         if self.max_rounds is not None and len(self.history) >= self.max_rounds:
             self.running = False

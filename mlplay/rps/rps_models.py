@@ -9,6 +9,7 @@ from pathlib import Path
 from mlplay.rps import rps_data
 from mlplay.experiments import Dataset, Experiment, Phase
 from mlplay.rps.game import MOVES
+from mlplay.rps.gesture_model import EXPERIMENT as HANDS_EXPERIMENT
 
 CNN_SIZE, MOBILENET_SIZE = 96, 128
 FINE_TUNE_FROM = 100  # MobileNetV2 layers from this index on are fine-tuned in the second phase (of 154)
@@ -208,6 +209,7 @@ EXPERIMENTS = [
                phases=[Phase(name="head (base frozen)", epochs=8, learning_rate=1e-3, prepare=freeze_base),
                        Phase(name=f"fine-tune (layers {FINE_TUNE_FROM}+)", epochs=12, learning_rate=1e-5,
                              prepare=fine_tune_top)]),
+    HANDS_EXPERIMENT,
 ]
 
 

@@ -19,8 +19,8 @@ from mlplay.shell.window import ACCENT, BG, DIM, FG, bars, blank, fit_scale, tex
 MIN_VIDEO, MAX_VIDEO, LIMIT = (640, 480), (1280, 720), (1920, 1080)
 PANEL_WIDTH, PANEL_MIN_HEIGHT = 300, 480
 GREEN, YELLOW, RED = (80, 200, 80), (0, 215, 255), (60, 60, 230)
-VERDICT = {"human": "you win!", "computer": "computer wins", "draw": "draw"}
-VERDICT_COLOUR = {"human": GREEN, "computer": RED, "draw": YELLOW}
+VERDICT = {"human": "you win!", "computer": "computer wins", "draw": "draw", "none": "no hand: not scored"}
+VERDICT_COLOUR = {"human": GREEN, "computer": RED, "draw": YELLOW, "none": DIM}
 
 
 def video_scale(width: int, height: int) -> float:
@@ -76,6 +76,31 @@ def box_overlay(box: tuple[int, int, int, int], colour: tuple[int, int, int]):
     def draw(video: np.ndarray, layout: Layout) -> None:
         x0, y0, x1, y1 = box
         cv2.rectangle(video, layout.point(x0, y0), layout.point(x1, y1), colour, 2)
+
+    return draw
+
+
+def hand_overlay(box: tuple[int, int, int, int], colour, hand=None, probabilities=None, ask: bool = False):
+    """The guide box, and the hand's skeleton with the live gesture and its confidence (hand: a hands.Hand);
+    `ask`: "show your hand" across the video when there is none."""
+    from mlplay.rps.hands import draw_skeleton
+
+    draw_box = box_overlay(box, colour)
+
+    def draw(video: np.ndarray, layout: Layout) -> None:
+        draw_box(video, layout)
+        if hand is not None:
+            points = hand.landmarks.copy()
+            points[:, :2] *= layout.scale
+            draw_skeleton(video, points)
+            if probabilities:
+                move = max(probabilities, key=probabilities.get)
+                x, y = points[:, :2].min(axis=0)
+                text(video, f"{move} {probabilities[move]:.0%}", (max(4, int(x)), max(22, int(y) - 10)), 0.7, YELLOW, 2)
+        elif ask:
+            label = "show your hand"
+            width = text_width(label, 1.0, 2)
+            text(video, label, ((video.shape[1] - width) // 2, video.shape[0] // 2), 1.0, YELLOW, 2)
 
     return draw
 

@@ -1,7 +1,9 @@
 """Rock-paper-scissors on the camera shell: the game app (live bars, countdown, score) and the recording app.
 
 Both are camera-shell apps (process(frame, t) → annotated frame, key(name, t), running, timings()); the game
-logic lives in mlplay.rps.game and the model behind a `classify(crop) → {move: p}` callable.
+logic lives in mlplay.rps.game and the model behind a `read(frame, guide box) → (hand, {move: p})` callable: the hand
+landmark model (rps-hands, the default: any hand in the picture, `hand` has its landmarks, None/None when no hand) or
+an image classifier of the guide box (rps-cnn, rps-mobilenet: no hand, always probabilities).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import numpy as np
 from mlplay.errors import MlplayError
 from mlplay.rps import rps_view
 from mlplay.rps.game import HELP, MOVES, Game, guide_box
+from mlplay.rps.gestures import Held
 from mlplay.rps.rps_view import VERDICT
-
 
 
 def no_model_hint(name: str) -> str:
@@ -52,6 +54,15 @@ class HandClassifier:
         return {m: float(p[i]) for i, m in enumerate(MOVES)}
 
 
+def make_reader(model: str, models_dir: Path | None = None):
+    """The model behind the game: the hand landmark pipeline + rps-hands, or an image classifier of the guide box."""
+    if model == "rps-hands":
+        from mlplay.rps.gesture_model import GestureReader
+
+        return GestureReader(models_dir)
+    return HandClassifier(model, models_dir)
+
+
 def crop_box(frame: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     box = guide_box(frame.shape[1], frame.shape[0])
     x0, y0, x1, y1 = box
@@ -59,23 +70,30 @@ def crop_box(frame: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
 
 
 class RpsApp:
-    """The game on camera frames: classify the guide box every frame (live bars), play rounds, report each one."""
+    """The game on camera frames: read the hand every frame (live bars), play rounds, report each one.
 
-    def __init__(self, game: Game, classify, emit=None):
-        self.game, self.classify, self.emit = game, classify, emit or (lambda record: None)
-        self.model_name = getattr(classify, "name", "")
-        self.model_seconds, self.probabilities = 0.0, dict.fromkeys(MOVES, 1 / 3)
+    A round is scored on the gesture held at "shoot": the mean of the readings of the last `held` seconds.
+    """
+
+    def __init__(self, game: Game, reader, emit=None, held: float = 0.35):
+        self.game, self.reader, self.emit = game, reader, emit or (lambda record: None)
+        self.read = getattr(reader, "read", None) or (  # an image classifier: guide-box crop → {move: p}
+            lambda frame, box: (None, reader(frame[box[1]:box[3], box[0]:box[2]])))
+        self.model_name = getattr(reader, "name", "")
+        self.model_seconds, self.held = 0.0, Held(held)
+        self.hand, self.probabilities = None, None  # the latest frame's hand (landmark models) and reading
 
     @property
     def running(self) -> bool:
         return self.game.running
 
     def process(self, frame: np.ndarray, t: float) -> np.ndarray:
-        crop, box = crop_box(frame)
+        box = guide_box(frame.shape[1], frame.shape[0])
         started = time.perf_counter()
-        self.probabilities = self.classify(crop)
+        self.hand, self.probabilities = self.read(frame, box)
         self.model_seconds += time.perf_counter() - started
-        result = self.game.update(t, lambda: self.probabilities)
+        self.held.add(t, self.probabilities)
+        result = self.game.update(t, lambda: self.held.at(t))
         if result:
             self.emit(result.record(self.game.score))
         return self.draw(frame, box, t)
@@ -84,19 +102,26 @@ class RpsApp:
         self.game.key(name, t)
 
     def timings(self) -> dict[str, float]:
-        return {"model": self.model_seconds}
+        stages = getattr(self.reader, "timings", None)
+        return {"model": self.model_seconds, **(stages() if stages else {})}
 
     def draw(self, frame: np.ndarray, box, t: float) -> np.ndarray:
         """The window picture: the frame scaled up or down with the guide box on it, the game panel beside it."""
         game = self.game
         count = game.countdown(t)
 
+        hands = getattr(self.reader, "hands", False)  # a hand model: no hand is "none", not a guess
+        status = "show your hand" if hands and self.hand is None else ""
+
         def panel(height: int) -> np.ndarray:
             return rps_view.game_panel(height, model=self.model_name, score=game.score, phase=game.phase,
-                                       countdown=count, last=game.last, auto=game.auto,
-                                       probabilities=self.probabilities, help_lines=HELP if game.show_help else None)
+                                       countdown=count, last=game.last, auto=game.auto, status=status,
+                                       probabilities=self.probabilities or dict.fromkeys(MOVES, 0.0),
+                                       help_lines=HELP if game.show_help else None)
 
-        return rps_view.compose(frame, panel, rps_view.box_overlay(box, rps_view.YELLOW if count else rps_view.GREEN))[0]
+        box_colour = rps_view.YELLOW if count else rps_view.GREEN
+        return rps_view.compose(frame, panel, rps_view.hand_overlay(box, box_colour, self.hand, self.probabilities,
+                                                                    ask=hands))[0]
 
 
 def format_round(record: dict) -> str:
@@ -114,7 +139,9 @@ class RecordApp:
 
     MAX_SIDE = 300  # crops are stored at most this large (the models read 96–128 px)
 
-    def __init__(self, label: str, count: int, out: Path, every: float = 0.1, delay: float = 2.0, log=print):
+    def __init__(self, label: str, count: int, out: Path, every: float = 0.1, delay: float = 2.0, log=print,
+                 tracker=None):
+        """tracker: a hands.HandTracker; each picture then gets its hand's landmarks beside it (mine_NNNNN.json)."""
         if label not in MOVES:
             raise MlplayError(f"unknown label '{label}'", "choose rock, paper or scissors")
         self.label, self.count, self.every, self.delay, self.log = label, count, every, delay, log
@@ -123,6 +150,7 @@ class RecordApp:
         self.next_index = max(taken, default=-1) + 1
         self.saved: list[Path] = []
         self.start, self.last, self.paused = None, None, False
+        self.tracker, self.hand = tracker, None
 
     @property
     def running(self) -> bool:
@@ -138,6 +166,10 @@ class RecordApp:
         crop, (x0, y0, x1, y1) = crop_box(frame)
         self.start = t if self.start is None else self.start
         ready = t - self.start >= self.delay
+        if self.tracker is not None:
+            from mlplay.rps.hands import box_roi
+
+            self.hand = self.tracker(frame, [box_roi((x0, y0, x1, y1))])
         if ready and not self.paused and self.running and (self.last is None or t - self.last >= self.every - 1e-9):
             side = crop.shape[0]
             if side > self.MAX_SIDE:
@@ -145,6 +177,10 @@ class RecordApp:
             path = self.folder / f"mine_{self.next_index:05d}.png"
             with atomic_path(path) as tmp:
                 tmp.write_bytes(cv2.imencode(".png", crop)[1].tobytes())
+            if self.tracker is not None:  # the landmarks in the saved picture's pixels
+                from mlplay.rps.hand_data import write_sidecar
+
+                write_sidecar(path, self.hand, (x0, y0), crop.shape[0] / side)
             self.saved.append(path)
             self.next_index += 1
             self.last = t
@@ -159,7 +195,7 @@ class RecordApp:
             return rps_view.record_panel(height, label=self.label, saved=len(self.saved), count=self.count,
                                          status=status, colour=colour)
 
-        return rps_view.compose(frame, panel, rps_view.box_overlay((x0, y0, x1, y1), colour))[0]
+        return rps_view.compose(frame, panel, rps_view.hand_overlay((x0, y0, x1, y1), colour, self.hand))[0]
 
 
 # -- the `mlplay camera rps` and `mlplay camera record rps` commands: the apps wired to the camera shell --
@@ -169,15 +205,15 @@ def play(source: str, model: str, opponent: str, auto: bool, rounds: int | None,
     from mlplay.rps.game import Game, make_opponent
     from mlplay.shell import camera, window
 
-    classify = HandClassifier(model, models_dir)  # a clear error, with how to get a model, before anything opens
+    reader = make_reader(model, models_dir)  # a clear error, with how to get a model, before anything opens
     display = window.make_display(show, "mlplay - rock paper scissors")  # refused here when there is no display
     game = Game(make_opponent(opponent, seed), auto=auto, max_rounds=rounds, show_help=not auto)
 
     def emit(record: dict) -> None:
         print(json.dumps(record) if jsonl else format_round(record), flush=True)
 
-    app = RpsApp(game, classify, emit)
-    print(f"model {model} ({classify.predictor.backend}), opponent {opponent}"
+    app = RpsApp(game, reader, emit)
+    print(f"model {model} ({reader.predictor.backend}), opponent {opponent}"
           + (", automatic rounds" if auto else ", space plays a round"), file=sys.stderr, flush=True)
     camera.run_camera(app, source, show, save, command="camera", name="rps", display=display, mirror=mirror,
                       title="mlplay - rock paper scissors")
@@ -190,8 +226,11 @@ def record(label: str, count: int, source: str, out: Path | None, every: float, 
     from mlplay.rps.rps_data import mine_dir
     from mlplay.shell import camera, window
 
+    from mlplay.rps.hands import HandTracker
+
     out = Path(out) if out else mine_dir()
-    app = RecordApp(label, count, out, every=every, delay=delay, log=lambda m: print(m, file=sys.stderr, flush=True))
+    app = RecordApp(label, count, out, every=every, delay=delay, log=lambda m: print(m, file=sys.stderr, flush=True),
+                    tracker=HandTracker())
     display = window.make_display(show, f"mlplay - record {label}")
     camera.run_camera(app, source, show, display=display, mirror=mirror, title=f"mlplay - record {label}")
     print(f"{len(app.saved)} pictures of {label} in {app.folder}")
