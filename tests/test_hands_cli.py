@@ -252,3 +252,22 @@ def test_eval_rps_hands_reproduces_the_card():
     result = mlplay("eval", "rps-hands")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "yes" in result.stdout and "NO" not in result.stdout
+
+
+@needs_real
+def test_the_window_draws_the_skeleton_and_the_live_gesture_or_asks_for_a_hand():
+    from mlplay.rps.game import Game, RandomOpponent
+    from mlplay.rps.gesture_model import GestureReader
+    from mlplay.rps.rpsapp import RpsApp
+
+    app = RpsApp(Game(RandomOpponent(0)), GestureReader())
+    photo = cv2.imread(str(held_out("paper", 1)[0]))
+    frame = cv2.resize(photo, (640, 427))
+    shown = app.process(frame, 0.0)
+    assert app.hand is not None and max(app.probabilities, key=app.probabilities.get) == "paper"
+    tip = app.hand.landmarks[12, :2].round().astype(int)  # the middle fingertip: a green joint dot on the skeleton
+    assert (np.abs(shown[tip[1], tip[0]].astype(int) - (80, 200, 80)) < 40).all()
+    blank = np.full((480, 640, 3), 60, np.uint8)
+    empty = app.process(blank, 0.1)
+    assert app.hand is None and app.probabilities is None
+    assert ((empty == (0, 215, 255)).all(axis=2)).sum() > 100  # "show your hand", in yellow (nothing else is, idle)
