@@ -265,8 +265,10 @@ def test_the_window_draws_the_skeleton_and_the_live_gesture_or_asks_for_a_hand()
     frame = cv2.resize(photo, (640, 427))
     shown = app.process(frame, 0.0)
     assert app.hand is not None and max(app.probabilities, key=app.probabilities.get) == "paper"
-    tip = app.hand.landmarks[12, :2].round().astype(int)  # the middle fingertip: a green joint dot on the skeleton
-    assert (np.abs(shown[tip[1], tip[0]].astype(int) - (80, 200, 80)) < 40).all()
+    from mlplay.rps.rps_view import Layout
+
+    x, y = Layout.for_frame(frame).point(*app.hand.landmarks[12, :2])  # the middle fingertip, in the window
+    assert (np.abs(shown[y, x].astype(int) - (80, 200, 80)) < 40).all()  # a green joint dot of the skeleton
     blank = np.full((480, 640, 3), 60, np.uint8)
     empty = app.process(blank, 0.1)
     assert app.hand is None and app.probabilities is None
