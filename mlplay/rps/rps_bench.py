@@ -123,20 +123,25 @@ def loop_fps(frames: list[np.ndarray], track: bool):
     return stats
 
 
-def cold_start_s(repeats: int = 3) -> float:
-    """A new `mlplay camera rps` process on a one-frame 640×480 video, headless: start → first frame → exit."""
+def cold_start_s(repeats: int = 3) -> tuple[float, float]:
+    """A new `mlplay camera rps` process on a one-frame 640×480 video, headless: start → first frame → exit.
+    Returns the median wall seconds and the process's median CPU seconds (user + system, all threads)."""
+    import resource
+
     with tempfile.TemporaryDirectory() as tmp:
         video = str(Path(tmp) / "one.mp4")
         writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*"mp4v"), 30, (640, 480))
         writer.write(hand_frames(1)[0])
         writer.release()
-        times = []
+        times, cpu = [], []
         for _ in range(repeats):
-            start = time.perf_counter()
+            used, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
             subprocess.run([sys.executable, "-m", "mlplay", "camera", "rps", "--source", video, "--no-show"],
                            check=True, capture_output=True)
             times.append(time.perf_counter() - start)
-    return statistics.median(times)
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def naive_classifier_ms(frames: list[np.ndarray]) -> float:
@@ -160,7 +165,7 @@ def hands_bench() -> None:
     frames = hand_frames(300)
     stages = stage_ms(frames[::5])
     detect, track = loop_fps(frames, track=False), loop_fps(frames, track=True)
-    cold = cold_start_s()
+    cold, cold_cpu = cold_start_s()
     naive = naive_classifier_ms(frames[:10])
     table = Table("stage (640×480 frame)", "median ms", title="camera rps with rps-hands: stages")
     for name, ms in stages.items():
@@ -180,7 +185,7 @@ def hands_bench() -> None:
     console.print("(CPU time counts every thread: on an otherwise idle machine a frame takes at most that long, so "
                   "1000 / CPU ms is a lower bound of the frame rate when other programs share the cores)")
     console.print(f"goal cold start to first frame ≤ {GOALS['cold_start_s']} s: {cold:.2f} s "
-                  f"{goal(cold <= GOALS['cold_start_s'])}")
+                  f"{goal(cold <= GOALS['cold_start_s'])} (CPU {cold_cpu:.2f} s)")
 
 
 def run() -> None:
