@@ -68,8 +68,7 @@ def test_text_goes_on_the_panel_only_and_the_panel_is_the_same_at_any_source_siz
         assert game.phase == "result"
         layout = rps_view.Layout.for_frame(frame)
         # the video is the scaled frame, untouched except for the guide box's outline: no text over the picture
-        interpolation = cv2.INTER_AREA if layout.scale < 1 else cv2.INTER_LINEAR
-        plain = cv2.resize(frame, layout.video, interpolation=interpolation)
+        plain = cv2.resize(frame, layout.video, interpolation=cv2.INTER_LINEAR)
         x0, y0 = layout.point(*rps.guide_box(w, h)[:2])
         x1, y1 = layout.point(*rps.guide_box(w, h)[2:])
         changed = np.argwhere((video_part(result, layout) != plain).any(axis=2))
@@ -94,3 +93,16 @@ def test_the_recording_window_at_tiny_and_huge_sizes(w, h, tmp_path):
 def test_wrap_keeps_lines_within_the_width():
     lines = rps_view.wrap("get ready: scissors in 1.5 s and then hold it still in the box", 200, 0.5)
     assert len(lines) > 1 and all(rps_view.text_width(line, 0.5) <= 200 for line in lines)
+
+
+def test_the_panel_is_drawn_again_only_when_what_it_shows_changes():
+    calls = []
+    memo = rps_view.Memo(lambda **what: calls.append(what) or np.zeros((1, 1, 3), np.uint8))
+    score = rps.Score()
+    memo(score=score, phase="idle")
+    memo(score=score, phase="idle")
+    assert len(calls) == 1
+    score.add("human")  # the same object, changed: drawn again
+    memo(score=score, phase="idle")
+    memo(score=score, phase="result")
+    assert len(calls) == 3

@@ -18,6 +18,7 @@ from mlplay.shell.window import ACCENT, BG, DIM, FG, bars, blank, fit_scale, tex
 
 MIN_VIDEO, MAX_VIDEO, LIMIT = (640, 480), (1280, 720), (1920, 1080)
 PANEL_WIDTH, PANEL_MIN_HEIGHT = 300, 480
+INNER = PANEL_WIDTH - 28  # the panel's width inside its margins
 GREEN, YELLOW, RED = (80, 200, 80), (0, 215, 255), (60, 60, 230)
 VERDICT = {"human": "you win!", "computer": "computer wins", "draw": "draw", "none": "no hand: not scored"}
 VERDICT_COLOUR = {"human": GREEN, "computer": RED, "draw": YELLOW, "none": DIM}
@@ -58,15 +59,15 @@ def compose(frame: np.ndarray, panel: np.ndarray | Callable[[int], np.ndarray],
     `panel` is a picture PANEL_WIDTH wide, or a function of the window's height that draws one.
     """
     layout = Layout.for_frame(frame)
-    width, height = layout.size
-    img = np.full((height, width, 3), BG, np.uint8)
-    interpolation = cv2.INTER_AREA if layout.scale < 1 else cv2.INTER_LINEAR
-    video = cv2.resize(frame, layout.video, interpolation=interpolation)
+    (width, height), (vw, vh) = layout.size, layout.video
+    img = np.empty((height, width, 3), np.uint8)
+    video = img[:vh, :vw]
+    cv2.resize(frame, layout.video, dst=video, interpolation=cv2.INTER_LINEAR)  # a display: linear is enough
+    img[vh:, :vw] = BG
     if overlay:
         overlay(video, layout)
-    img[: layout.video[1], : layout.video[0]] = video
     side = panel(height) if callable(panel) else panel
-    img[:, layout.video[0]:] = side[:height, :PANEL_WIDTH]
+    img[:, vw:] = side[:height, :PANEL_WIDTH]
     return img, layout
 
 
@@ -112,14 +113,14 @@ def lines_block(img: np.ndarray, lines: list[str], bottom: int, left: int = 14, 
 
 
 def game_panel(height: int, *, model: str, score, phase: str, countdown: int | None, last, auto: bool,
-               probabilities: dict[str, float], status: str = "", help_lines: list[str] | None = None) -> np.ndarray:
-    """The game's side panel; `score`, `last` are mlplay.rps.game's Score and Round (last: None before a round)."""
+               help_lines: list[str] | None = None) -> np.ndarray:
+    """The game's side panel but its live part (live_readout); `score` and `last` are mlplay.rps.game's Score and
+    Round (last: None before a round)."""
     img = blank(height, PANEL_WIDTH)
-    inner = PANEL_WIDTH - 28
     text(img, "rock paper scissors", (14, 28), 0.6, FG)
-    text(img, model, (14, 50), fit_scale(model, inner, 0.45), DIM)
+    text(img, model, (14, 50), fit_scale(model, INNER, 0.45), DIM)
     score_line = f"you {score.human} : {score.computer} computer"
-    text(img, score_line, (14, 88), fit_scale(score_line, inner, 0.7, 2), FG, 2)
+    text(img, score_line, (14, 88), fit_scale(score_line, INNER, 0.7, 2), FG, 2)
     text(img, f"{score.draws} draw{'s' if score.draws != 1 else ''}", (14, 110), 0.45, DIM)
     if countdown:
         text(img, str(countdown), (14, 196), 3.0, YELLOW, 6)
@@ -129,12 +130,9 @@ def game_panel(height: int, *, model: str, score, phase: str, countdown: int | N
         text(img, f"you: {last.human}", (14, 146), 0.6, FG)
         text(img, f"computer: {last.computer}", (14, 172), 0.6, FG)
         verdict = VERDICT[last.winner]
-        text(img, verdict, (14, 208), fit_scale(verdict, inner, 1.0, 2), VERDICT_COLOUR[last.winner], 2)
+        text(img, verdict, (14, 208), fit_scale(verdict, INNER, 1.0, 2), VERDICT_COLOUR[last.winner], 2)
     else:
         text(img, "next round coming" if auto else "space: play a round", (14, 170), 0.65, ACCENT)
-    text(img, status or "your hand now", (14, 248), fit_scale(status or "your hand now", inner, 0.5), FG)
-    labels = list(probabilities)
-    bars(img, labels, np.array([probabilities[k] for k in labels], float), 258, 14, inner)
     if help_lines:
         lines_block(img, help_lines, height - 14)
     else:
@@ -142,13 +140,34 @@ def game_panel(height: int, *, model: str, score, phase: str, countdown: int | N
     return img
 
 
+def live_readout(panel: np.ndarray, probabilities: dict[str, float], status: str = "your hand now") -> None:
+    """What the model reads in this frame, on the game panel: a status line and one bar a label."""
+    text(panel, status, (14, 248), fit_scale(status, INNER, 0.5), FG)
+    labels = list(probabilities)
+    bars(panel, labels, np.array([probabilities[k] for k in labels], float), 258, 14, INNER)
+
+
+class Memo:
+    """The last picture `draw(**what)` made, drawn again only when `what` changes (panels change a few times a
+    round, frames come 30 times a second). Values are compared by repr: a mutated score counts as a change."""
+
+    def __init__(self, draw: Callable[..., np.ndarray]):
+        self.draw, self.key, self.img = draw, None, None
+
+    def __call__(self, **what) -> np.ndarray:
+        key = repr(sorted(what.items()))
+        if key != self.key:
+            self.key, self.img = key, self.draw(**what)
+        return self.img
+
+
 def record_panel(height: int, *, label: str, saved: int, count: int, status: str, colour) -> np.ndarray:
     """The recording window's side panel: the gesture asked for, the count saved, what is happening."""
     img = blank(height, PANEL_WIDTH)
     text(img, "recording", (14, 28), 0.6, FG)
-    text(img, label.upper(), (14, 84), fit_scale(label.upper(), PANEL_WIDTH - 28, 1.4, 3), colour, 3)
+    text(img, label.upper(), (14, 84), fit_scale(label.upper(), INNER, 1.4, 3), colour, 3)
     text(img, f"{saved} / {count} saved", (14, 124), 0.7, FG, 2)
-    for i, line in enumerate(wrap(status, PANEL_WIDTH - 28, 0.5)):
+    for i, line in enumerate(wrap(status, INNER, 0.5)):
         text(img, line, (14, 164 + 22 * i), 0.5, FG)
     lines_block(img, ["space: pause / resume", "q / Esc: stop"], height - 14)
     return img

@@ -80,6 +80,7 @@ class RpsApp:
         self.read = getattr(reader, "read", None) or (  # an image classifier: guide-box crop → {move: p}
             lambda frame, box: (None, reader(frame[box[1]:box[3], box[0]:box[2]])))
         self.model_name = getattr(reader, "name", "")
+        self.panel = rps_view.Memo(rps_view.game_panel)
         self.model_seconds, self.held = 0.0, Held(held)
         self.hand, self.probabilities = None, None  # the latest frame's hand (landmark models) and reading
 
@@ -114,10 +115,11 @@ class RpsApp:
         status = "show your hand" if hands and self.hand is None else ""
 
         def panel(height: int) -> np.ndarray:
-            return rps_view.game_panel(height, model=self.model_name, score=game.score, phase=game.phase,
-                                       countdown=count, last=game.last, auto=game.auto, status=status,
-                                       probabilities=self.probabilities or dict.fromkeys(MOVES, 0.0),
-                                       help_lines=HELP if game.show_help else None)
+            img = self.panel(height=height, model=self.model_name, score=game.score, phase=game.phase,
+                             countdown=count, last=game.last, auto=game.auto,
+                             help_lines=HELP if game.show_help else None).copy()
+            rps_view.live_readout(img, self.probabilities or dict.fromkeys(MOVES, 0.0), status or "your hand now")
+            return img
 
         box_colour = rps_view.YELLOW if count else rps_view.GREEN
         return rps_view.compose(frame, panel, rps_view.hand_overlay(box, box_colour, self.hand, self.probabilities,
