@@ -16,7 +16,8 @@ from rich.console import Console
 from mlplay.errors import MlplayError
 
 console = Console()
-BENCHES = ["mlplay.digits.digits_bench", "mlplay.sketches.sketches_bench", "mlplay.vision.vision_bench",
+BENCHES = ["mlplay.digits.digits_bench", "mlplay.digits.train_speed",
+           "mlplay.sketches.sketches_bench", "mlplay.vision.vision_bench",
            "mlplay.text.text_bench", "mlplay.summation.summation_bench", "mlplay.rps.rps_bench"]
 
 

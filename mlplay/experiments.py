@@ -59,6 +59,7 @@ class Experiment:
     epochs: int = 10  # unless the data decides (Dataset.epochs)
     batch_size: int = 128
     learning_rate: float = 1e-3
+    warmup: float = 0.0  # > 0: one-cycle, the learning rate rises from learning_rate/25 over this share of the steps
     patience: int = 5
     clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
     loss: str = "sparse_categorical_crossentropy"

@@ -45,6 +45,7 @@ class TrainConfig:
     command: str = ""
     pretrained: bool = True  # experiments with exp.pretrained: start from published weights (--no-pretrained: not)
     minutes: float | None = None  # wall-time budget; None: the data's (most have none: they run `epochs`)
+    callbacks: tuple = ()  # more Keras callbacks for fit (e.g. the bench's clock)
 
 
 def split_validation(data: Dataset, fraction: float, seed: int):
@@ -61,6 +62,18 @@ def split_validation(data: Dataset, fraction: float, seed: int):
     order = np.random.default_rng(seed).permutation(n)
     val, train = order[:n_val], order[n_val:]
     return (data.x_train[train], data.y_train[train]), (data.x_train[val], data.y_train[val])
+
+
+def learning_rate_schedule(peak: float, warmup: float, steps: int):
+    """Cosine decay from `peak` over `steps`; with `warmup` > 0 a one-cycle schedule: a linear rise from peak/25
+    over that share of the steps, then the cosine decay (Keras' CosineDecay with warmup: saved with the model)."""
+    import keras
+
+    if not warmup:
+        return keras.optimizers.schedules.CosineDecay(peak, decay_steps=steps, alpha=0.02)
+    rise = max(1, round(warmup * steps))
+    return keras.optimizers.schedules.CosineDecay(peak / 25, decay_steps=max(1, steps - rise), alpha=0.002,
+                                                  warmup_target=peak, warmup_steps=rise)
 
 
 def _run_folder(name: str, resume: bool) -> Path:
@@ -201,8 +214,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         else:
             model = exp.make_model(data, cfg.pretrained)
         if not cfg.resume and not exp.phases:
-            schedule = exp.learning_rate if minutes else keras.optimizers.schedules.CosineDecay(
-                exp.learning_rate, decay_steps=epochs * steps, alpha=0.02)  # with a time budget: see _time_budget
+            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see _time_budget
+                exp.learning_rate, exp.warmup, epochs * steps)
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
 
@@ -229,6 +242,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
+    callbacks += cfg.callbacks
     if minutes:
         if cfg.resume:
             raise MlplayError(f"{exp.name} trains for a time budget: --resume is not supported for it",
@@ -282,6 +296,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
+                     **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else {}),
                      "strategy": cfg.strategy, "workers": worker.workers, "quick": cfg.quick, "resumed": cfg.resume,
                      "interrupted": interrupted, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
                      "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),

@@ -53,15 +53,19 @@ def build_mlp():
     return keras.Model(inputs, outputs, name="digits_mlp")
 
 
+def _conv(x, filters, size):
+    from keras import layers
+
+    x = layers.Conv2D(filters, size, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    return layers.ReLU()(x)
+
+
 def build_cnn():
     import keras
     from keras import layers
 
-    def conv(x, filters, size):
-        x = layers.Conv2D(filters, size, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
-        return layers.ReLU()(x)
-
+    conv = _conv
     inputs = keras.Input((28, 28, 1), name="image")
     x = layers.Rescaling(1 / 255)(inputs)
     x = layers.MaxPooling2D()(conv(x, 32, 5))
@@ -71,6 +75,25 @@ def build_cnn():
     x = layers.Dropout(0.3)(layers.Dense(128, activation="relu")(x))
     outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digits_cnn")
+
+
+def build_lean_cnn():
+    """A third of the seed CNN's work per picture: 3×3 convolutions of 16, 32 and 64 channels, no hidden dense layer."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = layers.Rescaling(1 / 255)(inputs)
+    x = layers.MaxPooling2D()(_conv(x, 16, 3))
+    x = layers.MaxPooling2D()(_conv(x, 32, 3))
+    x = layers.Dropout(0.2)(layers.Flatten()(_conv(x, 64, 3)))
+    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="digits_cnn")
+
+
+# The fast recipe (make bench times it against digits-cnn's): leaner CNN, larger batch, one-cycle learning rate
+FAST_CNN = dict(summary="CNN conv3×16→pool→conv3×32→pool→conv3×64 (BN, dropout, augmentation), one-cycle learning rate",
+                build=build_lean_cnn, epochs=6, batch_size=256, learning_rate=4e-3, warmup=0.2)
 
 
 EXPERIMENTS = []  # filled at the end of the module, once every function is defined
