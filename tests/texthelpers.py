@@ -39,10 +39,10 @@ def sample_text(n_chars: int = 6000, seed: int = 0) -> str:
 
 
 def shared_data() -> Path | None:
-    """The real data beside the clone (`../shared/data`, or MLPLAY_SHARED_DATA), or None when absent."""
+    """The real data beside the clone (`../shared/data`; MLPLAY_SHARED names another shared folder), or None."""
     import os
 
-    folder = Path(os.environ.get("MLPLAY_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+    folder = Path(os.environ.get("MLPLAY_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "data"
     return folder if folder.is_dir() else None
 
 

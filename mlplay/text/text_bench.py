@@ -28,7 +28,7 @@ def _write_seconds(name: str, length: int) -> float:
     return statistics.median(times)
 
 
-def scripted_chars_per_s(name: str, chars: int = 20_000) -> tuple[float, float]:
+def scripted_chars_per_s(name: str, chars: int = 10_000) -> tuple[float, float]:
     """`mlplay write NAME --prompt ROMEO: --length N` as a user runs it: (chars/s beyond start-up, cold start s)."""
     start = _write_seconds(name, 1)
     return (chars - 1) / max(1e-9, _write_seconds(name, chars) - start), start
@@ -83,7 +83,7 @@ def text_generation(console, goal, name: str = "shakespeare") -> None:
     naive = naive_chars_per_s(name, model)
     table = Table("generation, batch 1", "chars/s", "vs naive", title=f"text generation ({name})")
     table.add_row("model.predict per character (naive)", f"{naive:.0f}", "1×")
-    table.add_row("mlplay write --prompt … --length 20000 (numpy step)", f"{scripted:,.0f}", f"{scripted / naive:.0f}×")
+    table.add_row("mlplay write --prompt … --length 10000 (numpy step)", f"{scripted:,.0f}", f"{scripted / naive:.0f}×")
     table.add_row("numpy step in process: wall / per CPU second", f"{wall:,.0f} / {cpu:,.0f}", f"{wall / naive:.0f}×")
     console.print(table)
     console.print(f"goal ≥ {GOAL_CHARS_PER_S:,} chars/s scripted: {scripted:,.0f} {goal(scripted >= GOAL_CHARS_PER_S)};  "
