@@ -37,8 +37,9 @@ def model_rows(models_dir: Path | None, untrained: bool) -> list[tuple[str, ...]
     rows = []
     for card in cards:
         size = store.folder_size(card["name"], models_dir) / 1e6
-        rows.append((card["name"], short_task(card.get("task", "")), headline(card), f"{size:.1f} MB",
-                     card.get("date", "")[:10]))
+        bad = store.damaged(card["name"], models_dir, card)
+        rows.append((card["name"], short_task(card.get("task", "")),
+                     f"DAMAGED: {', '.join(bad)}" if bad else headline(card), f"{size:.1f} MB", card.get("date", "")[:10]))
     if untrained:
         from mlplay import experiments
 
@@ -71,6 +72,12 @@ def print_models(models_dir: Path | None, untrained: bool) -> None:
     console.print(table)
     if any(row[2] == "not trained" for row in rows):
         print("train one with: mlplay train NAME")
+    if any(row[2].startswith("DAMAGED") for row in rows):
+        from mlplay import store
+
+        for name in (row[0] for row in rows if row[2].startswith("DAMAGED")):
+            card = store.load_card(name, models_dir, check=False)
+            print(f"{name} is damaged (its files differ from the SHA-256 its card records): {store.rebuild_hint(card)}")
 
 
 def tolerance(metric: str, value: float) -> float:

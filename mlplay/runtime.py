@@ -24,9 +24,11 @@ class Predictor:
         folder = store.model_path(name, root)
         litert = folder / store.LITERT_FILE
         if backend in ("auto", "litert") and litert.exists():
-            self.backend, self._run = "litert", _litert_runner(litert, threads)
+            with store.opening(name, litert.name, root):
+                self.backend, self._run = "litert", _litert_runner(litert, threads)
         else:
-            self.backend, self._run = "tensorflow", _tf_runner(folder / store.KERAS_FILE)
+            with store.opening(name, store.KERAS_FILE, root):
+                self.backend, self._run = "tensorflow", _tf_runner(folder / store.KERAS_FILE)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self._run(np.asarray(x, np.float32)[None])[0]

@@ -1,12 +1,16 @@
 """The model store: `models/<name>/` holds model.keras, model.tflite, card.json and labels.txt.
 
 Reading cards and listing models never imports TensorFlow; only `load_keras` and `save` do.
+`save` records each file's SHA-256 in the card (`sha256`); `load_card` checks them, so a truncated or
+corrupted file is a one-line error naming the model and the command that rebuilds it, never a traceback.
 """
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
-from mlplay.errors import MlplayError
+from mlplay.data.download import sha256_file
+from mlplay.errors import MlplayError, closest
 from mlplay.fileio import atomic_dir
 from mlplay.paths import models_dir
 
@@ -22,17 +26,69 @@ def model_path(name: str, root: Path | None = None) -> Path:
     return Path(root or models_dir()) / name
 
 
-def load_card(name: str, root: Path | None = None) -> dict:
+def load_card(name: str, root: Path | None = None, check: bool = True) -> dict:
+    """The model's card; with `check`, its files are verified against the SHA-256s the card records."""
     path = model_path(name, root) / CARD_FILE
     if not path.exists():
-        raise MlplayError(
-            f"no model '{name}' in {path.parent.parent}",
-            f"train it with: mlplay train {name}",
-        )
+        raise MlplayError(f"no model '{name}' in {path.parent.parent}", _missing_hint(name, root))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        card = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise MlplayError(f"cannot read {path}: {e}", f"retrain with: mlplay train {name}") from None
+    if check:
+        bad = damaged(name, root, card)
+        if bad:
+            raise MlplayError(f"model '{name}' is damaged: {', '.join(bad)} changed since it was saved",
+                              rebuild_hint(card))
+    return card
+
+
+def verify(name: str, root: Path | None = None) -> dict:
+    """The card of a model whose files all match their recorded SHA-256 (else a one-line MlplayError)."""
+    return load_card(name, root, check=True)
+
+
+def damaged(name: str, root: Path | None = None, card: dict | None = None) -> list[str]:
+    """The files whose content differs from the SHA-256 the card records (missing ones too).
+
+    Cards written before hashes were recorded have none: nothing to compare, so nothing is reported
+    (loading such a model still fails in one line, see `opening`)."""
+    card = card if card is not None else load_card(name, root, check=False)
+    folder = model_path(name, root)
+    return [file for file, digest in sorted(card.get("sha256", {}).items())
+            if not (folder / file).is_file() or sha256_file(folder / file) != digest]
+
+
+def rebuild_hint(card: dict) -> str:
+    """How to get a good copy of this model: the command its card says made it."""
+    return f"rebuild it with: {card.get('command') or 'mlplay train ' + card.get('name', 'NAME')}"
+
+
+@contextmanager
+def opening(name: str, file: str, root: Path | None = None):
+    """Turn any failure to load one of a model's files into a one-line error naming the model and its rebuild."""
+    try:
+        yield
+    except MlplayError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a file that does not load (truncated, corrupt, foreign) is a bad model
+        try:
+            hint = rebuild_hint(load_card(name, root, check=False))
+        except MlplayError:
+            hint = f"rebuild it with: mlplay train {name}"
+        reason = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
+        raise MlplayError(f"model '{name}': {file} is damaged or unreadable: {reason}", hint) from None
+
+
+def _missing_hint(name: str, root: Path | None) -> str:
+    """Train it if it is a model mlplay can train; else the closest real model; never a command that cannot work."""
+    from mlplay import experiments
+
+    trainable = experiments.all_experiments()
+    if name in trainable:
+        return f"train it with: mlplay train {name}"
+    guess = closest(name, [*trainable, *(c["name"] for c in list_cards(root))])
+    return f"did you mean {guess}?" if guess else "see the models: mlplay models --all"
 
 
 def list_cards(root: Path | None = None) -> list[dict]:
@@ -67,9 +123,10 @@ def save(model, card: dict, root: Path | None = None, extra=None) -> Path:
         if extra is not None:
             extra(tmp)
             card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})
-        (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if card.get("labels"):
             (tmp / LABELS_FILE).write_text("\n".join(card["labels"]) + "\n", encoding="utf-8")
+        card["sha256"] = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+        (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder
 
 
@@ -102,7 +159,8 @@ def export_litert(model, path: Path) -> bool:
 
 
 def load_keras(name: str, root: Path | None = None):
-    load_card(name, root)  # a clear error if the model is missing
+    load_card(name, root)  # a clear error if the model is missing or damaged
     import keras
 
-    return keras.models.load_model(model_path(name, root) / KERAS_FILE)
+    with opening(name, KERAS_FILE, root):
+        return keras.models.load_model(model_path(name, root) / KERAS_FILE)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlplay import gru
+from mlplay import gru, store
 from mlplay.errors import MlplayError
 
 VOCAB = "0123456789+"  # input characters; index = id
@@ -139,7 +139,8 @@ class Adder:
         path = folder / gru.WEIGHTS_FILE
         if not path.exists():
             raise MlplayError(f"{folder.name} has no {gru.WEIGHTS_FILE}", f"retrain it: mlplay train sum --digits {digits}")
-        w = gru.load(path)
+        with store.opening(folder.name, gru.WEIGHTS_FILE, folder.parent):
+            w = gru.load(path)
         missing = [name for name in self.LAYERS if name not in w]
         if missing:
             raise MlplayError(f"{folder.name} is not a summation model (no {', '.join(missing)} layer)",

@@ -58,7 +58,8 @@ class TextModel:
             raise MlplayError(f"{name} has no {gru.WEIGHTS_FILE}", f"retrain it: {retrain_command(name, self.card)}")
         self.name, self.vocab = name, vocab
         self.index = {c: i for i, c in enumerate(vocab)}
-        w = gru.load(weights)
+        with store.opening(name, gru.WEIGHTS_FILE, root):
+            w = gru.load(weights)
         missing = [layer for layer in self.LAYERS if layer not in w]
         if missing:
             raise MlplayError(f"{name}: {gru.WEIGHTS_FILE} lacks the {', '.join(missing)} layer",
