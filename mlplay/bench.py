@@ -13,7 +13,7 @@ import time
 
 from rich.console import Console
 
-from mlplay.errors import MlplayError
+from mlplay.errors import MlplayError, report
 
 console = Console()
 BENCHES = ["mlplay.digits.digits_bench", "mlplay.digits.train_speed",
@@ -50,7 +50,7 @@ def main() -> None:
         for module in BENCHES:
             importlib.import_module(module).run()
     except MlplayError as e:
-        print(f"Error: {e}", file=sys.stderr)
+        report(e)
         sys.exit(1)
 
 

@@ -10,8 +10,10 @@ from typing import Optional
 
 import typer
 
-from mlplay.errors import MlplayError
+from mlplay import helptext
+from mlplay.errors import MlplayError, report
 
+helptext.flags_take_no_value()
 app = typer.Typer(no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]},
                   pretty_exceptions_enable=False, rich_markup_mode="rich",
                   help="Interactive machine-learning experiments: train models, then play with them.")
@@ -29,7 +31,7 @@ Jsonl = typer.Option(False, "--jsonl", help="Print one JSON object a line instea
 
 
 # Train ------------------------------------------------------------------------------------------
-@app.command(rich_help_panel="Train")
+@app.command(rich_help_panel="Train", cls=helptext.TrainHelp)
 def train(
     name: str = typer.Argument(..., help="Model to train, e.g. digits-cnn (see: mlplay models --all)."),
     epochs: Optional[int] = typer.Option(None, "--epochs", "-e", min=1, help="Maximum epochs (early stopping may end sooner)."),
@@ -50,12 +52,16 @@ def train(
 ):
     """Train a model, score its held-out test set once, save it with its card."""
     from mlplay import experiments
+    from mlplay.interrupt import Interrupted
     from mlplay.train import TrainConfig, train as run_training
 
     exp, data = experiments.for_training(name, data, mix, digits, model_name)
-    run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
-                                  resume=resume, strategy=strategy, data=data, models_root=models_dir,
-                                  pretrained=not no_pretrained, minutes=minutes))
+    try:
+        run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
+                                      resume=resume, strategy=strategy, data=data, models_root=models_dir,
+                                      pretrained=not no_pretrained, minutes=minutes))
+    except Interrupted as stop:  # Ctrl-C or SIGTERM: the best model is saved by now
+        raise typer.Exit(stop.exit_status()) from None
 
 
 @app.command("eval", rich_help_panel="Train")
@@ -85,7 +91,7 @@ def models(
 @app.command(rich_help_panel="Play")
 def predict(
     name: str = typer.Argument(..., help="A trained image model, e.g. digits-cnn."),
-    images: list[Path] = typer.Argument(..., help="Image files (PNG, JPEG, …)."),
+    images: list[Path] = typer.Argument(..., help="Image files (PNG, JPEG, …) or folders of images."),
     top: int = typer.Option(1, "--top", min=1, help="How many guesses to print."),
     jsonl: bool = Jsonl,
     models_dir: Optional[Path] = ModelsDir,
@@ -93,8 +99,7 @@ def predict(
     """Classify image files without a window."""
     from mlplay.runtime import predict_images
 
-    if predict_images(name, images, top, jsonl, models_dir):
-        raise typer.Exit(1)
+    predict_images(name, images, top, jsonl, models_dir)
 
 
 @draw_app.command("digits")
@@ -118,11 +123,9 @@ def draw_sketches(
     models_dir: Optional[Path] = ModelsDir,
 ):
     """Sketch something with the mouse; the model says what it looks like, with its next three guesses."""
-    if record is not None and (not record.strip() or "/" in record or record.startswith(".")):
-        raise MlplayError(f"bad label {record!r}", "use a plain name such as cat or 'smiley face'")
     from mlplay.digits import drawapp
 
-    drawapp.run(model, ["sketch-cnn", "sketch-mlp"], record, jsonl, models_dir)
+    drawapp.run(model, ["sketch-cnn", "sketch-mlp"], record, jsonl, models_dir, label_option="--record")
 
 
 @app.command(rich_help_panel="Play")
@@ -297,5 +300,5 @@ def main() -> None:
     try:
         app()
     except MlplayError as e:
-        print(f"Error: {e}", file=sys.stderr)
+        report(e)
         sys.exit(1)

@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from mlplay.errors import MlplayError
+from mlplay.errors import MlplayError, closest
 
 
 @dataclass
@@ -110,7 +110,10 @@ def get(name: str) -> Experiment:
     module = FAMILIES.get(name.split("-")[0])
     experiments = {e.name: e for e in _family(module)} if module else {}
     if name not in experiments:
-        raise MlplayError(f"unknown model '{name}'", "choose one of: " + ", ".join(sorted(all_experiments())))
+        known = all_experiments()  # only on this error path: every family
+        guess = closest(name, known)
+        raise MlplayError(f"unknown model '{name}'", f"did you mean {guess}?" if guess else
+                          "choose one of: " + ", ".join(sorted(known)))
     return experiments[name]
 
 

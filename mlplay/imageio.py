@@ -1,5 +1,6 @@
 """Read user images safely: any size, bit depth or channel count; one-line errors otherwise."""
 
+import struct
 from pathlib import Path
 
 import cv2
@@ -8,7 +9,7 @@ cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # errors only:
 import numpy as np  # noqa: E402
 
 from mlplay import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 - OpenCV's own limit, set in mlplay/__init__.py
-from mlplay.errors import MlplayError  # noqa: E402
+from mlplay.errors import MlplayError, report  # noqa: E402
 
 
 def read_grey(path: str | Path) -> np.ndarray:
@@ -35,16 +36,18 @@ def read_bgr(path: str | Path) -> np.ndarray:
 def _read(path: str | Path) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
-        raise MlplayError(f"no such image: {path}")
+        raise MlplayError(f"no such file: {path}")
     data = np.fromfile(path, dtype=np.uint8)
     if data.size == 0:
         raise MlplayError(f"{path} is empty")
-    try:
-        img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    try:  # IMREAD_UNCHANGED keeps alpha and 16 bits but ignores the EXIF orientation: applied below
+        img, kinds, metadata = cv2.imdecodeWithMetadata(data, cv2.IMREAD_UNCHANGED)
     except cv2.error:  # OpenCV refuses images over OPENCV_IO_MAX_IMAGE_PIXELS
         raise MlplayError(f"{path} is too large or malformed", f"at most {MAX_PIXELS:,} pixels") from None
     if img is None or img.size == 0:
         raise MlplayError(f"cannot read {path} as an image", "use PNG, JPEG, BMP, TIFF or WebP")
+    exif = [bytes(np.asarray(m, np.uint8).ravel()) for k, m in zip(kinds, metadata) if k == cv2.IMAGE_METADATA_EXIF]
+    img = upright(img, exif_orientation(exif[0]) if exif else 1)
     if img.shape[0] * img.shape[1] > MAX_PIXELS:
         raise MlplayError(f"{path} is too large ({img.shape[1]}×{img.shape[0]} pixels)")
     if img.dtype != np.uint8:  # 16-bit or float images: scale to 8 bits
@@ -52,6 +55,37 @@ def _read(path: str | Path) -> np.ndarray:
         top = img.max() or 1.0
         img = (img * (255.0 / top)).clip(0, 255).astype(np.uint8)
     return img
+
+
+# EXIF orientation (1–8) → the flips and turns that make the stored pixels upright, in order
+_UPRIGHT = {2: ("flip",), 3: ("turn180",), 4: ("flip", "turn180"), 5: ("flip", "turn270"), 6: ("turn90",),
+            7: ("flip", "turn90"), 8: ("turn270",)}
+_STEPS = {"flip": lambda a: cv2.flip(a, 1), "turn90": lambda a: cv2.rotate(a, cv2.ROTATE_90_CLOCKWISE),
+          "turn180": lambda a: cv2.rotate(a, cv2.ROTATE_180),
+          "turn270": lambda a: cv2.rotate(a, cv2.ROTATE_90_COUNTERCLOCKWISE)}
+
+
+def upright(img: np.ndarray, orientation: int) -> np.ndarray:
+    """The picture as the camera saw it: a phone stores it sideways or upside down and says so in EXIF."""
+    for step in _UPRIGHT.get(orientation, ()):
+        img = _STEPS[step](img)
+    return img
+
+
+def exif_orientation(exif: bytes) -> int:
+    """The Orientation tag (0x0112) of an EXIF block (a TIFF header and its first directory); 1 when absent."""
+    exif = exif[6:] if exif.startswith(b"Exif\0\0") else exif
+    order = {b"II": "<", b"MM": ">"}.get(exif[:2])
+    try:
+        (first,) = struct.unpack_from(order + "I", exif, 4)
+        (count,) = struct.unpack_from(order + "H", exif, first)
+        for i in range(count):
+            tag, kind, _, value = struct.unpack_from(order + "HHIH", exif, first + 2 + 12 * i)
+            if tag == 0x0112 and kind == 3:  # SHORT
+                return value if 1 <= value <= 8 else 1
+    except (TypeError, struct.error):  # no byte order mark, or a directory that runs past the end
+        pass
+    return 1
 
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
@@ -63,18 +97,36 @@ def images_in(folder: Path) -> list[Path]:
 
 
 def image_files(paths: list[Path]) -> list[Path]:
-    """Files as given, folders expanded to their images (sorted); a missing path is an error."""
+    """Files as given, folders expanded to their images (sorted); a missing file stays in the list, so the batch
+    reports it with the others (see `Batch`)."""
     found = []
     for path in map(Path, paths):
-        if path.is_dir():
-            found += images_in(path)
-        elif path.exists():
-            found.append(path)
-        else:
-            raise MlplayError(f"no such file or folder: {path}")
+        found += images_in(path) if path.is_dir() else [path]
     if not found:
         raise MlplayError("no images found", "give image files or folders holding .png/.jpg files")
     return found
+
+
+class Batch:
+    """The images a command is given (`predict`, `classify`, `detect` alike): iterating yields (path, image) for
+    each readable one and reports each bad one in one line; `done()` then fails, exit 1, if any was bad."""
+
+    def __init__(self, paths: list[Path], read=read_bgr):
+        self.files, self.read, self.failed = image_files(paths), read, 0
+
+    def __iter__(self):
+        for path in self.files:
+            try:
+                image = self.read(path)
+            except MlplayError as e:
+                report(e)
+                self.failed += 1
+                continue
+            yield path, image
+
+    def done(self) -> None:
+        if self.failed:
+            raise MlplayError(f"{self.failed} of {len(self.files)} images could not be read")
 
 
 # -- ink: drawings and scans as white ink on black, cropped and scaled --

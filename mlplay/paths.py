@@ -7,6 +7,8 @@ Data sets: `MLPLAY_DATA` > the repository's `datasets/`. Runs: `MLPLAY_RUNS` > `
 import os
 from pathlib import Path
 
+from mlplay.errors import MlplayError
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -69,3 +71,32 @@ def environment(models_override: str | os.PathLike | None = None) -> dict[str, s
     rows.update({"display": display, "models": str(models_dir(models_override)), "datasets": str(datasets_dir()),
                  "runs": str(runs_dir())})
     return rows
+
+
+def portable(path: str | os.PathLike) -> str:
+    """`path` as a card records it: relative to the project; under a home moved elsewhere with $MLPLAY_RUNS or
+    $MLPLAY_DATA, relative to that variable; absolute only when it lies outside all of them."""
+    path = Path(path).resolve()
+    for base, variable in ((REPO, None), (runs_dir(), "$MLPLAY_RUNS"), (datasets_dir(), "$MLPLAY_DATA")):
+        if path.is_relative_to(base.resolve()):
+            relative = path.relative_to(base.resolve())
+            return str(Path(variable, relative) if variable else relative)
+    return str(path)
+
+
+def from_portable(text: str) -> Path:
+    """The path a card recorded with `portable`, on this machine."""
+    for variable, home in (("$MLPLAY_RUNS", runs_dir), ("$MLPLAY_DATA", datasets_dir)):
+        if text == variable or text.startswith(variable + "/"):
+            return home() / text[len(variable) + 1:]
+    return REPO / text  # a relative path is relative to the project; an absolute one stays as it is
+
+
+def check_label(label: str, option: str = "--label") -> str:
+    """A label used as a folder name under the data folder: one plain name that cannot point outside it."""
+    bad = (not label.strip() or label.startswith(".") or label != label.strip()
+           or any(c in label for c in "/\\:") or any(ord(c) < 32 for c in label))
+    if bad:
+        raise MlplayError(f"{option} {label!r} is not a plain name",
+                          "use letters, digits, spaces, - or _, e.g. cat or 'smiley face'; no /, \\ or leading dot")
+    return label

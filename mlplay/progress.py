@@ -50,3 +50,4 @@ class Progress(keras.callbacks.Callback):
         if self.bar:
             self.bar.stop()
             self.bar = None
+

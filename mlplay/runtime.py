@@ -152,14 +152,14 @@ def tensorflow():
     return sys.modules["tensorflow"]
 
 
-def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_dir: Path | None) -> int:
-    """`mlplay predict`: one line (or JSON object) a readable image, an error line for each other one.
-    Returns how many could not be read."""
+def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_dir: Path | None) -> None:
+    """`mlplay predict`: one line (or JSON object) a readable image; a bad one is reported and the rest go on, then
+    one error if any was bad (as classify and detect do)."""
     import json
 
     from mlplay import experiments
     from mlplay.errors import MlplayError
-    from mlplay.imageio import read_bgr, read_grey
+    from mlplay.imageio import Batch, read_bgr, read_grey
 
     if name == "rps-hands":  # pictures → hand landmarks → gesture, `none` when no hand
         from mlplay.rps.gesture_model import predict_photos
@@ -169,18 +169,12 @@ def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_
     if exp.image_input is None:
         raise MlplayError(f"{name} does not take images")
     predictor = Predictor(name, models_dir)
-    failed = 0
-    for path in images:
-        try:
-            picture = read_bgr(path) if exp.image_colour else read_grey(path)
-            guesses = predictor.top(predictor(exp.image_input(picture)), top)
-        except MlplayError as e:
-            print(f"Error: {e}", file=sys.stderr)
-            failed += 1
-            continue
+    batch = Batch(images, read_bgr if exp.image_colour else read_grey)
+    for path, picture in batch:
+        guesses = predictor.top(predictor(exp.image_input(picture)), top)
         if jsonl:
             print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
                               "top": [[label, round(p, 4)] for label, p in guesses]}))
         else:
             print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
-    return failed
+    batch.done()

@@ -9,7 +9,7 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
-from mlplay.data.download import sha256_file
+from mlplay.download import sha256_file
 from mlplay.errors import MlplayError, closest
 from mlplay.fileio import atomic_dir
 from mlplay.paths import models_dir

@@ -24,8 +24,9 @@ from mlplay import __version__, store
 from mlplay.distribute import local_copy, make_strategy, role, shard_by_data
 from mlplay.errors import MlplayError
 from mlplay.experiments import Dataset, Experiment
-from mlplay.fileio import write_json
-from mlplay.paths import runs_dir
+from mlplay.fileio import atomic_path, remove_leftovers, write_json
+from mlplay.interrupt import Interrupted, signals_interrupt, survive_dead_output
+from mlplay.paths import portable, runs_dir
 
 QUICK_EPOCHS = 2
 
@@ -100,12 +101,10 @@ def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int
             value = float((logs or {})[monitor])
             if self.best is None or (value > self.best if self.higher else value < self.best):
                 self.best, self.best_epoch = value, epoch + 1
-                tmp = folder / ".best.tmp.weights.h5"
-                self.model.save_weights(tmp)
-                os.replace(tmp, folder / "best.weights.h5")
-            tmp = folder / ".last.tmp.keras"
-            self.model.save(tmp)
-            os.replace(tmp, folder / "last.keras")
+                with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
+                    self.model.save_weights(tmp)
+            with atomic_path(folder / "last.keras", suffix=".keras") as tmp:
+                self.model.save(tmp)
             write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best, "best_epoch": self.best_epoch})
 
     return Checkpoints()
@@ -182,11 +181,13 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     if cfg.resume and cfg.strategy == "multiworker":
         raise MlplayError("--resume is not supported with --strategy multiworker", "start a new run")
     if worker.chief:
+        _remove_leftovers(exp.name, cfg.models_root)
         folder = _run_folder(exp.name, cfg.resume)
     else:  # the chief keeps the run; this worker's checkpoints go when it exits
         folder = Path(tempfile.mkdtemp(prefix=f"mlplay-{exp.name}-worker-"))
         atexit.register(shutil.rmtree, folder, True)
-    keras.utils.set_random_seed(cfg.seed)
+    keras.utils.set_random_seed(cfg.seed)  # Python, numpy and TF seeds; with op determinism: same seed, same model
+    tf.config.experimental.enable_op_determinism()
     data = exp.load_data(cfg.data, cfg.quick)
     (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
     epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else data.epochs or exp.epochs)
@@ -199,8 +200,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     steps = int(np.ceil(len(x_train) / global_batch))
     state = json.loads((folder / "state.json").read_text()) if cfg.resume else {}
     initial_epoch = state.get("epoch", 0)
-    if initial_epoch >= epochs:
-        raise MlplayError(f"the run in {folder} already did {initial_epoch} epochs", f"ask for more: --epochs {epochs + 10}")
+    if initial_epoch >= epochs:  # e.g. a killed run: nothing left to fit, so finalise it (best model + card)
+        log(f"the run in {folder} already did {initial_epoch} epochs: saving its best model")
     log(f"{exp.name}: {len(x_train)} train / {len(x_val)} validation / {len(data.x_test)} test from {data.source}")
     log(f"run folder {folder}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
     if cfg.strategy == "multiworker":
@@ -235,8 +236,9 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     folder.mkdir(parents=True, exist_ok=True)
     checkpoints = _checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"))
     mode = "min" if exp.monitor.endswith("loss") else "max"
+    progress = Progress(epochs, steps)
     callbacks = [
-        Progress(epochs, steps),
+        progress,
         checkpoints,
         keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
@@ -249,17 +251,22 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
                               f"start a new run: mlplay train {exp.name}")
         callbacks.append(_time_budget(minutes * 60, exp.learning_rate))
         log(f"time budget {minutes:g} minutes (at most {epochs} epochs)")
-    started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), False, []
+    started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
-        if exp.phases:
-            phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
-                                        folder, log, cfg.patience or exp.patience)
-        else:
-            model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
-                      callbacks=callbacks, verbose=0, shuffle=False)
-    except KeyboardInterrupt:
-        interrupted = True
-        log("\ninterrupted: keeping the best model so far")
+        with signals_interrupt():
+            if exp.phases:
+                phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
+                                            folder, log, cfg.patience or exp.patience)
+            elif initial_epoch < epochs:
+                model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
+                          callbacks=callbacks, verbose=0, shuffle=False)
+    except Interrupted as stop:
+        interrupted = stop
+        log = survive_dead_output(log)  # `| tee log` dies with the same Ctrl-C: carry on without output
+        log(f"\ninterrupted: saving the best model so far (a second Ctrl-C aborts; then `mlplay train {exp.name} "
+            "--resume --epochs N` with N the epochs done saves it)")
+    finally:
+        progress.on_train_end()  # a bar left running would keep writing
     seconds = time.perf_counter() - started + state.get("seconds", 0.0)
     cpu_seconds = time.process_time() - cpu_started + state.get("cpu_seconds", 0.0)  # all threads together
     if not worker.chief:
@@ -298,7 +305,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
                      **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else {}),
                      "strategy": cfg.strategy, "workers": worker.workers, "quick": cfg.quick, "resumed": cfg.resume,
-                     "interrupted": interrupted, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
+                     "interrupted": interrupted is not None, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
                      "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),
                      **({"clipnorm": exp.clipnorm} if exp.clipnorm else {}),
                      **({"phases": phase_records} if exp.phases else {}),
@@ -306,14 +313,23 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         "versions": versions(),
         "command": cfg.command or " ".join(["mlplay", *sys.argv[1:]]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "run": {"folder": str(folder), "learning_curves": str(curve)},
+        "run": {"folder": portable(folder), "learning_curves": portable(curve)},
     }
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda folder: exp.export(model, folder)) if exp.export else None
     path = store.save(model, card, cfg.models_root, extra)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
+    if interrupted is not None:
+        raise interrupted  # now that the model is saved: the CLI exits 128 + the signal number, as a shell expects
     return card
+
+
+def _remove_leftovers(name: str, models_root: Path | None) -> None:
+    """Temporary files of killed runs: unfinished model folders and checkpoints (live writers' are kept)."""
+    base = runs_dir() / "train" / name
+    for folder in [store.model_path(name, models_root).parent, *(base.iterdir() if base.is_dir() else [])]:
+        remove_leftovers(folder)
 
 
 def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import struct
 import tarfile
 from pathlib import Path
 
@@ -53,3 +54,18 @@ def write_npm_tarball(path: Path, arrays: dict) -> dict:
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     return sums
+
+
+def jpeg_with_orientation(upright: np.ndarray, orientation: int, little_endian: bool = False) -> bytes:
+    """A JPEG as a phone writes it: the pixels stored turned/flipped, and an EXIF Orientation tag (0x0112)
+    saying how to show them upright. Orientation 3 = stored upside down, 6 = stored turned 90° anticlockwise…"""
+    stored = {1: lambda a: a, 2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1],
+              5: lambda a: np.swapaxes(a, 0, 1), 6: lambda a: np.rot90(a, 1), 7: lambda a: np.swapaxes(a, 0, 1)[::-1, ::-1],
+              8: lambda a: np.rot90(a, -1)}[orientation](upright)
+    ok, jpeg = cv2.imencode(".jpg", np.ascontiguousarray(stored), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    e = "<" if little_endian else ">"
+    tiff = (b"II*\0" if little_endian else b"MM\0*") + struct.pack(e + "I", 8) + struct.pack(e + "H", 1) \
+        + struct.pack(e + "HHIHH", 0x0112, 3, 1, orientation, 0) + struct.pack(e + "I", 0)
+    app1 = b"Exif\0\0" + tiff
+    jpeg = jpeg.tobytes()
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:]

@@ -117,7 +117,8 @@ def test_odd_images_are_handled_or_refused_in_one_line(tmp_path):
     handled = {line.split(":")[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines()}
     assert handled == {"good.png", "rgba.png", "deep.png"}
     errors = result.stderr.strip().splitlines()
-    assert len(errors) == 4 and all(e.startswith("Error: ") for e in errors)
+    assert len(errors) == 5 and all(e.startswith("Error: ") for e in errors)  # one a bad file, then the count
+    assert errors[-1] == "Error: 4 of 7 images could not be read"
     assert "3" in result.stdout.splitlines()[2].split(":")[1].split()[0]  # the 16-bit image still reads as a 3
 
 

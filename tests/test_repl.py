@@ -86,6 +86,26 @@ def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
     assert "Héllo" in (tmp_path / "w.history").read_text(encoding="utf-8")  # persistent history
 
 
+def test_write_repl_prints_the_users_text_literally_never_as_markup(tmp_path):
+    from rich.console import Console
+
+    from mlplay.ui import writerepl
+
+    random_text_model(tmp_path)
+    model = TextModel("tiny", tmp_path)
+    settings = writerepl.Settings(temperature=0, length=10, seed=1)
+    typed = ["a [/] b", "[bold]x[/bold]", ":[/]", "[red"]
+    out = tmp_path / "out.txt"
+    with open(out, "w") as f:
+        console = Console(file=f, highlight=False, color_system=None, width=200)
+        drive(lambda pipe, emit: writerepl.interactive(model, settings, None, pipe, DummyOutput(), console),
+              "".join(t + "\r" for t in typed) + CTRL_D)
+    text = out.read_text()
+    for line in typed[:2] + typed[3:]:
+        assert line + "".join(model.generate(line, 10, 0.0)) in text  # shown as typed, brackets and all
+    assert "unknown command :[/]" in text
+
+
 def test_ghost_text_is_offered_as_an_auto_suggestion(tmp_path):
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.document import Document

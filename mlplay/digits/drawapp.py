@@ -12,8 +12,10 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from mlplay.fileio import atomic_path
 from mlplay.digits.canvas import Canvas
+from mlplay.errors import MlplayError
+from mlplay.fileio import atomic_path
+from mlplay.paths import check_label
 from mlplay.shell.window import PANELS, help_overlay, text
 
 HELP = ["draw with the left mouse button", "c  clear", "m  switch model", "s  save the drawing (PNG + label)",
@@ -38,7 +40,7 @@ class DrawApp:
     def __init__(self, task: DrawTask, models: list[str], load: Callable[[str], Callable], emit: Callable[[dict], None],
                  record_label: str | None = None, clock: Callable[[], float] = time.monotonic):
         self.task, self.models, self.load, self.emit, self.clock = task, models, load, emit, clock
-        self.record_label = record_label
+        self.record_label = None if record_label is None else check_label(record_label)
         self.canvas = Canvas(task.canvas_size, task.thickness)
         self.model_index = 0
         self.predictor = load(models[0])
@@ -119,7 +121,11 @@ class DrawApp:
             self.say("nothing to save")
             return
         self.predict()
-        label = self.record_label or self.result()["label"]
+        try:
+            label = check_label(self.record_label or self.result()["label"])  # a model's label names a folder too
+        except MlplayError as e:
+            self.say(f"not saved: {e.message}")
+            return
         stem = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         folder = self.task.save_dir / label
         paths = []
@@ -159,15 +165,17 @@ def format_line(result: dict) -> str:
     return f"{result['label']} {result['probability']:.3f} ({result['model']}; then {others})"
 
 
-def run(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None) -> None:
+def run(model: str, family: list[str], label: str | None, jsonl: bool, models_dir: Path | None,
+        label_option: str = "--label") -> None:
     """`mlplay draw digits|sketches`: the window on `model`; m switches to the other trained ones of `family`."""
     import json
 
     from mlplay import experiments, store
-    from mlplay.errors import MlplayError
     from mlplay.runtime import Predictor
     from mlplay.shell import window
 
+    if label is not None:
+        check_label(label, label_option)  # before anything else: it names a folder
     if model not in family:
         raise MlplayError(f"{model} is not a model for this window", "choose " + " or ".join(family))
     window.require_display()

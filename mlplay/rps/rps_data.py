@@ -24,7 +24,7 @@ from mlplay.experiments import Dataset
 from mlplay.fileio import atomic_dir, write_json
 from mlplay.rps.game import MOVES
 from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr
-from mlplay.paths import datasets_dir
+from mlplay.paths import datasets_dir, portable
 
 BASE = "https://storage.googleapis.com/download.tensorflow.org/data"
 TRAIN = Source(f"{BASE}/rps.zip", "c2403444395842ad04c53612bad54b574443eae17a0723117a2ff87b9d72194f",
@@ -246,7 +246,7 @@ def load(path: Path | None, size: int, quick: bool, seed: int = 0, quick_per_cla
         test = {k: v[:max(2, quick_per_class // 4)] for k, v in test.items()}
     x_train, y_train = load_arrays(train, size)
     x_test, y_test = load_arrays(test, size)
-    meta = {"folder": str(folder), "test_split": split,
+    meta = {"folder": portable(folder), "test_split": split,
             "per_class": {"train": {k: len(v) for k, v in train.items()}, "test": {k: len(v) for k, v in test.items()}}}
     data = Dataset(x_train, y_train, x_test, y_test, describe(folder), meta=meta)
     if val:

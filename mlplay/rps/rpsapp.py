@@ -36,10 +36,12 @@ class HandClassifier:
         from mlplay import store
         from mlplay.runtime import Predictor
 
-        if not (store.model_path(name, models_dir) / store.CARD_FILE).exists():
+        from mlplay import experiments
+
+        if not (store.model_path(name, models_dir) / store.CARD_FILE).exists() and name in experiments.all_experiments():
             raise MlplayError(f"no trained rock-paper-scissors model '{name}' in {store.model_path(name, models_dir).parent}",
                               no_model_hint(name))
-        card = store.load_card(name, models_dir)  # an unreadable card says so itself
+        card = store.load_card(name, models_dir)  # a mistyped name gets the closest model; an unreadable card says so
         if list(card.get("labels", [])) != list(MOVES):
             raise MlplayError(f"{name} is not a rock-paper-scissors model (labels {card.get('labels')})",
                               "use --model rps-cnn or rps-mobilenet")

@@ -18,6 +18,7 @@ from mlplay import gru
 from mlplay.text import textgen
 from mlplay.errors import MlplayError
 from mlplay.experiments import Dataset, Experiment
+from mlplay.paths import from_portable, portable
 
 MIN_COUNT = 5
 MIN_CHARS = 2000
@@ -107,7 +108,7 @@ class TextExperiment:
         x_val, y_val = windows(ids["validation"], s.seq, s.seq)
         x_test, y_test = windows(ids["test"], s.seq, s.seq)
         meta = {"chars": len(text), "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                **({"path": str(Path(path).resolve())} if path is not None else {}), "vocabulary_size": len(vocab),
+                **({"path": portable(path)} if path is not None else {}), "vocabulary_size": len(vocab),
                 "blocks": {k: len(t) for k, t in self.splits.items()},
                 "split": "contiguous blocks: first 80 % train, next 10 % validation, last 10 % test",
                 "dropped_characters": {k: len(t) - len(filtered[k].text) for k, t in
@@ -251,7 +252,7 @@ def for_card(card: dict) -> Experiment:
     def load_data(path, quick):
         given = path is not None
         if path is None and recorded:
-            path = Path(recorded)
+            path = from_portable(recorded)
             if not path.exists():
                 raise MlplayError(f"{name} was trained on {path}, which is not there any more",
                                   f"pass the same text: mlplay eval {name} --data FILE")

@@ -2,14 +2,12 @@
 JSON, an optional window); detect in stills with annotated copies under runs/detect/, or live through the camera shell."""
 
 import json
-import sys
 from pathlib import Path
 
 import cv2
 
-from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path
-from mlplay.imageio import image_files
+from mlplay.imageio import Batch
 from mlplay.paths import next_run_dir
 from mlplay.vision.boxes import draw
 from mlplay.vision import vision_models
@@ -18,17 +16,11 @@ from mlplay.vision.lite_vision import read_picture
 
 
 def run_images(paths, score, classes, jsonl, model) -> None:
-    files = image_files(paths)
+    batch = Batch(paths, read_picture)
     detector = vision_models.detector(model)
     only = vision_models.parse_classes(classes, detector.labels)
-    out_dir, failed = None, 0
-    for path in files:
-        try:
-            image = read_picture(path)
-        except MlplayError as e:
-            print(f"Error: {e}", file=sys.stderr)
-            failed += 1
-            continue
+    out_dir = None
+    for path, image in batch:
         found = detector(image, score, only)
         out_dir = out_dir or next_run_dir("detect")  # made for the first picture read: bad ones write nothing
         target = out_dir / f"{path.stem}.jpg"
@@ -41,8 +33,7 @@ def run_images(paths, score, classes, jsonl, model) -> None:
         else:
             listed = ", ".join(f"{d.label} {d.score:.0%}" for d in found) or "nothing found"
             print(f"{path}: {listed} → {target}")
-    if failed:
-        raise MlplayError(f"{failed} of {len(files)} images could not be read")
+    batch.done()
 
 
 def run_stream(source, score, classes, save, show, jsonl, model) -> None:
@@ -67,28 +58,22 @@ def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None
         from mlplay.shell.window import require_display
 
         require_display()
-    files = image_files(paths)
-    classifier = vision_models.classifier(model, labels, scale)
-    images, readable, failed = [], [], 0
-    for path in files:
-        try:
-            images.append(read_picture(path))
-            readable.append(path)
-        except MlplayError as e:
-            print(f"Error: {e}", file=sys.stderr)
-            failed += 1
-    results = [top_guesses(p, classifier.labels, top, threshold) for p in classifier.classify(images)]
-    for path, guesses in zip(readable, results):
-        if jsonl:
-            print(json.dumps({"image": str(path), "labels": [[label, round(p, 4)] for label, p in guesses]}))
-        else:
-            _table(path, guesses, threshold)
-    if window and images:
-        from mlplay.shell import window as shell
+    batch = Batch(paths, read_picture)
+    readable = list(batch)  # classified together, in batches
+    if readable:
+        classifier = vision_models.classifier(model, labels, scale)
+        results = [top_guesses(p, classifier.labels, top, threshold)
+                   for p in classifier.classify([image for _, image in readable])]
+        for (path, _), guesses in zip(readable, results):
+            if jsonl:
+                print(json.dumps({"image": str(path), "labels": [[label, round(p, 4)] for label, p in guesses]}))
+            else:
+                _table(path, guesses, threshold)
+        if window:
+            from mlplay.shell import window as shell
 
-        shell.run(shell.SlideShow([annotate(img, g) for img, g in zip(images, results)]), "mlplay - classify")
-    if failed:
-        raise MlplayError(f"{failed} of {len(files)} images could not be read")
+            shell.run(shell.SlideShow([annotate(img, g) for (_, img), g in zip(readable, results)]), "mlplay - classify")
+    batch.done()
 
 
 def _table(path: Path, guesses, threshold: float) -> None:
