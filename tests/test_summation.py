@@ -85,7 +85,9 @@ def test_numpy_adder_matches_keras_on_a_small_random_model(tmp_path):
     keras_p = model.predict(x, verbose=0)
     assert np.abs(adder.probabilities(x) - keras_p).max() < 1e-5
     answer = adder(17, 38)
-    assert len(answer.digits) == 3 and all(0 < p <= 1 for p in answer.confidence)
+    p = keras_p[2]  # the question 17+38
+    assert answer.digits == "".join(str(d) for d in p.argmax(axis=-1)) and answer.value == int(answer.digits)
+    np.testing.assert_allclose(answer.confidence, p.max(axis=-1), atol=1e-5)  # the chosen digit's probability
 
 
 def test_adder_refuses_a_folder_without_weights_or_with_other_layers(tmp_path):

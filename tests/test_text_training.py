@@ -43,7 +43,7 @@ def test_train_sum_quick_then_pipe_questions(tmp_path):
     result = mlplay("train", "sum", "--digits", 3, "--quick", "--models-dir", models)
     assert result.returncode == 0, result.stderr[-2000:]
     card = json.loads((models / "sum-3" / "card.json").read_text())
-    assert 0 <= card["metrics"]["test_exact_match"] <= card["metrics"]["test_char_accuracy"] <= 1
+    assert card["metrics"]["test_exact_match"] <= card["metrics"]["test_char_accuracy"]  # a whole answer needs every digit
     assert card["data"]["splits"]["test"] == 200 and card["data"]["digits"] == 3
     out = mlplay("sum", "--digits", 3, "--models-dir", models, "--jsonl", stdin="417+385\n")
     record = json.loads(out.stdout)

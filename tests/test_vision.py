@@ -1,8 +1,10 @@
 """Pretrained vision without the real weights: boxes/NMS, labels loaders, classify and detect end to end."""
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import cv2
@@ -18,8 +20,13 @@ from mlplay.vision.classify import centre_crop, top_guesses
 MLPLAY = [sys.executable, "-m", "mlplay"]
 
 
-def mlplay(*args):
-    return subprocess.run([*MLPLAY, *map(str, args)], capture_output=True, text=True, timeout=300)
+# Downloads through a proxy on an unreachable loopback port: "offline" even on a connected machine.
+OFFLINE = {name: "http://127.0.0.1:9" for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")}
+
+
+def mlplay(*args, offline=False):
+    env = {**{k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}, **OFFLINE} if offline else None
+    return subprocess.run([*MLPLAY, *map(str, args)], capture_output=True, text=True, timeout=300, env=env)
 
 
 # boxes -------------------------------------------------------------------------------------------
@@ -81,6 +88,19 @@ def test_offline_weights_give_one_clear_message():
         pretrained.mobilenet_weights(source=Source("http://127.0.0.1:9/w.h5", None, "dead"))
     with pytest.raises(MlplayError, match="mlplay data fetch mobilenet-v2"):
         pretrained.mobilenet_weights(fetch=False)
+
+
+def test_the_offline_environment_blocks_even_a_reachable_server(http_files, tmp_path):
+    base, www = http_files
+    (www / "w.h5").write_bytes(b"weights")
+    fetch = ("import sys; from pathlib import Path; from mlplay.download import Source, download; "
+             "download(Source(sys.argv[1], None, 'w'), Path(sys.argv[2]))")
+    reached = subprocess.run([sys.executable, "-c", fetch, f"{base}/w.h5", tmp_path / "a"], timeout=60)
+    offline = {**{k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}, **OFFLINE}
+    blocked = subprocess.run([sys.executable, "-c", fetch, f"{base}/w.h5", tmp_path / "b"], env=offline,
+                             capture_output=True, text=True, timeout=60)
+    assert reached.returncode == 0 and (tmp_path / "a").read_bytes() == b"weights"
+    assert blocked.returncode == 1 and "DownloadError" in blocked.stderr and not (tmp_path / "b").exists()
 
 
 def test_coco_label_map_has_80_names_on_ids_1_to_90():
@@ -169,7 +189,7 @@ def test_classify_with_any_keras_model_and_labels(tmp_path):
 
 
 def test_classify_offline_is_one_line_and_bad_paths_are_refused(tmp_path):
-    result = mlplay("classify", photo(tmp_path / "a.png"), "--model", "mobilenet-v2")
+    result = mlplay("classify", photo(tmp_path / "a.png"), "--model", "mobilenet-v2", offline=True)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "mobilenet-v2" in result.stderr
     missing = mlplay("classify", tmp_path / "nope.jpg")
     assert missing.returncode == 1 and "no such file" in missing.stderr
@@ -208,7 +228,7 @@ def test_detect_images_with_a_savedmodel_writes_annotated_copies(tmp_path, fake_
 def test_detect_refuses_unknown_classes_and_offline_model(tmp_path):
     bad = mlplay("detect", scene(tmp_path / "a.png"), "--classes", "unicorn")
     assert bad.returncode == 1 and "unknown COCO class: unicorn" in bad.stderr
-    offline = mlplay("detect", tmp_path / "a.png", "--model", "ssdlite")
+    offline = mlplay("detect", tmp_path / "a.png", "--model", "ssdlite", offline=True)
     assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr and "Traceback" not in offline.stderr
 
 
@@ -235,6 +255,7 @@ def test_detect_app_draws_counts_and_emits_one_line_per_frame():
 
     def detector(frame, score, only):
         calls.append((score, only))
+        time.sleep(0.02)  # the model's time, which the app must account for
         return [Detection("cat", 0.8, (0.25, 0.25, 0.75, 0.75))]
 
     app = DetectApp(detector, 0.3, {"cat"}, emit=lines.append)
@@ -244,7 +265,7 @@ def test_detect_app_draws_counts_and_emits_one_line_per_frame():
     assert calls == [(0.3, {"cat"})] * 2 and not frame.any() and out.any()
     first = json.loads(lines[0])
     assert first == {"frame": 0, "t": 0.5, "detections": [{"label": "cat", "score": 0.8, "box": [20, 10, 60, 30]}]}
-    assert app.summary() == "2 frames; detections: cat ×2" and app.timings()["model"] >= 0
+    assert app.summary() == "2 frames; detections: cat ×2" and app.timings()["model"] >= 0.04
 
 
 @pytest.mark.slow
@@ -278,7 +299,7 @@ def test_camera_detect_refuses_bad_sources_classes_and_missing_display(tmp_path,
     video, _ = moving_square_video(tmp_path / "v.mp4", frames=2)
     bad = mlplay("camera", "detect", "--source", video, "--classes", "unicorn", "--no-show")
     assert bad.returncode == 1 and "unknown COCO class" in bad.stderr
-    offline = mlplay("camera", "detect", "--source", video, "--no-show", "--model", "ssdlite")
+    offline = mlplay("camera", "detect", "--source", video, "--no-show", "--model", "ssdlite", offline=True)
     assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)

@@ -44,19 +44,37 @@ class LineReader:
         self.lines = queue.Queue()
         threading.Thread(target=lambda: [self.lines.put(line) for line in stream], daemon=True).start()
 
-    def next(self, timeout=20.0) -> str:
+    def next(self, timeout=60.0) -> str:  # generous: a loaded CI runner starts Qt slowly; only a failure waits it out
         return self.lines.get(timeout=timeout)
 
 
 class Window:
     def __init__(self, name: str, env: dict, timeout: float = 60, min_width: int = 0):
         self.env = env
-        out = self.xdotool("search", "--sync", "--onlyvisible", "--name", name, timeout=timeout)
-        self.id = out.split()[0]
+        self.id = self.find(name, timeout)
         self.settle(min_width)
 
+    def find(self, name: str, timeout: float) -> str:
+        """The id of the visible window called `name`. `xdotool search --sync` gives up (exit 1) on a transient X
+        error, e.g. while other windows close on a loaded machine: search again until the deadline instead."""
+        out = self.retrying(timeout, "search", "--onlyvisible", "--name", name)
+        return out.split()[0]
+
+    def retrying(self, timeout: float, *args, output: bool = True) -> str:
+        """Run an xdotool command that is safe to repeat until it succeeds (with some output, if `output`), or fail
+        at the deadline."""
+        deadline = time.time() + timeout
+        while True:
+            found = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20)
+            if found.returncode == 0 and (found.stdout.strip() or not output):
+                return found.stdout
+            if time.time() > deadline:
+                raise AssertionError(f"xdotool {' '.join(args)} failed for {timeout} s: {found.stderr.strip()}")
+            time.sleep(0.1)
+
     def geometry(self) -> dict:
-        return {k: int(v) for k, v in (line.split("=") for line in self.xdotool("getwindowgeometry", "--shell", self.id).split())}
+        out = self.retrying(20, "getwindowgeometry", "--shell", self.id)
+        return {k: int(v) for k, v in (line.split("=") for line in out.split())}
 
     def settle(self, min_width: int = 0, timeout: float = 20) -> None:
         """Wait until the window has its final size (at least `min_width`, unchanged for a few polls).
@@ -96,7 +114,7 @@ class Window:
 
     def key(self, key: str, pause: float = 0.3):
         """Press a key, then give the app a moment to act on it (e.g. clear) before the next stroke."""
-        self.xdotool("windowfocus", "--sync", self.id)
+        self.retrying(20, "windowfocus", "--sync", self.id, output=False)
         self.xdotool("key", key)
         time.sleep(pause)
 
