@@ -55,7 +55,8 @@ def damaged(name: str, root: Path | None = None, card: dict | None = None) -> li
     (loading such a model still fails in one line, see `opening`)."""
     card = card if card is not None else load_card(name, root, check=False)
     folder = model_path(name, root)
-    return [file for file, digest in sorted(card.get("sha256", {}).items())
+    return [file if (folder / file).is_file() else f"{file} (missing)"
+            for file, digest in sorted(card.get("sha256", {}).items())
             if not (folder / file).is_file() or sha256_file(folder / file) != digest]
 
 

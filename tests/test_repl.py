@@ -89,7 +89,7 @@ def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
 def test_write_repl_prints_the_users_text_literally_never_as_markup(tmp_path):
     from rich.console import Console
 
-    from mlplay.ui import writerepl
+    from mlplay.text import writerepl
 
     random_text_model(tmp_path)
     model = TextModel("tiny", tmp_path)
@@ -216,7 +216,7 @@ def test_sum_and_write_refuse_the_wrong_kind_of_model_in_one_line(tmp_path):
     folder.mkdir()
     shutil.copy(store.model_path("sum-2") / store.CARD_FILE, folder)  # a real sum card, but no weights
     result = run("sum", "--models-dir", tmp_path, stdin="1+1\n")
-    assert result.returncode == 1 and "has no weights.npz" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "weights.npz (missing)" in result.stderr and "Traceback" not in result.stderr
     result = run("write", "--model", "sum-2", "--models-dir", tmp_path, "--prompt", "x")
     assert result.returncode == 1 and "sum-2 is not a text model" in result.stderr and "retrain" not in result.stderr
     (tmp_path / "book-2" / "weights.npz").unlink()

@@ -67,7 +67,17 @@ def start_training(tiny_mnist, models, log: Path):
     return trainer, tee
 
 
-def wait_for_epochs(runs: Path, name: str, n: int, timeout=240) -> None:
+@pytest.fixture
+def pipelines():
+    """Started pipelines, killed at the end whatever happened (a failed wait must not leave a trainer running)."""
+    started = []
+    yield started
+    for proc in started:
+        proc.kill()
+        proc.wait()
+
+
+def wait_for_epochs(runs: Path, name: str, n: int, timeout=600) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         states = list(runs.glob(f"train/{name}/*/state.json"))
@@ -78,9 +88,10 @@ def wait_for_epochs(runs: Path, name: str, n: int, timeout=240) -> None:
 
 
 @pytest.mark.slow
-def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_continues(tiny_mnist, tmp_path):
+def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_continues(tiny_mnist, tmp_path, pipelines):
     models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
     trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
+    pipelines += [trainer, tee]
     wait_for_epochs(runs, "digits-mlp", 3)
     os.killpg(trainer.pid, signal.SIGINT)  # Ctrl-C reaches the whole pipeline: tee dies as well
     assert trainer.wait(timeout=180) == 130 and tee.wait(timeout=10) == -signal.SIGINT
@@ -99,9 +110,10 @@ def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_con
 
 
 @pytest.mark.slow
-def test_sigterm_keeps_the_best_model_and_exits_143(tiny_mnist, tmp_path):
+def test_sigterm_keeps_the_best_model_and_exits_143(tiny_mnist, tmp_path, pipelines):
     models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
     trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
+    pipelines += [trainer, tee]
     wait_for_epochs(runs, "digits-mlp", 2)
     trainer.send_signal(signal.SIGTERM)
     assert trainer.wait(timeout=180) == 128 + signal.SIGTERM and tee.wait(timeout=10) == 0
@@ -117,9 +129,10 @@ def dead_pid() -> int:
 
 
 @pytest.mark.slow
-def test_a_killed_run_is_finalised_by_resume_and_its_temp_files_are_removed(tiny_mnist, tmp_path):
+def test_a_killed_run_is_finalised_by_resume_and_its_temp_files_are_removed(tiny_mnist, tmp_path, pipelines):
     models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
     trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
+    pipelines += [trainer, tee]
     wait_for_epochs(runs, "digits-mlp", 2)
     trainer.kill()
     trainer.wait(timeout=60)
