@@ -38,7 +38,7 @@ def load_card(name: str, root: Path | None = None, check: bool = True) -> dict:
     if check:
         bad = damaged(name, root, card)
         if bad:
-            raise MlplayError(f"model '{name}' is damaged: {', '.join(bad)} changed since it was saved",
+            raise MlplayError(f"model '{name}' is damaged: {', '.join(bad)} not as it was saved",
                               rebuild_hint(card))
     return card
 

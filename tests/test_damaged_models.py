@@ -85,7 +85,7 @@ def test_a_damaged_model_file_is_one_line_naming_the_model_and_its_rebuild(tmp_p
 def test_a_damaged_keras_file_is_one_line_too(tmp_path):
     folder = copy_model("digits-mlp", tmp_path)
     flip_bytes(folder / "model.keras")
-    with pytest.raises(MlplayError, match="'digits-mlp' is damaged: model.keras changed"):
+    with pytest.raises(MlplayError, match="'digits-mlp' is damaged: model.keras not as it was saved"):
         store.load_keras("digits-mlp", tmp_path)
     forget_hashes(folder)
     truncate(folder / "model.keras")
@@ -113,6 +113,6 @@ def test_save_records_hashes_that_verify_and_catch_a_changed_file(tmp_path):
     card = store.verify("toy", tmp_path)
     assert sorted(card["sha256"]) == ["labels.txt", "model.keras", "model.tflite"]
     (tmp_path / "toy" / "labels.txt").write_text("b\na\n")
-    with pytest.raises(MlplayError, match="labels.txt changed") as e:
+    with pytest.raises(MlplayError, match="labels.txt not as it was saved") as e:
         store.verify("toy", tmp_path)
     assert e.value.hint == "rebuild it with: mlplay train toy"

@@ -48,7 +48,7 @@ class TextModel:
 
     def __init__(self, name: str, root: Path | None = None, folder: Path | None = None, card: dict | None = None):
         folder = Path(folder) if folder else store.model_path(name, root)
-        self.card = card or store.load_card(name, root)
+        self.card = card or store.load_card(name, root, check=False)  # its kind first, then its files
         vocab = self.card.get("vocabulary")
         weights = folder / gru.WEIGHTS_FILE
         if not vocab:
@@ -56,6 +56,8 @@ class TextModel:
                               "pick a text model: mlplay models")
         if not weights.exists():
             raise MlplayError(f"{name} has no {gru.WEIGHTS_FILE}", f"retrain it: {retrain_command(name, self.card)}")
+        if card is None:
+            store.verify(name, root)
         self.name, self.vocab = name, vocab
         self.index = {c: i for i, c in enumerate(vocab)}
         with store.opening(name, gru.WEIGHTS_FILE, root):
