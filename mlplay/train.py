@@ -278,8 +278,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     if cfg.strategy == "multiworker":  # one process scores and saves, without the cluster
         model = local_copy(model, exp, data)
     history = _history(folder)
-    write_json(folder / "state.json", {**json.loads((folder / "state.json").read_text()), "seconds": seconds,
-                                           "cpu_seconds": cpu_seconds})
+    state = {**json.loads((folder / "state.json").read_text()), "seconds": seconds, "cpu_seconds": cpu_seconds}
+    write_json(folder / "state.json", state)
 
     test = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0, return_dict=True)
     from mlplay.plot import learning_curves
@@ -300,7 +300,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
                  if data.x_val is None else "chosen by the data set (see data); test set held out"},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
         "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
-        "training": {"epochs_run": len(next(iter(history.values()), [])), "max_epochs": epochs,
+        "training": {"epochs_run": state["epoch"], "max_epochs": epochs,  # the checkpointed epochs (an interrupt
+                     # can land between an epoch's checkpoint and its history.csv row)
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
                      **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else {}),
