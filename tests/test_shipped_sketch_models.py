@@ -29,7 +29,7 @@ def test_card_meets_goal_on_held_out_generated_doodles(name):
 
 def test_models_folder_stays_small():
     total = sum(f.stat().st_size for f in models_dir().rglob("*") if f.is_file())
-    assert total < 40e6, f"models/ holds {total / 1e6:.1f} MB"
+    assert total < 60e6, f"models/ holds {total / 1e6:.1f} MB"  # the project's limit: the whole folder < ~60 MB
 
 
 def test_predict_recognises_a_star_drawn_dark_on_paper(tmp_path):
