@@ -90,7 +90,7 @@ def test_the_game_reports_exactly_the_moves_shown_to_a_model_with_fixed_answers(
     out = run(["camera", "rps", "--model", "rps-cnn", "--source", game, "--auto", "--jsonl", "--no-show", "--seed", 0, "--save"], env)
     rounds = rounds_of(out)
     assert [r["human"] for r in rounds] == GAME, rounds
-    assert [r["number"] for r in rounds] == list(range(1, len(GAME) + 1))
+    assert [r["round"] for r in rounds] == list(range(1, len(GAME) + 1))
     beats = {"rock": "scissors", "paper": "rock", "scissors": "paper"}
     for r in rounds:  # the score follows the rules for whatever the computer played
         expected = "draw" if r["human"] == r["computer"] else "human" if beats[r["human"]] == r["computer"] else "computer"
