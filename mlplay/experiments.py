@@ -12,12 +12,17 @@ from mlplay.errors import MlplayError, closest
 
 @dataclass
 class Dataset:
-    """Training and held-out test arrays; the loop carves validation out of the training part."""
+    """Training and held-out test arrays; the loop carves validation out of the training part.
 
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
+    Data too large for memory comes as a `stream` instead (arrays None): an object with `count(split)` and
+    `dataset(split, batch_size, shuffle=False, seed=0, shard=None)` -> tf.data batches, for the splits "train",
+    "validation" and "test" (e.g. sketches.sketch_stream.DrawingStream).
+    """
+
+    x_train: np.ndarray | None
+    y_train: np.ndarray | None
+    x_test: np.ndarray | None
+    y_test: np.ndarray | None
     source: str
     labels: list[str] | None = None  # when the data decides them (e.g. a text's vocabulary)
     meta: dict = field(default_factory=dict)  # anything else the card should record about the data
@@ -25,6 +30,7 @@ class Dataset:
     y_val: np.ndarray | None = None  # when None the loop carves one at random from the training arrays
     epochs: int | None = None  # when the data decides the epoch count (e.g. a text's length)
     minutes: float | None = None  # when the data decides a wall-time budget instead (the learning rate decays over it)
+    stream: object | None = None  # streamed data (see above): the loop uses its splits as they are
 
 
 @dataclass
@@ -72,6 +78,7 @@ class Experiment:
     pretrained: bool = False  # build(pretrained=…) may load published weights (mlplay train --no-pretrained)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
     default_data: Callable[[], str] | None = None  # it reads --data as a spec of sources (sketches); the default one
+    with_classes: Callable[[str, str], str] | None = None  # (spec, --classes) -> the spec with those classes (sketches)
 
     def make_model(self, data: Dataset, pretrained: bool = True):
         """`build()`; given the data when the model depends on it (e.g. how many labels it has), and `pretrained`
@@ -118,9 +125,10 @@ def get(name: str) -> Experiment:
 
 
 def for_training(name: str, data: Path | None = None, mix: Path | None = None, digits: int | None = None,
-                 text_name: str | None = None) -> tuple[Experiment, Path | None]:
+                 text_name: str | None = None, classes: str | None = None) -> tuple[Experiment, Path | None]:
     """The experiment `mlplay train NAME` means, with its --data, after the option rules: --digits picks sum-2/3,
-    `text` trains a new text model on --data under --name, --mix adds recorded drawings to a sketch model's data."""
+    `text` trains a new text model on --data under --name, --mix adds recorded drawings to a sketch model's data,
+    --classes picks the QuickDraw classes of a sketch model's data."""
     if digits is not None and name != "sum":
         raise MlplayError(f"--digits is for mlplay train sum, not {name}", "e.g. mlplay train sum --digits 3")
     if text_name is not None and name != "text":
@@ -138,6 +146,10 @@ def for_training(name: str, data: Path | None = None, mix: Path | None = None, d
         if exp.default_data is None:
             raise MlplayError(f"--mix is for the sketch models, not {name}")
         data = Path(f"{data or exp.default_data()},{mix}")
+    if classes is not None:
+        if exp.with_classes is None:
+            raise MlplayError(f"--classes is for the sketch models, not {name}")
+        data = Path(exp.with_classes(str(data or exp.default_data()), classes))
     if data is not None and not data.exists() and exp.default_data is None:  # a spec of sources is parsed by it
         raise MlplayError(f"no such data: {data}")
     return exp, data

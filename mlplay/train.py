@@ -189,7 +189,14 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     keras.utils.set_random_seed(cfg.seed)  # Python, numpy and TF seeds; with op determinism: same seed, same model
     tf.config.experimental.enable_op_determinism()
     data = exp.load_data(cfg.data, cfg.quick)
-    (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
+    if data.stream is None:
+        (x_train, y_train), (x_val, y_val) = split_validation(data, cfg.val_fraction, cfg.seed)
+        n_train, n_val, n_test = len(x_train), len(x_val), len(data.x_test)
+    else:
+        n_train, n_val, n_test = (data.stream.count(split) for split in ("train", "validation", "test"))
+        if not n_train or not n_val:
+            raise MlplayError(f"the data has {n_train} training and {n_val} validation samples: too few to train",
+                              "add data (a tenth of the training samples validate)")
     epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else data.epochs or exp.epochs)
     minutes = None if cfg.quick or exp.phases else (cfg.minutes or data.minutes)
     if exp.phases:  # --epochs caps each phase; --quick runs one epoch of each
@@ -197,12 +204,12 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         epochs = sum(phase_epochs)
     batch_size = cfg.batch_size or exp.batch_size  # per worker
     global_batch = batch_size * worker.workers
-    steps = int(np.ceil(len(x_train) / global_batch))
+    steps = int(np.ceil(n_train / global_batch))
     state = json.loads((folder / "state.json").read_text()) if cfg.resume else {}
     initial_epoch = state.get("epoch", 0)
     if initial_epoch >= epochs:  # e.g. a killed run: nothing left to fit, so finalise it (best model + card)
         log(f"the run in {folder} already did {initial_epoch} epochs: saving its best model")
-    log(f"{exp.name}: {len(x_train)} train / {len(x_val)} validation / {len(data.x_test)} test from {data.source}")
+    log(f"{exp.name}: {n_train} train / {n_val} validation / {n_test} test from {data.source}")
     log(f"run folder {folder}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
     if cfg.strategy == "multiworker":
         log(f"{worker.task} of {worker.workers}" + (" (chief)" if worker.chief else "") +
@@ -220,14 +227,18 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
 
-    train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(global_batch)
-    if x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); the model and augmentation get floats
+    if data.stream is not None:  # streamed: shuffled by the stream, batches already float32
+        train_ds = data.stream.dataset("train", global_batch, shuffle=True, seed=cfg.seed)
+        val_ds = data.stream.dataset("validation", global_batch)
+    else:
+        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(global_batch)
+        val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(global_batch)
+    if data.stream is None and x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); models get floats
         train_ds = train_ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
     if exp.augment:
         augment = exp.augment()
         train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
     train_ds = train_ds.prefetch(tf.data.AUTOTUNE)
-    val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(global_batch)
     if cfg.strategy == "multiworker":
         train_ds, val_ds = shard_by_data(train_ds), shard_by_data(val_ds)
 
@@ -281,7 +292,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     state = {**json.loads((folder / "state.json").read_text()), "seconds": seconds, "cpu_seconds": cpu_seconds}
     write_json(folder / "state.json", state)
 
-    test = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0, return_dict=True)
+    test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True)
     from mlplay.plot import learning_curves
 
     curve = learning_curves(history, folder / "learning_curves.png")
@@ -295,9 +306,10 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         "labels": data.labels or exp.labels,
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
-                 "splits": {"train": len(x_train), "validation": len(x_val), "test": len(data.x_test)},
-                 "validation_split": f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
-                 if data.x_val is None else "chosen by the data set (see data); test set held out"},
+                 "splits": {"train": n_train, "validation": n_val, "test": n_test},
+                 "validation_split": data.meta.get("validation_split") or (
+                     f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
+                     if data.x_val is None else "chosen by the data set (see data); test set held out")},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
         "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
         "training": {"epochs_run": state["epoch"], "max_epochs": epochs,  # the checkpointed epochs (an interrupt
@@ -331,6 +343,13 @@ def _remove_leftovers(name: str, models_root: Path | None) -> None:
     base = runs_dir() / "train" / name
     for folder in [store.model_path(name, models_root).parent, *(base.iterdir() if base.is_dir() else [])]:
         remove_leftovers(folder)
+
+
+def held_out_inputs(data: Dataset) -> dict:
+    """model.evaluate's inputs for the held-out test split, arrays or stream."""
+    if data.stream is not None:
+        return {"x": data.stream.dataset("test", 256)}
+    return {"x": data.x_test, "y": data.y_test, "batch_size": 256}
 
 
 def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,
@@ -386,7 +405,7 @@ def evaluate(name: str, data: Path | None = None, models_root: Path | None = Non
     dataset = exp.load_data(data, bool(card.get("training", {}).get("quick")))
     model = store.load_keras(name, models_root)
     model.compile(loss=exp.loss, metrics=list(exp.metrics))
-    fresh = model.evaluate(dataset.x_test, dataset.y_test, batch_size=256, verbose=0, return_dict=True)
+    fresh = model.evaluate(**held_out_inputs(dataset), verbose=0, return_dict=True)
     fresh = {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}
     if exp.report:  # the experiment's own test figures (exact match, bits per char, …)
         fresh.update(exp.report(model, dataset).get("metrics", {}))

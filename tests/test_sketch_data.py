@@ -3,11 +3,12 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mlplay.sketches import doodles, quickdraw
+from mlplay.sketches import doodles, quickdraw, sketch_data
 from mlplay.sketches.sketch_render import fit_image, render
 from mlplay.errors import MlplayError
 
@@ -108,11 +109,12 @@ def test_quickdraw_fetch_takes_the_first_n_checksums_and_caches(http_files):
     assert np.array_equal(np.load(where / "smiley face.npy"), served["smiley face"][:21])
     sums = json.loads((where / "SHA256SUMS.json").read_text())
     assert sums["circle"]["rows"] == 21 and len(sums["circle"]["sha256"]) == 64
-    x_train, y_train, x_test, y_test, labels = quickdraw.load()
-    assert labels == ["circle", "smiley face"]
-    assert x_train.shape == (36, 28, 28) and x_test.shape == (6, 28, 28)
+    real = sketch_data.load_data(None, quick=False)
+    assert real.labels == ["circle", "smiley face"]
+    assert [real.stream.count(s) for s in ("train", "validation", "test")] == [34, 2, 6]  # every 7th is test, every 10th other validates
+    x_test, y_test = real.stream.arrays("test")
     assert np.bincount(y_test).tolist() == [3, 3]
-    assert np.array_equal(x_test[-1].reshape(784), served["smiley face"][20])  # the last of the 21 is test
+    assert np.array_equal(x_test[-1].reshape(784), served["smiley face"][20])  # rows 6, 13, 20 are test
 
     for f in www.iterdir():
         f.unlink()  # the server has nothing now: a second fetch must come from the cache
@@ -120,7 +122,7 @@ def test_quickdraw_fetch_takes_the_first_n_checksums_and_caches(http_files):
 
     (where / "circle.npy").write_bytes((where / "circle.npy").read_bytes()[:-1] + b"\x01")
     with pytest.raises(MlplayError, match="checksum"):
-        quickdraw.load()
+        quickdraw.class_files()
 
 
 def test_quickdraw_unreachable_or_unknown_class_is_one_clear_error(http_files):
@@ -145,18 +147,56 @@ def test_data_fetch_quickdraw_command_offline_message(tmp_path):
 
 
 def test_sketch_models_train_on_quickdraw_once_fetched_and_can_mix_sources(http_files):
-    from mlplay.sketches import sketch_models as sketches
-
     url, www = http_files
-    assert sketches.load_data(None, quick=True).source.startswith("generated doodles")  # nothing fetched yet
+    assert sketch_data.load_data(None, quick=True).source.startswith("generated doodles")  # nothing fetched yet
     serve_quickdraw(www, ["circle", "cat"], rows=14)
     quickdraw.fetch(["circle", "cat"], per_class=14, base=url, log=lambda *_: None)
-    real = sketches.load_data(None, quick=False)
+    real = sketch_data.load_data(None, quick=False)
     assert real.labels == ["circle", "cat"] and real.source.startswith("QuickDraw")
-    assert real.meta["reload"] == "quickdraw" and len(real.x_test) == 4 and real.x_train.shape[1:] == (28, 28, 1)
-    mixed = sketches.load_data(sketches.Path("quickdraw,doodles"), quick=True)
+    assert real.meta["reload"] == "quickdraw[circle,cat]" and real.stream.count("test") == 4
+    mixed = sketch_data.load_data(Path("quickdraw,doodles"), quick=True)
     assert mixed.labels == ["circle", "cat", *[c for c in doodles.CLASSES if c != "circle"]]  # circle merged
-    assert len(mixed.x_test) == 4 + len(doodles.CLASSES) * sketches.QUICK_TEST
-    assert (mixed.y_test[:2] == 0).all()  # the QuickDraw circles keep label 0, shared with the doodles' circles
+    assert mixed.stream.count("test") == 4 + len(doodles.CLASSES) * sketch_data.QUICK_TEST
+    truth, sources = mixed.stream.targets("test"), mixed.stream.sources("test")
+    assert (truth[:2] == 0).all() and (truth[sources == "doodles"] == 0).sum() == sketch_data.QUICK_TEST  # one circle
+    only_cat = sketch_data.load_data(Path(sketch_data.with_classes("doodles,quickdraw", "cat")), quick=True)
+    assert only_cat.meta["reload"] == "doodles,quickdraw[cat]" and only_cat.labels == [*doodles.CLASSES, "cat"]
     with pytest.raises(MlplayError, match="no such data"):
-        sketches.load_data(sketches.Path("nowhere"), quick=True)
+        sketch_data.load_data(Path("nowhere"), quick=True)
+    with pytest.raises(MlplayError, match="is missing"):
+        sketch_data.load_data(Path("quickdraw[circle,dog]"), quick=True)
+    with pytest.raises(MlplayError, match="no QuickDraw source"):
+        sketch_data.with_classes("doodles", "cat")
+
+
+def test_data_spec_names_sources_and_their_classes():
+    assert sketch_data.parse_spec("doodles, quickdraw[apple, smiley face],/tmp/x[all]") == [
+        ("doodles", None), ("quickdraw", ["apple", "smiley face"]), ("/tmp/x", ["all"])]
+    with pytest.raises(MlplayError, match="cannot read"):
+        sketch_data.parse_spec("quickdraw[apple")
+
+
+@pytest.mark.slow
+def test_all_345_classes_fetched_from_loopback_train_through_the_stream(http_files, tmp_path):
+    from typer.testing import CliRunner
+
+    from mlplay.cli import app as cli
+
+    url, www = http_files
+    names = quickdraw.official_classes()
+    assert len(names) == 345 and len(set(names)) == 345 and names[0] == "aircraft carrier"
+    rng = np.random.default_rng(0)
+    for name in names:  # files in the official format, more drawings than fetched
+        np.save(www / f"{name}.npy", (rng.random((30, 784)) < 0.1).astype(np.uint8) * 255)
+    env = {"MLPLAY_QUICKDRAW_URL": url}
+    run = CliRunner().invoke(cli, ["data", "fetch", "quickdraw", "--classes", "all", "--per-class", "21"], env=env)
+    assert run.exit_code == 0, run.output
+    assert json.loads((quickdraw.folder() / "selection.json").read_text())["classes"] == names
+    models = tmp_path / "models"
+    run = CliRunner().invoke(cli, ["train", "sketch-mlp", "--data", "quickdraw", "--classes", "all", "--epochs", "1",
+                                   "--models-dir", str(models)])
+    assert run.exit_code == 0, run.output
+    card = json.loads((models / "sketch-mlp" / "card.json").read_text())
+    assert card["labels"] == names and card["data"]["reload"] == f"quickdraw[{','.join(names)}]"
+    assert card["data"]["splits"] == {"train": 345 * 17, "validation": 345, "test": 345 * 3}  # of 21: 3 test, 1 val
+    assert "every 7th" in card["data"]["validation_split"] and card["metrics"]["test_accuracy"] >= 0

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from mlplay.sketches import doodles
 from mlplay.sketches.sketch_render import render
-from mlplay.sketches import sketch_models as sketches
+from mlplay.sketches import sketch_data, sketch_models as sketches
 from mlplay.digits.drawapp import DrawApp
 from mlplay.shell.window import fit_scale, sketch_panel, text_width
 
@@ -109,7 +109,7 @@ def test_record_then_train_round_trip(tmp_path):
 
     alone = sketches.load_data(mine, quick=False)
     assert alone.labels == ["circle", "tick"]
-    assert len(alone.x_test) == 2 and len(alone.x_train) == 8  # one in five of each label held out
+    assert alone.stream.count("test") == 2 and alone.stream.count("train") == 8  # one in five of each label held out
     assert alone.source.startswith("recorded drawings")
 
     models = tmp_path / "models"
@@ -118,7 +118,7 @@ def test_record_then_train_round_trip(tmp_path):
     card = json.loads((models / "sketch-mlp" / "card.json").read_text())
     assert card["labels"] == [*doodles.CLASSES, "tick"]  # circle merged with the doodles' circle
     assert "generated doodles" in card["data"]["source"] and "recorded drawings" in card["data"]["source"]
-    assert card["data"]["splits"]["test"] == len(doodles.CLASSES) * sketches.QUICK_TEST + 2
+    assert card["data"]["splits"]["test"] == len(doodles.CLASSES) * sketch_data.QUICK_TEST + 2
     predictor = Predictor("sketch-mlp", models)
     image = cv2.imread(ticks[0]["path"], cv2.IMREAD_GRAYSCALE)[..., None].astype(np.float32)
     p = predictor(image)

@@ -22,7 +22,6 @@ from mlplay.paths import datasets_dir
 
 BASE_URL = "https://storage.googleapis.com/quickdraw_dataset/full/numpy_bitmap"
 DEFAULT_PER_CLASS = 5000
-TEST_FRACTION = 1 / 7  # the last seventh of each class's drawings is the held-out test set
 SUMS_FILE, SELECTION_FILE = "SHA256SUMS.json", "selection.json"
 OFFLINE_HINT = "check your internet connection; offline, the sketch models train on generated doodles"
 
@@ -41,9 +40,12 @@ def class_url(name: str, base: str | None = None) -> str:
 
 
 def parse_classes(text: str) -> list[str]:
+    """'cat,house' → the names; 'all' → Quick, Draw!'s 345 classes."""
+    if text.strip() == "all":
+        return official_classes()
     classes = [c.strip() for c in text.split(",") if c.strip()]
     if not classes:
-        raise MlplayError("no classes given", "e.g. --classes cat,house,'smiley face'")
+        raise MlplayError("no classes given", "e.g. --classes cat,house,'smiley face' or --classes all")
     return list(dict.fromkeys(classes))
 
 
@@ -111,37 +113,27 @@ def _read_json(path: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def load(where: Path | None = None, per_class: int | None = None, test_fraction: float = TEST_FRACTION):
-    """(x_train, y_train, x_test, y_test, labels) from a folder of QuickDraw .npy files.
+def official_classes() -> list[str]:
+    """The 345 class names of Quick, Draw! (its categories.txt), in its order."""
+    return (Path(__file__).with_name("quickdraw_classes.txt")).read_text().splitlines()
 
-    The fetched folder uses its `selection.json` (classes in that order); any other folder takes every .npy in it.
+
+def class_files(where: Path | None = None, classes: list[str] | None = None) -> list[tuple[str, Path]]:
+    """(class, .npy path) of the classes to train on, checked against the checksums recorded when fetched.
+
+    `classes` None: the fetched folder's `selection.json` (classes in that order), or every .npy of another folder.
     """
     where = Path(where or folder())
-    selection = _read_json(where / SELECTION_FILE)
     sums = _read_json(where / SUMS_FILE)
-    classes = selection.get("classes") or sorted(p.stem for p in where.glob("*.npy"))
+    classes = classes or _read_json(where / SELECTION_FILE).get("classes") or sorted(p.stem for p in where.glob("*.npy"))
     if not classes:
         raise MlplayError(f"no QuickDraw .npy files in {where}", "run: mlplay data fetch quickdraw --classes cat,house")
-    per_class = per_class or selection.get("per_class")
-    parts = {"x_train": [], "y_train": [], "x_test": [], "y_test": []}
-    for index, name in enumerate(classes):
+    files = []
+    for name in classes:
         path = where / f"{name}.npy"
         if not path.exists():
-            raise MlplayError(f"{path} is missing", f"run: mlplay data fetch quickdraw --classes {name}")
+            raise MlplayError(f"{path} is missing", f"run: mlplay data fetch quickdraw --classes '{name}'")
         if name in sums:
             _verify(path, sums[name])
-        try:
-            bitmaps = np.load(path, mmap_mode="r")
-        except ValueError as e:
-            raise MlplayError(f"{path} is not a .npy file ({e})") from None
-        if bitmaps.ndim != 2 or bitmaps.shape[1] != 784:
-            raise MlplayError(f"{path}: expected N×784 bitmaps, got {bitmaps.shape}")
-        bitmaps = np.asarray(bitmaps[:per_class], np.uint8).reshape(-1, 28, 28)
-        n_test = max(1, int(round(len(bitmaps) * test_fraction)))
-        if len(bitmaps) - n_test < 1:
-            raise MlplayError(f"{path} has only {len(bitmaps)} drawing(s): too few to split")
-        for split, part in (("train", bitmaps[:-n_test]), ("test", bitmaps[-n_test:])):
-            parts[f"x_{split}"].append(part)
-            parts[f"y_{split}"].append(np.full(len(part), index, np.int64))
-    arrays = {k: np.concatenate(v) for k, v in parts.items()}
-    return arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"], classes
+        files.append((name, path))
+    return files
