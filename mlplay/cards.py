@@ -91,9 +91,7 @@ def print_eval(name: str, data: Path | None, models_dir: Path | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from mlplay.train import evaluate
-
-    card, fresh = evaluate(name, data, models_dir)
+    card, fresh = rescore(name, data, models_dir)
     table = Table("metric", "card", "now", "match")
     all_match = True
     for key in card:
@@ -103,3 +101,30 @@ def print_eval(name: str, data: Path | None, models_dir: Path | None) -> None:
     Console().print(table)
     if not all_match:
         raise MlplayError(f"{name}: the test metrics differ from its card", f"retrain with: mlplay train {name}")
+
+
+def rescore(name: str, data: Path | None = None, models_root: Path | None = None) -> tuple[dict, dict]:
+    """Re-score the test set with the saved model; return (card metrics, fresh metrics)."""
+    from mlplay import experiments, store
+    from mlplay.train import held_out_inputs
+
+    card = store.load_card(name, models_root)
+    if card.get("task") == "character-level text generation":  # built-in or custom: the card says what to score
+        from mlplay.text import text_models
+
+        exp = text_models.for_card(card)
+    else:
+        exp = experiments.get(name)
+    if data is None and card.get("data", {}).get("reload"):
+        data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
+    from mlplay.runtime import tensorflow
+
+    tensorflow()
+    dataset = exp.load_data(data, bool(card.get("training", {}).get("quick")))
+    model = store.load_keras(name, models_root)
+    model.compile(loss=exp.loss, metrics=list(exp.metrics))
+    fresh = model.evaluate(**held_out_inputs(dataset), verbose=0, return_dict=True)
+    fresh = {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}
+    if exp.report:  # the experiment's own test figures (exact match, bits per char, …)
+        fresh.update(exp.report(model, dataset).get("metrics", {}))
+    return card["metrics"], fresh

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from mlplay import helptext
+from mlplay.datasets import DATASETS
 from mlplay.errors import MlplayError, report
 
 helptext.flags_take_no_value()
@@ -41,11 +42,9 @@ def train(
     quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker (TF_CONFIG; README: Training on more machines)."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set "
-                                        "(sketch models: doodles, quickdraw, quickdraw[apple,fish], a folder of drawings or of .npy files; several, comma-separated)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set (sketch models: doodles, quickdraw, quickdraw[apple,fish], a folder of drawings or of .npy files; several, comma-separated)."),
     mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models: add this folder of recorded drawings to the data."),
-    classes: Optional[str] = typer.Option(None, "--classes", help="Sketch models: the QuickDraw classes to train on, "
-                                          "comma-separated, or all (every fetched one)."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="Sketch models: the QuickDraw classes to train on, comma-separated, or all (every fetched one)."),
     digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
     model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),
     no_pretrained: bool = typer.Option(False, "--no-pretrained", help="Start from random weights, not published ones (rps-mobilenet)."),
@@ -185,7 +184,6 @@ def camera_detect(
     vision_cli.run_stream(source, score, classes, save, show, jsonl, model)
 
 
-# Play: summation and text (numpy at run time, no TensorFlow) -------------------------------------
 @app.command("sum", rich_help_panel="Play")
 def sum_(
     digits: int = typer.Option(2, "--digits", min=2, max=3, help="Use sum-2 or sum-3."),
@@ -220,7 +218,6 @@ def write(
     writerepl.run(model or corpus, prompt, settings, jsonl, models_dir)
 
 
-# Camera: rock-paper-scissors --------------------------------------------------------------------
 Mirror = typer.Option(None, "--mirror/--no-mirror", help="Flip frames left-right (default: on for cameras).")
 
 
@@ -264,11 +261,8 @@ def record_rps(
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
 def data_fetch(
-    name: str = typer.Argument(..., help="Data set: mnist, mobilenet-quant, coco-ssd-quant (shipped: fetched again), mobilenet-v2, ssdlite, quickdraw, doodles (generated), "
-                                         "shakespeare, wikipedia, rps, rps-synthetic (generated), "
-                                         "hands (MediaPipe hand models, shipped: fetched again)."),
-    classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated "
-                                          "(default: the 16 doodle classes)."),
+    name: str = typer.Argument(..., help="Data set: " + ", ".join(DATASETS) + " (mlplay data list: which are on disk)."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="quickdraw: class names, comma-separated, or all (default: the 16 doodle classes)."),
     per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="quickdraw: drawings a class (default 5000)."),
     data: Optional[Path] = typer.Option(None, "--data", help="wikipedia: convert this MediaWiki XML dump (.xml or .bz2) into its own cache, for train --data."),
 ):

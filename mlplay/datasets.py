@@ -1,24 +1,18 @@
 """Data sets `mlplay data fetch` knows: name → fetch function and where it is cached."""
 
+import importlib
+
 from mlplay.errors import MlplayError
 
 
-def _mnist():
-    from mlplay.digits import mnist
+def _module(module: str, fetch: str, cached: str):
+    """A data set whose module has a plain fetch and cached function: imported only when asked for."""
 
-    return mnist.fetch, mnist.cached
+    def entry():
+        loaded = importlib.import_module(module)
+        return getattr(loaded, fetch), getattr(loaded, cached)
 
-
-def _mobilenet():
-    from mlplay.vision import pretrained
-
-    return pretrained.fetch_mobilenet, pretrained.mobilenet_cached
-
-
-def _ssdlite():
-    from mlplay.vision import pretrained
-
-    return pretrained.ssdlite_dir, pretrained.ssdlite_cached
+    return entry
 
 
 def _shipped(name):
@@ -30,24 +24,6 @@ def _shipped(name):
     return entry
 
 
-def _rps():
-    from mlplay.rps import rps_data
-
-    return rps_data.fetch, rps_data.cached
-
-
-def _hands():
-    from mlplay.rps import hand_fetch
-
-    return hand_fetch.fetch, hand_fetch.cached
-
-
-def _rps_synthetic():
-    from mlplay.rps import rps_synthetic
-
-    return rps_synthetic.fetch, rps_synthetic.cached
-
-
 def _quickdraw():
     from mlplay.sketches import doodles, quickdraw
 
@@ -56,12 +32,6 @@ def _quickdraw():
         return quickdraw.fetch(names, per_class or quickdraw.DEFAULT_PER_CLASS)
 
     return fetch, quickdraw.cached
-
-
-def _doodles():
-    from mlplay.sketches import doodles
-
-    return doodles.fetch, doodles.cached
 
 
 def _shakespeare():
@@ -85,11 +55,21 @@ def _wikipedia():
     return fetch, lambda: corpora.cached("wikipedia")
 
 
-DATASETS = {"mnist": _mnist, "mobilenet-quant": _shipped("mobilenet-quant"), "coco-ssd-quant": _shipped("coco-ssd-quant"),
-            "mobilenet-v2": _mobilenet, "ssdlite": _ssdlite, "quickdraw": _quickdraw,
-            "doodles": _doodles, "shakespeare": _shakespeare,
-            "shakespeare-plays": _shakespeare_plays, "wikipedia": _wikipedia, "rps": _rps,
-            "rps-synthetic": _rps_synthetic, "hands": _hands}
+DATASETS = {
+    "mnist": _module("mlplay.digits.mnist", "fetch", "cached"),
+    "mobilenet-quant": _shipped("mobilenet-quant"),
+    "coco-ssd-quant": _shipped("coco-ssd-quant"),
+    "mobilenet-v2": _module("mlplay.vision.pretrained", "fetch_mobilenet", "mobilenet_cached"),
+    "ssdlite": _module("mlplay.vision.pretrained", "ssdlite_dir", "ssdlite_cached"),
+    "quickdraw": _quickdraw,
+    "doodles": _module("mlplay.sketches.doodles", "fetch", "cached"),
+    "shakespeare": _shakespeare,
+    "shakespeare-plays": _shakespeare_plays,
+    "wikipedia": _wikipedia,
+    "rps": _module("mlplay.rps.rps_data", "fetch", "cached"),
+    "rps-synthetic": _module("mlplay.rps.rps_synthetic", "fetch", "cached"),
+    "hands": _module("mlplay.rps.hand_fetch", "fetch", "cached"),
+}
 OPTIONS = {"quickdraw": ("classes", "per_class"), "wikipedia": ("data",), "shakespeare": ("data",)}  # data sets whose fetch takes options
 
 

@@ -384,29 +384,3 @@ def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, cal
         now = json.loads((folder / "state.json").read_text())["epoch"]
         record["epochs_run"], done = now - done, now
     return records
-
-
-def evaluate(name: str, data: Path | None = None, models_root: Path | None = None) -> tuple[dict, dict]:
-    """Re-score the test set with the saved model; return (card metrics, fresh metrics)."""
-    from mlplay import experiments
-
-    card = store.load_card(name, models_root)
-    if card.get("task") == "character-level text generation":  # built-in or custom: the card says what to score
-        from mlplay.text import text_models
-
-        exp = text_models.for_card(card)
-    else:
-        exp = experiments.get(name)
-    if data is None and card.get("data", {}).get("reload"):
-        data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
-    from mlplay.runtime import tensorflow
-
-    tensorflow()
-    dataset = exp.load_data(data, bool(card.get("training", {}).get("quick")))
-    model = store.load_keras(name, models_root)
-    model.compile(loss=exp.loss, metrics=list(exp.metrics))
-    fresh = model.evaluate(**held_out_inputs(dataset), verbose=0, return_dict=True)
-    fresh = {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}
-    if exp.report:  # the experiment's own test figures (exact match, bits per char, …)
-        fresh.update(exp.report(model, dataset).get("metrics", {}))
-    return card["metrics"], fresh
