@@ -56,6 +56,25 @@ def test_unknown_model_is_one_line_error_exit_1():
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("args", [("train", "digts-cnn"), ("predict", "digts-cnn", "x.png"), ("eval", "digts-cnn")])
+def test_a_mistyped_model_name_suggests_the_closest_real_model_and_no_command_that_cannot_work(args):
+    result = run(*args)
+    assert result.returncode == 1 and "did you mean digits-cnn?" in result.stderr, result.stderr
+    assert "mlplay train digts-cnn" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_help_shows_flags_without_a_value_placeholder_and_train_lists_the_model_names():
+    result = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    quick = next(line for line in result.output.splitlines() if "--quick" in line)
+    assert "bool" not in quick.lower(), quick
+    from mlplay import experiments
+
+    for name in experiments.all_experiments():
+        assert name in result.output, name
+    assert "quickdraw[apple,fish]" in result.output  # option help is not eaten as rich markup
+
+
 def test_missing_model_names_the_train_command(tmp_path):
     result = run("predict", "digits-cnn", "x.png", "--models-dir", str(tmp_path))
     assert result.returncode == 1 and "mlplay train digits-cnn" in result.stderr and "Traceback" not in result.stderr
