@@ -15,7 +15,7 @@ def test_drawn_one_and_zero_are_recognised_by_the_shipped_cnn(display, tmp_path)
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits", "--jsonl"], env=display,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        window = Window("mlplay - draw digits", display, min_width=400 + 280)
+        window = Window("mlplay - draw digits", display, min_width=400 + 280, app=app)
         out = LineReader(app.stdout)
         window.stroke(line((205, 70), (195, 330)))
         one = json.loads(out.next())
@@ -36,7 +36,7 @@ def test_closing_the_window_quits(display):
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits"], env=display,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        window = Window("mlplay - draw digits", display)
+        window = Window("mlplay - draw digits", display, app=app)
         window.close()
         assert app.wait(timeout=20) == 0
         assert "Traceback" not in app.stderr.read()
@@ -49,7 +49,7 @@ def test_destroying_the_window_from_outside_quits_and_prints_the_summary(display
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits"], env=display,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        Window("mlplay - draw digits", display).destroy()
+        Window("mlplay - draw digits", display, app=app).destroy()
         assert app.wait(timeout=20) == 0
         err = app.stderr.read()
         assert "0 guesses, 0 drawings saved" in err and "Traceback" not in err

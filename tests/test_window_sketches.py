@@ -27,7 +27,7 @@ def test_drawn_circle_triangle_and_star_are_recognised(display):
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "sketches", "--jsonl"], env=display,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        window = Window("mlplay - draw sketches", display, min_width=400 + 280)
+        window = Window("mlplay - draw sketches", display, min_width=400 + 280, app=app)
         out = LineReader(app.stdout)
         guesses = {}
         for name, points in (("circle", ellipse((200, 200), 130, 120)), ("triangle", TRIANGLE), ("star", STAR)):

@@ -34,6 +34,12 @@ def start_xvfb():
     os.close(write)
     with os.fdopen(read) as f:
         number = f.readline().strip()
+    # Qt aborts the app (uncatchably) when its first connection fails: wait until a client gets in, as the app will
+    env, deadline = {**os.environ, "DISPLAY": f":{number}"}, time.time() + 20
+    while subprocess.run(["xdotool", "getdisplaygeometry"], env=env, capture_output=True).returncode != 0:
+        if time.time() > deadline or proc.poll() is not None:
+            raise AssertionError(f"Xvfb on :{number} accepts no connection")
+        time.sleep(0.05)
     return proc, f":{number}"
 
 
@@ -49,8 +55,9 @@ class LineReader:
 
 
 class Window:
-    def __init__(self, name: str, env: dict, timeout: float = 60, min_width: int = 0):
+    def __init__(self, name: str, env: dict, timeout: float = 60, min_width: int = 0, app: subprocess.Popen | None = None):
         self.env = env
+        self.app = app  # the process that opens the window: when it dies, say why at once instead of waiting it out
         self.id = self.find(name, timeout)
         self.settle(min_width)
 
@@ -68,6 +75,9 @@ class Window:
             found = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20)
             if found.returncode == 0 and (found.stdout.strip() or not output):
                 return found.stdout
+            if self.app is not None and self.app.poll() is not None:
+                err = self.app.stderr.read() if self.app.stderr else ""
+                raise AssertionError(f"the app exited ({self.app.returncode}) during xdotool {' '.join(args)}: {err[-2000:]}")
             if time.time() > deadline:
                 raise AssertionError(f"xdotool {' '.join(args)} failed for {timeout} s: {found.stderr.strip()}")
             time.sleep(0.1)
