@@ -128,7 +128,7 @@ def test_the_same_game_in_a_real_window(fixed_model, tmp_path):
                                env={**env, "DISPLAY": display}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
         try:
-            Window("mlplay - rock paper scissors", {**env, "DISPLAY": display}, min_width=320)
+            Window("mlplay - rock paper scissors", {**env, "DISPLAY": display}, min_width=320, app=app)
             out = LineReader(app.stdout)
             rounds = [json.loads(out.next(timeout=60)) for _ in GAME[:3]]
             assert app.wait(timeout=60) == 0

@@ -38,7 +38,7 @@ def test_keys_reach_the_app_and_q_quits(display):
     try:
         out = LineReader(app.stdout)
         assert out.next() == "ready\n"
-        window = Window("camera test", display, min_width=160)
+        window = Window("camera test", display, min_width=160, app=app)
         window.key("space")
         assert out.next() == "key space\n"
         window.key("r")
@@ -57,7 +57,7 @@ def test_closing_the_window_quits(display):
     app = start(display)
     try:
         out = LineReader(app.stdout)
-        window = Window("camera test", display, min_width=160)
+        window = Window("camera test", display, min_width=160, app=app)
         window.close()
         assert app.wait(timeout=20) == 0
         lines = [out.next(), out.next()]
@@ -73,7 +73,7 @@ def test_a_window_destroyed_from_outside_ends_the_loop(display):
     try:
         out = LineReader(app.stdout)
         assert out.next() == "ready\n"
-        window = Window("camera test", display, min_width=160)
+        window = Window("camera test", display, min_width=160, app=app)
         began = time.monotonic()
         window.destroy()
         assert out.next(timeout=20) == "reason window closed True\n"
