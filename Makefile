@@ -35,7 +35,7 @@ data: install          ## fetch every data set that can be fetched
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
 	$(BIN)/mlplay train digits-cnn
-	$(BIN)/mlplay train sketch-mlp   # on QuickDraw when fetched, else the generated doodles (its first line says which)
+	$(BIN)/mlplay train sketch-mlp   # generated doodles + six real Quick, Draw! classes (fetched on first use)
 	$(BIN)/mlplay train sketch-cnn
 	$(BIN)/mlplay train sum --digits 2
 	$(BIN)/mlplay train sum --digits 3

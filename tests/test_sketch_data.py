@@ -30,6 +30,23 @@ def test_render_fits_and_centres_whatever_the_size_and_place():
     assert bottom - top >= 24  # scaled to fill the frame, QuickDraw style (a small margin)
 
 
+def test_rendered_strokes_match_real_quickdraw_bitmaps():
+    """Size, margin, centring and stroke width of rendered doodles against 3,000 real bitmaps (the shared sample)."""
+    from bitmapstats import bitmap_stats
+    from texthelpers import shared_data
+
+    sample = shared_data() / "quickdraw-sample" if shared_data() else None
+    if sample is None or not sample.is_dir():
+        pytest.skip("needs the real QuickDraw sample in ../shared/data/quickdraw-sample")
+    real = bitmap_stats(np.concatenate([np.load(p)[:500] for p in sorted(sample.glob("*.npy"))]))
+    drawn = bitmap_stats([render(doodles.strokes_for(doodles.CLASSES[i % len(doodles.CLASSES)],
+                                                     np.random.default_rng([5, i]))) for i in range(320)])
+    assert drawn["longer_side"] == real["longer_side"] == 26 and drawn["margin"] == real["margin"] == 1
+    assert abs(drawn["centre"] - real["centre"]) < 0.1
+    assert abs(drawn["stroke_width"] - real["stroke_width"]) < 0.15, (drawn, real)  # about 1.5 pixels
+    assert abs(drawn["ink_value"] - real["ink_value"]) < 10, (drawn, real)
+
+
 def test_render_keeps_aspect_and_pen_width_is_relative_to_the_frame():
     wide = render([[(0, 0), (100, 0)], [(0, 30), (100, 30)]])
     top, bottom, left, right = ink_box(wide)
@@ -45,7 +62,7 @@ def test_a_stroke_that_ends_where_it_began_keeps_every_side():
         path += [(a[0] + (b[0] - a[0]) * i // 10, a[1] + (b[1] - a[1]) * i // 10) for i in range(1, 11)]
     img = render([path])
     assert img[13, 13] > 100 or img[13, 14] > 100 or img[14, 13] > 100  # the hypotenuse crosses the middle
-    assert img[26, 13] > 100 and img[13, 1] > 100  # the two legs
+    assert img[25, 13] > 100 and img[13, 2] > 100  # the two legs, a pixel inside the border (QuickDraw's margin)
 
 
 def test_fit_image_crops_scales_and_centres_a_picture():
@@ -109,7 +126,7 @@ def test_quickdraw_fetch_takes_the_first_n_checksums_and_caches(http_files):
     assert np.array_equal(np.load(where / "smiley face.npy"), served["smiley face"][:21])
     sums = json.loads((where / "SHA256SUMS.json").read_text())
     assert sums["circle"]["rows"] == 21 and len(sums["circle"]["sha256"]) == 64
-    real = sketch_data.load_data(None, quick=False)
+    real = sketch_data.load_data(Path("quickdraw"), quick=False)
     assert real.labels == ["circle", "smiley face"]
     assert [real.stream.count(s) for s in ("train", "validation", "test")] == [34, 2, 6]  # every 7th is test, every 10th other validates
     x_test, y_test = real.stream.arrays("test")
@@ -146,13 +163,14 @@ def test_data_fetch_quickdraw_command_offline_message(tmp_path):
     assert run.stderr.startswith("Error: cannot reach QuickDraw") and "offline" in run.stderr
 
 
-def test_sketch_models_train_on_quickdraw_once_fetched_and_can_mix_sources(http_files):
+def test_sketch_models_train_on_fetched_quickdraw_classes_and_can_mix_sources(http_files, monkeypatch):
     url, www = http_files
-    assert sketch_data.load_data(None, quick=True).source.startswith("generated doodles")  # nothing fetched yet
+    monkeypatch.setenv("MLPLAY_QUICKDRAW_URL", url)
+    assert sketch_data.load_data(None, quick=True).source.startswith("generated doodles")  # a smoke test: no download
     serve_quickdraw(www, ["circle", "cat"], rows=14)
     quickdraw.fetch(["circle", "cat"], per_class=14, base=url, log=lambda *_: None)
-    real = sketch_data.load_data(None, quick=False)
-    assert real.labels == ["circle", "cat"] and real.source.startswith("QuickDraw")
+    real = sketch_data.load_data(Path("quickdraw"), quick=False)
+    assert real.labels == ["circle", "cat"] and real.source.startswith("Quick, Draw!") and "CC BY 4.0" in real.source
     assert real.meta["reload"] == "quickdraw[circle,cat]" and real.stream.count("test") == 4
     mixed = sketch_data.load_data(Path("quickdraw,doodles"), quick=True)
     assert mixed.labels == ["circle", "cat", *[c for c in doodles.CLASSES if c != "circle"]]  # circle merged
@@ -163,10 +181,35 @@ def test_sketch_models_train_on_quickdraw_once_fetched_and_can_mix_sources(http_
     assert only_cat.meta["reload"] == "doodles,quickdraw[cat]" and only_cat.labels == [*doodles.CLASSES, "cat"]
     with pytest.raises(MlplayError, match="no such data"):
         sketch_data.load_data(Path("nowhere"), quick=True)
-    with pytest.raises(MlplayError, match="is missing"):
+    with pytest.raises(MlplayError, match="dog.*HTTP 404"):  # a named class is fetched when missing
         sketch_data.load_data(Path("quickdraw[circle,dog]"), quick=True)
     with pytest.raises(MlplayError, match="no QuickDraw source"):
         sketch_data.with_classes("doodles", "cat")
+
+
+def test_default_data_is_the_doodles_and_six_real_classes_fetched_on_first_use(http_files, monkeypatch, capsys):
+    """What `mlplay train sketch-cnn` learns with no --data: the shipped models' data, its real classes fetched
+    (their first 2,000 drawings) when missing; offline, one clear error that names the way to train without them."""
+    url, www = http_files
+    assert sketch_data.default_spec() == "doodles,quickdraw[apple,bicycle,cat,diamond,eye,fish]"
+    real = Path(sketch_data.default_spec().split(",", 1)[1])  # the real part (the doodles take a while to generate)
+    monkeypatch.setenv("MLPLAY_QUICKDRAW_URL", "http://127.0.0.1:9")
+    with pytest.raises(MlplayError, match="cannot reach QuickDraw") as e:
+        sketch_data.load_data(real, quick=False)
+    assert "--data doodles" in e.value.hint
+    monkeypatch.setenv("MLPLAY_QUICKDRAW_URL", url)
+    rng = np.random.default_rng(0)
+    served = {name: rng.integers(0, 256, (sketch_data.REAL_PER_CLASS + 50, 784), np.uint8)
+              for name in sketch_data.REAL_CLASSES}
+    for name, x in served.items():
+        np.save(www / f"{name}.npy", x)
+    data = sketch_data.load_data(real, quick=False)
+    assert data.labels == sketch_data.REAL_CLASSES and data.meta["reload"] == str(real)
+    sums = json.loads((quickdraw.folder() / "SHA256SUMS.json").read_text())
+    assert {name: sums[name]["rows"] for name in sums} == {name: 2000 for name in sketch_data.REAL_CLASSES}
+    assert np.array_equal(np.load(quickdraw.folder() / "fish.npy"), served["fish"][:2000])
+    assert "QuickDraw fish: 2000 drawings" in capsys.readouterr().out
+    assert data.stream.count("test") == 6 * 285  # every 7th of the first 2,000 of each class
 
 
 def test_data_spec_names_sources_and_their_classes():

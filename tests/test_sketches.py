@@ -113,7 +113,8 @@ def test_record_then_train_round_trip(tmp_path):
     assert alone.source.startswith("recorded drawings")
 
     models = tmp_path / "models"
-    run = CliRunner().invoke(cli, ["train", "sketch-mlp", "--quick", "--mix", str(mine), "--models-dir", str(models)])
+    run = CliRunner().invoke(cli, ["train", "sketch-mlp", "--quick", "--data", "doodles", "--mix", str(mine),
+                                   "--models-dir", str(models)])
     assert run.exit_code == 0, run.output
     card = json.loads((models / "sketch-mlp" / "card.json").read_text())
     assert card["labels"] == [*doodles.CLASSES, "tick"]  # circle merged with the doodles' circle

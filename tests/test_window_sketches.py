@@ -42,3 +42,27 @@ def test_drawn_circle_triangle_and_star_are_recognised(display):
         assert guess["model"] == "sketch-cnn" and len(guess["top"]) == 4, guess
         assert guess["label"] == name, guesses
     assert "Traceback" not in app.stderr.read()
+
+
+def test_real_classes_drawn_with_the_mouse_are_recognised(display):
+    """Apple, fish, eye, cat, bicycle and diamond drawn stroke by stroke as a person would (tests/mouse_sketches.py):
+    the guess after the last stroke names the drawing."""
+    from mouse_sketches import DRAWINGS
+
+    app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "sketches", "--jsonl"], env=display,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        window = Window("mlplay - draw sketches", display, min_width=400 + 280, app=app)
+        out = LineReader(app.stdout)
+        guesses = {}
+        for name, strokes in DRAWINGS.items():
+            for stroke in strokes:
+                window.stroke(stroke)
+                guesses[name] = json.loads(out.next())  # one guess a finished stroke: the last one counts
+            window.key("c")
+        window.key("q")
+        assert app.wait(timeout=20) == 0
+    finally:
+        app.kill()
+    assert all(guess["strokes"] == len(DRAWINGS[name]) for name, guess in guesses.items()), guesses
+    assert {name: guess["label"] for name, guess in guesses.items()} == {name: name for name in DRAWINGS}, guesses

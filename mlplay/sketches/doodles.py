@@ -16,7 +16,7 @@ from mlplay.sketches.sketch_render import PEN, render
 
 CLASSES = ["circle", "square", "triangle", "hexagon", "star", "line", "zigzag", "house", "smiley face",
            "envelope", "lightning", "moon", "cloud", "sun", "diamond", "ladder"]
-VERSION = 4  # bump when the drawings change: cached data sets carry it in their name
+VERSION = 5  # bump when the drawings change: cached data sets carry it in their name
 SPLITS = {"train": 0, "test": 1}
 
 
@@ -277,7 +277,7 @@ def generate(per_class: int, seed: int = 0, split: str = "train", classes: list[
 
 
 # The cached data set -----------------------------------------------------------------------------------------
-TRAIN_PER_CLASS, TEST_PER_CLASS = 3000, 500
+TRAIN_PER_CLASS, TEST_PER_CLASS = 1000, 500
 
 
 def cache_path(train_per_class: int = TRAIN_PER_CLASS, test_per_class: int = TEST_PER_CLASS, seed: int = 0):

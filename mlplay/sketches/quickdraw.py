@@ -3,6 +3,7 @@
 Each class file is streamed and cut after its first `per_class` drawings (the full files hold 100k+ each), saved
 as `datasets/quickdraw/<class>.npy` with a corrected header, and its SHA-256 recorded the first time
 (`SHA256SUMS.json`); later loads verify it. `selection.json` remembers which classes were fetched.
+A local copy of official files serves as well: MLPLAY_QUICKDRAW_URL=file:///path/to/folder.
 """
 
 import io
@@ -21,9 +22,10 @@ from mlplay.fileio import atomic_path, write_json
 from mlplay.paths import datasets_dir
 
 BASE_URL = "https://storage.googleapis.com/quickdraw_dataset/full/numpy_bitmap"
+CREDIT = "CC BY 4.0, Google Creative Lab"  # the Quick, Draw! data set's licence and credit
 DEFAULT_PER_CLASS = 5000
 SUMS_FILE, SELECTION_FILE = "SHA256SUMS.json", "selection.json"
-OFFLINE_HINT = "check your internet connection; offline, the sketch models train on generated doodles"
+OFFLINE_HINT = "check your internet connection; offline, --data doodles trains on the generated doodles alone"
 
 
 def folder() -> Path:

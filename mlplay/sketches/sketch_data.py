@@ -1,12 +1,14 @@
 """The sketch models' data: sources named by `--data`, mixed, labels merged by name, streamed (sketch_stream).
 
 Sources (comma-separated; a QuickDraw source may name its classes in brackets):
-  doodles                 generated doodles (16 QuickDraw classes; the default offline)
+  doodles                 generated doodles (16 QuickDraw classes)
   quickdraw               the fetched QuickDraw classes under datasets/quickdraw (`mlplay data fetch quickdraw`)
-  quickdraw[apple,cat]    only these fetched classes; quickdraw[all] every fetched one
+  quickdraw[apple,cat]    only these classes, fetched first if missing; quickdraw[all] every fetched one
   DIR, DIR[apple,cat]     a folder of QuickDraw-format <class>.npy files (e.g. a copy of some official files)
   DIR                     a folder of labelled drawings (<label>/<drawing>.png, e.g. `draw sketches --record`)
 e.g. `doodles,quickdraw[apple,fish]`: the doodles and two real classes; a class both have (diamond) is one label.
+The default (DEFAULT_SPEC, what the shipped models learned) is the doodles and six real classes; --quick alone
+stays on the doodles, so a smoke test needs no download.
 `mlplay train … --classes apple,fish` puts the brackets on every QuickDraw source that has none.
 """
 
@@ -22,6 +24,9 @@ from mlplay.sketches.sketch_stream import DrawingStream, array_part, npy_part
 
 QUICK_TRAIN, QUICK_TEST = 60, 15  # doodles a class with --quick
 QUICK_QUICKDRAW = 300  # QuickDraw drawings a class with --quick
+REAL_CLASSES = ["apple", "bicycle", "cat", "diamond", "eye", "fish"]  # the real classes the shipped models know
+REAL_PER_CLASS = 2000  # drawings fetched of each when missing: the first 2,000 of the official file
+DEFAULT_SPEC = f"doodles,quickdraw[{','.join(REAL_CLASSES)}]"
 VALIDATION_RULE = ("every 10th training drawing of each class and source; the test drawings (every 7th of a "
                    "QuickDraw file, the doodles' own test stream, every 5th recorded drawing) are held out")
 _ITEM = re.compile(r"\s*([^,\[\]]+?)\s*(?:\[([^\]]*)\])?\s*(?:,|$)")
@@ -59,9 +64,7 @@ def _is_quickdraw(name: str) -> bool:
 
 
 def default_spec() -> str:
-    from mlplay.sketches import quickdraw
-
-    return "quickdraw" if quickdraw.cached() else "doodles"
+    return DEFAULT_SPEC
 
 
 # Sources: each gives [(label name, make part from the label's index)], a description, the spec item it resolved to
@@ -77,11 +80,16 @@ def _quickdraw(where: Path | None, classes: list[str] | None, quick: bool):
 
     if classes == ["all"]:
         classes = None
+    if where is None and classes:
+        missing = [c for c in classes if not (quickdraw.folder() / f"{c}.npy").exists()]
+        if missing:  # named real classes are fetched on first use, as MNIST is
+            quickdraw.fetch(missing, per_class=REAL_PER_CLASS)
     files = quickdraw.class_files(where, classes)
     limit = QUICK_QUICKDRAW if quick else None
     parts = [(name, lambda label, path=path: npy_part(path, label, "quickdraw", limit)) for name, path in files]
     names = ", ".join(name for name, _ in files[:8]) + (", …" if len(files) > 8 else "")
-    described = f"QuickDraw numpy_bitmap, {len(files)} classes ({names}), {where or quickdraw.folder()}"
+    described = (f"Quick, Draw! numpy_bitmap (real drawings; {quickdraw.CREDIT}), {len(files)} classes ({names}), "
+                 f"{where or quickdraw.folder()}")
     return parts, described, _unparse(str(where) if where else "quickdraw", [name for name, _ in files])
 
 
@@ -122,7 +130,7 @@ def _one_source(name: str, classes: list[str] | None, quick: bool):
 
 def load_data(path: Path | None, quick: bool) -> Dataset:
     """The sources named by `path` (see the module docstring), as one stream; labels are merged by name."""
-    spec = str(path) if path is not None else default_spec()
+    spec = str(path) if path is not None else "doodles" if quick else default_spec()
     labels, parts, described, resolved = [], [], [], []
     for name, classes in parse_spec(spec):
         made, description, item = _one_source(name, classes, quick)

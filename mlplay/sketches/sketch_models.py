@@ -12,8 +12,8 @@ from mlplay.sketches.sketch_data import default_spec, load_data, with_classes
 
 PREPROCESSING = (
     "QuickDraw numpy_bitmap format: strokes moved to the top-left and scaled so the longer side spans 0–255, "
-    "simplified (RDP ε 2), centred in a 256-unit frame with 16 units of padding, drawn with a 16-unit "
-    "anti-aliased pen, 28×28 white on black, values 0–255 (the model rescales)"
+    "simplified (RDP ε 2), centred in the 256-unit frame with a 24-unit margin on each side (28/304 scale), drawn "
+    "with a 16-unit anti-aliased pen (about 1.5 px), 28×28 white on black, values 0–255 (the model rescales)"
 )
 
 
@@ -24,8 +24,8 @@ def build_mlp(data: Dataset):
 
     inputs = keras.Input((28, 28, 1), name="image")
     x = layers.Flatten()(layers.Rescaling(1 / 255)(inputs))
-    for units in (384, 192):
-        x = layers.Dropout(0.3)(layers.Dense(units, activation="relu")(x))
+    for units in (512, 256):
+        x = layers.Dropout(0.4)(layers.Dense(units, activation="relu")(x))
     outputs = layers.Dense(len(data.labels), activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="sketch_mlp")
 
@@ -82,11 +82,13 @@ def canvas_input(canvas) -> np.ndarray:
 
 
 def image_input(grey: np.ndarray) -> np.ndarray:
-    """A picture of a sketch (any polarity) → cropped to the ink, scaled to fit, centred."""
-    from mlplay.sketches.sketch_render import fit_image
+    """A picture of a sketch (any polarity) → cropped to the ink, scaled to fit, centred; a 28×28 picture is taken
+    as a bitmap in QuickDraw's format already (e.g. one saved from the data set or by the drawing window)."""
     from mlplay.imageio import as_white_on_black
+    from mlplay.sketches.sketch_render import SIZE, fit_image
 
-    return fit_image(as_white_on_black(grey))[..., None].astype(np.float32)
+    grey = as_white_on_black(grey)
+    return (grey if grey.shape == (SIZE, SIZE) else fit_image(grey))[..., None].astype(np.float32)
 
 
 def draw_task():
@@ -102,8 +104,8 @@ def _experiments():
                   preprocessing=PREPROCESSING, load_data=load_data, image_input=image_input, draw_task=draw_task,
                   report=report, default_data=default_spec, with_classes=with_classes)
     return [
-        Experiment(name="sketch-mlp", summary="MLP 784→384→192→labels, dropout 0.3", build=build_mlp,
-                   epochs=20, batch_size=128, learning_rate=1e-3, patience=5, **common),
+        Experiment(name="sketch-mlp", summary="MLP 784→512→256→labels, dropout 0.4", build=build_mlp,
+                   epochs=30, batch_size=128, learning_rate=1e-3, patience=6, **common),
         Experiment(name="sketch-cnn", summary="CNN conv3×32→pool→conv3×64→pool→conv3×96→pool→dense128 (BN, dropout)",
                    build=build_cnn, epochs=8, batch_size=128, learning_rate=2e-3, patience=3, **common),
     ]
