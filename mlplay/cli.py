@@ -43,7 +43,7 @@ def train(
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: str = typer.Option("default", "--strategy", help="tf.distribute strategy: default, mirrored or multiworker (TF_CONFIG; README: Training on more machines)."),
     data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the default data set (sketch models: doodles, quickdraw, quickdraw\\[apple,fish], a folder of drawings or of .npy files; several, comma-separated)."),
-    mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models: add this folder of recorded drawings to the data."),
+    mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models and rps-hands: add this folder of your recordings to the data."),
     classes: Optional[str] = typer.Option(None, "--classes", help="Sketch models: the QuickDraw classes to train on, comma-separated, or all (every fetched one)."),
     digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
     model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),

@@ -144,7 +144,7 @@ def for_training(name: str, data: Path | None = None, mix: Path | None = None, d
         raise MlplayError(f"{name} trains on generated data: --data does not apply")
     if mix is not None:
         if exp.default_data is None:
-            raise MlplayError(f"--mix is for the sketch models, not {name}")
+            raise MlplayError(f"--mix is for the sketch models and rps-hands, not {name}")
         data = Path(f"{data or exp.default_data()},{mix}")
     if classes is not None:
         if exp.with_classes is None:

@@ -84,7 +84,16 @@ def _run_folder(name: str, resume: bool) -> Path:
         if not runs:
             raise MlplayError(f"no run of '{name}' to resume in {base}", f"start one with: mlplay train {name}")
         return runs[-1]
-    return base / datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    base.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):  # two runs started in the same second each claim their own folder
+        folder = base / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise MlplayError(f"cannot make a run folder in {base}")
 
 
 def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int | None):

@@ -45,7 +45,7 @@ def test_train_option_rules():
         experiments.for_training("digits-cnn", digits=3)
     with pytest.raises(MlplayError, match="generated data"):
         experiments.for_training("sum", data=Path("x"))
-    with pytest.raises(MlplayError, match="--mix is for the sketch models"):
+    with pytest.raises(MlplayError, match="--mix is for the sketch models and rps-hands"):
         experiments.for_training("digits-cnn", mix=Path("mine"))
     exp, data = experiments.for_training("sketch-cnn", mix=Path("mine"))
     assert str(data).endswith(",mine") and exp.default_data is not None

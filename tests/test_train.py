@@ -175,6 +175,15 @@ def test_same_seed_gives_the_same_model_and_another_seed_does_not(tiny_mnist, tm
     assert not all((a == b).all() for a, b in zip(first, other))
 
 
+def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path, monkeypatch):
+    from mlplay import train
+
+    monkeypatch.setenv("MLPLAY_RUNS", str(tmp_path))
+    folders = [train._run_folder("digits-mlp", resume=False) for _ in range(3)]
+    assert len(set(folders)) == 3 and all(f.is_dir() for f in folders)  # a clock this fast gives one stamp or two
+    assert folders[0].parent == tmp_path / "train" / "digits-mlp"
+
+
 def test_resume_without_a_run_says_how_to_start_one(tmp_path):
     result = mlplay("train", "digits-mlp", "--resume", "--models-dir", tmp_path)
     assert result.returncode == 1 and "mlplay train digits-mlp" in result.stderr
