@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 from typer.testing import CliRunner
 
+from mlplay import store
 from mlplay.sketches import doodles
 from mlplay.sketches.sketch_render import render
 from mlplay.sketches import sketch_data, sketch_models as sketches
@@ -69,6 +70,17 @@ def test_panel_says_what_it_looks_like_with_three_more_guesses_and_fits_long_nam
     assert img.shape == (400, 280, 3)
     assert text_width("smiley face", fit_scale("smiley face", 256, 1.0, 2), 2) <= 256
     assert fit_scale("a much longer name than the panel can hold", 100, 0.45) < 0.45
+
+
+def test_empty_panel_lists_every_label_the_model_knows_within_its_width():
+    from mlplay.shell.window import wrap
+
+    labels = store.load_card("sketch-cnn")["labels"]  # the shipped model's 21, the real classes among them
+    lines = wrap(labels, 256, 0.45)
+    assert ", ".join(lines).replace(",,", ",") == ", ".join(labels)  # every label, in order, once
+    assert all(text_width(line, 0.45) <= 256 for line in lines) and len(lines) <= 9
+    empty = sketch_panel(400, 280, labels, None, None, "sketch-cnn")
+    assert (empty[130:140 + 19 * len(lines)] > 0).any()  # the list is drawn, above where the thumbnail goes
 
 
 def test_record_saves_what_the_model_sees_and_the_full_drawing(tmp_path):

@@ -144,7 +144,26 @@ def sketch_panel(height, width, labels, probabilities, model_input, model_name) 
         text(img, "or maybe", (12, 168), 0.5, DIM)
         bars(img, [labels[i] for i in order[1:4]], probabilities[order[1:4]], 178, 12, width - 24)
 
-    return guess_panel(height, width, model_name, model_input, "draw something", None if probabilities is None else guess)
+    if probabilities is not None:
+        return guess_panel(height, width, model_name, model_input, "draw something", guess)
+    img = guess_panel(height, width, model_name, model_input, "draw something")
+    text(img, f"It knows these {len(labels)}:", (12, 116), 0.5, DIM)
+    for i, line in enumerate(wrap(labels, width - 24, 0.45)):
+        text(img, line, (12, 140 + 19 * i), 0.45, FG)
+    return img
+
+
+def wrap(words: list[str], max_width: int, scale: float) -> list[str]:
+    """Comma-separated words in lines of at most `max_width` pixels."""
+    lines = [""]
+    for word in words:
+        candidate = f"{lines[-1]}, {word}" if lines[-1] else word
+        if lines[-1] and text_width(candidate + ",", scale) > max_width:
+            lines[-1] += ","
+            lines.append(word)
+        else:
+            lines[-1] = candidate
+    return lines
 
 
 PANELS = {"digit": digit_panel, "sketch": sketch_panel}
