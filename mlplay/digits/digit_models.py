@@ -1,5 +1,6 @@
 """Handwritten digits (MNIST): an MLP and a small CNN, both beyond the original collection's."""
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -53,47 +54,53 @@ def build_mlp():
     return keras.Model(inputs, outputs, name="digits_mlp")
 
 
-def _conv(x, filters, size):
+def _conv(x, filters, size, momentum=0.99):
     from keras import layers
 
     x = layers.Conv2D(filters, size, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
+    x = layers.BatchNormalization(momentum=momentum)(x)
     return layers.ReLU()(x)
 
 
-def build_cnn():
+def build_cnn(momentum=0.99):
     import keras
     from keras import layers
 
-    conv = _conv
     inputs = keras.Input((28, 28, 1), name="image")
     x = layers.Rescaling(1 / 255)(inputs)
-    x = layers.MaxPooling2D()(conv(x, 32, 5))
-    x = layers.MaxPooling2D()(conv(x, 64, 3))
-    x = conv(x, 64, 3)
+    x = layers.MaxPooling2D()(_conv(x, 32, 5, momentum))
+    x = layers.MaxPooling2D()(_conv(x, 64, 3, momentum))
+    x = _conv(x, 64, 3, momentum)
     x = layers.Dropout(0.3)(layers.Flatten()(x))
     x = layers.Dropout(0.3)(layers.Dense(128, activation="relu")(x))
     outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digits_cnn")
 
 
-def build_lean_cnn():
-    """A third of the seed CNN's work per picture: 3×3 convolutions of 16, 32 and 64 channels, no hidden dense layer."""
+def build_lean_cnn(channels=(16, 32, 64), dropout=0.2, momentum=0.9):
+    """A fraction of the seed CNN's work per picture: three 3×3 convolutions (16, 32, 64 channels by default), no
+    hidden dense layer. Batch norm momentum 0.9: the running statistics catch up within the first epoch, so the model
+    scores well from then on (at Keras' 0.99 they still carried much of their initial variance of 1 after one epoch
+    at batch 256, and the model scored 25 % on the test set while it was 87 % right on its training batches)."""
     import keras
     from keras import layers
 
+    a, b, c = channels
     inputs = keras.Input((28, 28, 1), name="image")
     x = layers.Rescaling(1 / 255)(inputs)
-    x = layers.MaxPooling2D()(_conv(x, 16, 3))
-    x = layers.MaxPooling2D()(_conv(x, 32, 3))
-    x = layers.Dropout(0.2)(layers.Flatten()(_conv(x, 64, 3)))
+    x = layers.MaxPooling2D()(_conv(x, a, 3, momentum))
+    x = layers.MaxPooling2D()(_conv(x, b, 3, momentum))
+    x = layers.Dropout(dropout)(layers.Flatten()(_conv(x, c, 3, momentum)))
     outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digits_cnn")
 
 
-# The fast recipe (make bench times it against digits-cnn's): leaner CNN, larger batch, one-cycle learning rate
-FAST_CNN = dict(summary="CNN conv3×16→pool→conv3×32→pool→conv3×64 (BN, dropout, augmentation), one-cycle learning rate",
-                build=build_lean_cnn, epochs=6, batch_size=256, learning_rate=4e-3, warmup=0.2)
+# The fast recipe (make bench times it against digits-cnn's): a leaner CNN whose batch norm statistics keep up, no
+# augmentation, batch 128, one-cycle learning rate over 2 epochs. Measured on 2 cores (README: Training speed).
+FAST_CNN = dict(summary="CNN conv3×12→pool→conv3×24→pool→conv3×48 (BN momentum 0.9, dropout), one-cycle learning "
+                        "rate over 2 epochs, no augmentation",
+                build=partial(build_lean_cnn, (12, 24, 48)), augment=None, epochs=2, batch_size=128,
+                learning_rate=3e-3, warmup=0.15)
 
 
 EXPERIMENTS = []  # filled at the end of the module, once every function is defined
