@@ -23,25 +23,34 @@ TRIANGLE = polyline([(200, 70), (330, 310), (70, 310), (200, 70)])
 STAR = polyline([(200, 50), (290, 330), (55, 150), (345, 150), (110, 330), (200, 50)])
 
 
-def test_drawn_circle_triangle_and_star_are_recognised(display):
+def draw_each(display, drawings: dict) -> dict:
+    """Start `mlplay draw sketches --jsonl`, draw each drawing (a list of strokes) stroke by stroke, clearing in
+    between, quit with q; return each drawing's guess after its last stroke (one guess a finished stroke)."""
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "sketches", "--jsonl"], env=display,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         window = Window("mlplay - draw sketches", display, min_width=400 + 280, app=app)
         out = LineReader(app.stdout)
         guesses = {}
-        for name, points in (("circle", ellipse((200, 200), 130, 120)), ("triangle", TRIANGLE), ("star", STAR)):
-            window.stroke(points)
-            guesses[name] = json.loads(out.next())
+        for name, strokes in drawings.items():
+            for stroke in strokes:
+                window.stroke(stroke)
+                guesses[name] = json.loads(out.next())
             window.key("c")
         window.key("q")
         assert app.wait(timeout=20) == 0
     finally:
         app.kill()
-    for name, guess in guesses.items():
-        assert guess["model"] == "sketch-cnn" and len(guess["top"]) == 4, guess
-        assert guess["label"] == name, guesses
     assert "Traceback" not in app.stderr.read()
+    assert all(guess["strokes"] == len(drawings[name]) for name, guess in guesses.items()), guesses
+    assert all(guess["model"] == "sketch-cnn" and len(guess["top"]) == 4 for guess in guesses.values()), guesses
+    return guesses
+
+
+def test_drawn_circle_triangle_and_star_are_recognised(display):
+    guesses = draw_each(display, {"circle": [ellipse((200, 200), 130, 120)], "triangle": [TRIANGLE], "star": [STAR]})
+    assert {name: guess["label"] for name, guess in guesses.items()} == {"circle": "circle", "triangle": "triangle",
+                                                                          "star": "star"}, guesses
 
 
 def test_real_classes_drawn_with_the_mouse_are_recognised(display):
@@ -49,20 +58,5 @@ def test_real_classes_drawn_with_the_mouse_are_recognised(display):
     the guess after the last stroke names the drawing."""
     from mouse_sketches import DRAWINGS
 
-    app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "sketches", "--jsonl"], env=display,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        window = Window("mlplay - draw sketches", display, min_width=400 + 280, app=app)
-        out = LineReader(app.stdout)
-        guesses = {}
-        for name, strokes in DRAWINGS.items():
-            for stroke in strokes:
-                window.stroke(stroke)
-                guesses[name] = json.loads(out.next())  # one guess a finished stroke: the last one counts
-            window.key("c")
-        window.key("q")
-        assert app.wait(timeout=20) == 0
-    finally:
-        app.kill()
-    assert all(guess["strokes"] == len(DRAWINGS[name]) for name, guess in guesses.items()), guesses
+    guesses = draw_each(display, DRAWINGS)
     assert {name: guess["label"] for name, guess in guesses.items()} == {name: name for name in DRAWINGS}, guesses
