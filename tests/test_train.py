@@ -77,22 +77,24 @@ def pipelines():
         proc.wait()
 
 
-def wait_for_epochs(runs: Path, name: str, n: int, timeout=600) -> None:
+def training_after(epochs: int, tiny_mnist, tmp_path, pipelines, timeout=600):
+    """A `train digits-mlp … | tee log` pipeline into tmp_path (models/, log) once `epochs` epochs are done:
+    (models folder, run folder, trainer, tee)."""
+    models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
+    trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
+    pipelines += [trainer, tee]
     deadline = time.time() + timeout
     while time.time() < deadline:
-        states = list(runs.glob(f"train/{name}/*/state.json"))
-        if states and json.loads(states[0].read_text())["epoch"] >= n:
-            return
+        states = list(runs.glob("train/digits-mlp/*/state.json"))
+        if states and json.loads(states[0].read_text())["epoch"] >= epochs:
+            return models, states[0].parent, trainer, tee
         time.sleep(0.2)
-    raise AssertionError(f"{name} did not finish {n} epochs in {timeout} s")
+    raise AssertionError(f"digits-mlp did not finish {epochs} epochs in {timeout} s")
 
 
 @pytest.mark.slow
 def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_continues(tiny_mnist, tmp_path, pipelines):
-    models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
-    trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
-    pipelines += [trainer, tee]
-    wait_for_epochs(runs, "digits-mlp", 3)
+    models, _, trainer, tee = training_after(3, tiny_mnist, tmp_path, pipelines)
     os.killpg(trainer.pid, signal.SIGINT)  # Ctrl-C reaches the whole pipeline: tee dies as well
     assert trainer.wait(timeout=180) == 130 and tee.wait(timeout=10) == -signal.SIGINT
     card = json.loads((models / "digits-mlp" / "card.json").read_text())
@@ -111,10 +113,7 @@ def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_con
 
 @pytest.mark.slow
 def test_sigterm_keeps_the_best_model_and_exits_143(tiny_mnist, tmp_path, pipelines):
-    models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
-    trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
-    pipelines += [trainer, tee]
-    wait_for_epochs(runs, "digits-mlp", 2)
+    models, _, trainer, tee = training_after(2, tiny_mnist, tmp_path, pipelines)
     trainer.send_signal(signal.SIGTERM)
     assert trainer.wait(timeout=180) == 128 + signal.SIGTERM and tee.wait(timeout=10) == 0
     card = json.loads((models / "digits-mlp" / "card.json").read_text())
@@ -130,15 +129,11 @@ def dead_pid() -> int:
 
 @pytest.mark.slow
 def test_a_killed_run_is_finalised_by_resume_and_its_temp_files_are_removed(tiny_mnist, tmp_path, pipelines):
-    models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
-    trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
-    pipelines += [trainer, tee]
-    wait_for_epochs(runs, "digits-mlp", 2)
+    models, folder, trainer, tee = training_after(2, tiny_mnist, tmp_path, pipelines)
     trainer.kill()
     trainer.wait(timeout=60)
     tee.wait(timeout=10)
     assert not (models / "digits-mlp").exists()
-    folder = run_folder(runs, "digits-mlp")
     done = json.loads((folder / "state.json").read_text())["epoch"]
     pid = dead_pid()  # what a writer killed mid-save leaves: a half-written model folder and checkpoint
     half_model = models / f".digits-mlp.{pid}.k2j4_x.tmp"

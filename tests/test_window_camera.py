@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -28,17 +29,21 @@ print("reason", stats.reason, stats.frames > 0, flush=True)
 """
 
 
-def start(display):
-    return subprocess.Popen([sys.executable, "-c", SHELL], env=display, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-
-def test_keys_reach_the_app_and_q_quits(display):
-    app = start(display)
+@contextmanager
+def opened(display):
+    """The test app started on `display`, ready, its window found: (app, its stdout lines, window); killed after."""
+    app = subprocess.Popen([sys.executable, "-c", SHELL], env=display, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
     try:
         out = LineReader(app.stdout)
         assert out.next() == "ready\n"
-        window = Window("camera test", display, min_width=160, app=app)
+        yield app, out, Window("camera test", display, min_width=160, app=app)
+    finally:
+        app.kill()
+
+
+def test_keys_reach_the_app_and_q_quits(display):
+    with opened(display) as (app, out, window):
         window.key("space")
         assert out.next() == "key space\n"
         window.key("r")
@@ -48,32 +53,22 @@ def test_keys_reach_the_app_and_q_quits(display):
         assert app.wait(timeout=20) == 0
         err = app.stderr.read()
         assert "opened frames" in err and "160×120" in err and "speed:" in err and "Traceback" not in err
-    finally:
-        app.kill()
 
 
 def test_closing_the_window_quits(display):
     wm = start_window_manager(display)
-    app = start(display)
     try:
-        out = LineReader(app.stdout)
-        window = Window("camera test", display, min_width=160, app=app)
-        window.close()
-        assert app.wait(timeout=20) == 0
-        lines = [out.next(), out.next()]
-        assert lines[-1] == "reason window closed True\n"
+        with opened(display) as (app, out, window):
+            window.close()
+            assert app.wait(timeout=20) == 0
+            assert out.next() == "reason window closed True\n"
     finally:
-        app.kill()
         wm.terminate()
 
 
 def test_a_window_destroyed_from_outside_ends_the_loop(display):
     """Qt does not notice an X window destroyed under it (cv2 still calls it visible): the shell asks the X server."""
-    app = start(display)
-    try:
-        out = LineReader(app.stdout)
-        assert out.next() == "ready\n"
-        window = Window("camera test", display, min_width=160, app=app)
+    with opened(display) as (app, out, window):
         began = time.monotonic()
         window.destroy()
         assert out.next(timeout=20) == "reason window closed True\n"
@@ -81,5 +76,3 @@ def test_a_window_destroyed_from_outside_ends_the_loop(display):
         assert app.wait(timeout=20) == 0
         assert took < 5, took  # about 0.1 s on an idle machine; generous for a loaded CI runner
         assert "speed:" in app.stderr.read()
-    finally:
-        app.kill()
