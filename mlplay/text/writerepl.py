@@ -78,7 +78,7 @@ def dropped_notice(model: TextModel, text: str) -> str | None:
 
 
 def scripted(model: TextModel, prompts, settings: Settings, jsonl: bool, out=sys.stdout, err=sys.stderr) -> None:
-    """Print one continuation per prompt (deterministic for a given seed)."""
+    """Print each prompt with its continuation (deterministic for a given seed)."""
     for prompt in prompts:
         notice = dropped_notice(model, prompt)
         if notice:
@@ -88,8 +88,8 @@ def scripted(model: TextModel, prompts, settings: Settings, jsonl: bool, out=sys
             print(json.dumps({"model": model.name, "prompt": prompt, "continuation": text,
                               "temperature": settings.temperature, "seed": settings.seed}, ensure_ascii=False),
                   file=out, flush=True)
-        else:
-            print(text, file=out, flush=True)
+        else:  # the prompt, then what the model wrote after it (--jsonl keeps them apart)
+            print(prompt + text, file=out, flush=True)
 
 
 class Shown:
