@@ -26,7 +26,7 @@ test-fast: install     ## skip the slow tests
 data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch mnist
 	$(BIN)/mlplay data fetch doodles
-	-$(BIN)/mlplay data fetch quickdraw  # official QuickDraw bitmaps; offline the sketch models use the doodles
+	-$(BIN)/mlplay data fetch quickdraw --classes apple,bicycle,cat,diamond,eye,fish --per-class 2000  # the real drawings the sketch models learn
 	$(BIN)/mlplay data fetch shakespeare
 	$(BIN)/mlplay data fetch wikipedia
 	-$(BIN)/mlplay data fetch rps

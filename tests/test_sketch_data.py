@@ -194,9 +194,12 @@ def test_default_data_is_the_doodles_and_six_real_classes_fetched_on_first_use(h
     assert sketch_data.default_spec() == "doodles,quickdraw[apple,bicycle,cat,diamond,eye,fish]"
     real = Path(sketch_data.default_spec().split(",", 1)[1])  # the real part (the doodles take a while to generate)
     monkeypatch.setenv("MLPLAY_QUICKDRAW_URL", "http://127.0.0.1:9")
+    generated, load = [], doodles.load
+    monkeypatch.setattr(doodles, "load", lambda *args, **kwargs: generated.append(args))
     with pytest.raises(MlplayError, match="cannot reach QuickDraw") as e:
-        sketch_data.load_data(real, quick=False)
-    assert "--data doodles" in e.value.hint
+        sketch_data.load_data(None, quick=False)
+    assert "--data doodles" in e.value.hint and generated == []  # said at once, before minutes of doodles
+    monkeypatch.setattr(doodles, "load", load)
     monkeypatch.setenv("MLPLAY_QUICKDRAW_URL", url)
     rng = np.random.default_rng(0)
     served = {name: rng.integers(0, 256, (sketch_data.REAL_PER_CLASS + 50, 784), np.uint8)

@@ -80,10 +80,6 @@ def _quickdraw(where: Path | None, classes: list[str] | None, quick: bool):
 
     if classes == ["all"]:
         classes = None
-    if where is None and classes:
-        missing = [c for c in classes if not (quickdraw.folder() / f"{c}.npy").exists()]
-        if missing:  # named real classes are fetched on first use, as MNIST is
-            quickdraw.fetch(missing, per_class=REAL_PER_CLASS)
     files = quickdraw.class_files(where, classes)
     limit = QUICK_QUICKDRAW if quick else None
     parts = [(name, lambda label, path=path: npy_part(path, label, "quickdraw", limit)) for name, path in files]
@@ -91,6 +87,15 @@ def _quickdraw(where: Path | None, classes: list[str] | None, quick: bool):
     described = (f"Quick, Draw! numpy_bitmap (real drawings; {quickdraw.CREDIT}), {len(files)} classes ({names}), "
                  f"{where or quickdraw.folder()}")
     return parts, described, _unparse(str(where) if where else "quickdraw", [name for name, _ in files])
+
+
+def _fetch_missing(classes: list[str]) -> None:
+    """Named QuickDraw classes are fetched on first use (their first REAL_PER_CLASS drawings), as MNIST is."""
+    from mlplay.sketches import quickdraw
+
+    missing = [c for c in classes if not (quickdraw.folder() / f"{c}.npy").exists()]
+    if missing:
+        quickdraw.fetch(missing, per_class=REAL_PER_CLASS)
 
 
 def _drawings(path: Path):
@@ -131,8 +136,12 @@ def _one_source(name: str, classes: list[str] | None, quick: bool):
 def load_data(path: Path | None, quick: bool) -> Dataset:
     """The sources named by `path` (see the module docstring), as one stream; labels are merged by name."""
     spec = str(path) if path is not None else "doodles" if quick else default_spec()
+    items = parse_spec(spec)
+    for name, classes in items:  # first, so that an offline machine learns it before the doodles are generated
+        if name == "quickdraw" and classes and classes != ["all"]:
+            _fetch_missing(classes)
     labels, parts, described, resolved = [], [], [], []
-    for name, classes in parse_spec(spec):
+    for name, classes in items:
         made, description, item = _one_source(name, classes, quick)
         resolved.append(item)
         for label, make in made:
