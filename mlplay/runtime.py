@@ -164,7 +164,8 @@ def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_
     if name == "rps-hands":  # pictures → hand landmarks → gesture, `none` when no hand
         from mlplay.rps.gesture_model import predict_photos
 
-        return predict_photos(images, top, jsonl, models_dir)
+        predict_photos(images, top, jsonl, models_dir)
+        return
     exp = experiments.get(name)
     if exp.image_input is None:
         raise MlplayError(f"{name} does not take images")

@@ -43,11 +43,6 @@ def load_card(name: str, root: Path | None = None, check: bool = True) -> dict:
     return card
 
 
-def verify(name: str, root: Path | None = None) -> dict:
-    """The card of a model whose files all match their recorded SHA-256 (else a one-line MlplayError)."""
-    return load_card(name, root, check=True)
-
-
 def damaged(name: str, root: Path | None = None, card: dict | None = None) -> list[str]:
     """The files whose content differs from the SHA-256 the card records (missing ones too).
 

@@ -1,4 +1,4 @@
-"""`predict`, `classify` and `detect` treat a batch with some bad files alike: each bad file is reported in one
+"""`predict` (rps-hands too), `classify` and `detect` treat a batch with some bad files alike: each bad file is reported in one
 line, the good ones are still done, then one summary line and exit 1."""
 
 import json
@@ -37,8 +37,9 @@ def assert_reported_alike(result, stdout_lines=1):
     assert len(rows) == stdout_lines and rows[0]["image"].endswith("good.png")
 
 
-def test_predict_reports_each_bad_file_and_still_predicts_the_good_ones(tmp_path):
-    assert_reported_alike(run("predict", "digits-cnn", *mixed_batch(tmp_path), "--jsonl"))
+@pytest.mark.parametrize("model", ["digits-cnn", "rps-hands"])
+def test_predict_reports_each_bad_file_and_still_predicts_the_good_ones(tmp_path, model):
+    assert_reported_alike(run("predict", model, *mixed_batch(tmp_path), "--jsonl"))
 
 
 @pytest.mark.slow

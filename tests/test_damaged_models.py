@@ -110,9 +110,9 @@ def test_save_records_hashes_that_verify_and_catch_a_changed_file(tmp_path):
     inputs = keras.Input((4,))
     model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(inputs))
     store.save(model, {"name": "toy", "labels": ["a", "b"], "command": "mlplay train toy"}, tmp_path)
-    card = store.verify("toy", tmp_path)
+    card = store.load_card("toy", tmp_path)
     assert sorted(card["sha256"]) == ["labels.txt", "model.keras", "model.tflite"]
     (tmp_path / "toy" / "labels.txt").write_text("b\na\n")
     with pytest.raises(MlplayError, match="labels.txt not as it was saved") as e:
-        store.verify("toy", tmp_path)
+        store.load_card("toy", tmp_path)
     assert e.value.hint == "rebuild it with: mlplay train toy"

@@ -245,4 +245,4 @@ def test_all_345_classes_fetched_from_loopback_train_through_the_stream(http_fil
     card = json.loads((models / "sketch-mlp" / "card.json").read_text())
     assert card["labels"] == names and card["data"]["reload"] == f"quickdraw[{','.join(names)}]"
     assert card["data"]["splits"] == {"train": 345 * 17, "validation": 345, "test": 345 * 3}  # of 21: 3 test, 1 val
-    assert "every 7th" in card["data"]["validation_split"] and card["metrics"]["test_accuracy"] >= 0
+    assert "every 7th" in card["data"]["validation_split"] and "test_accuracy" in card["metrics"]

@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny data, one epoch: checks the bench itself")
     parser.add_argument("--data", type=Path, help="MNIST .npz (default: the cached or fetched MNIST)")
     args = parser.parse_args()
-    from mlplay.errors import MlplayError
+    from mlplay.errors import MlplayError, report
 
     try:
         if args.recipe:
@@ -124,7 +124,7 @@ def main() -> None:
         else:
             run(args.quick, args.cap, args.data)
     except MlplayError as e:
-        print(f"Error: {e}", file=sys.stderr)
+        report(e)
         sys.exit(1)
 
 

@@ -175,24 +175,17 @@ class GestureReader:
                 "classifier": self.classify_seconds}
 
 
-def predict_photos(paths: list[Path], top: int, jsonl: bool, models_dir: Path | None = None) -> int:
-    """`mlplay predict rps-hands PHOTO…`: one line per photo (label `none` when no hand); returns how many photos
-    could not be read."""
+def predict_photos(paths: list[Path], top: int, jsonl: bool, models_dir: Path | None = None) -> None:
+    """`mlplay predict rps-hands PHOTO…`: one line per photo (label `none` when no hand); bad files are reported
+    as for every model (imageio.Batch), then one error."""
     import json
-    import sys
 
-    from mlplay.imageio import read_bgr
+    from mlplay.imageio import Batch
 
     reader = GestureReader(models_dir, track=False)
-    failed = 0
-    for path in paths:
-        try:
-            image = read_bgr(path)
-            _, probabilities = reader.read(image, (0, 0, image.shape[1], image.shape[0]))
-        except MlplayError as e:
-            print(f"Error: {e}", file=sys.stderr)
-            failed += 1
-            continue
+    batch = Batch(paths)
+    for path, image in batch:
+        _, probabilities = reader.read(image, (0, 0, image.shape[1], image.shape[0]))
         guesses = sorted(probabilities.items(), key=lambda kv: -kv[1])[:top] if probabilities else []
         label, p = guesses[0] if guesses else ("none", None)
         if jsonl:
@@ -200,4 +193,4 @@ def predict_photos(paths: list[Path], top: int, jsonl: bool, models_dir: Path | 
                               "top": [[k, round(v, 4)] for k, v in guesses]}))
         else:
             print(f"{path}: " + (", ".join(f"{k} {v:.3f}" for k, v in guesses) if guesses else "none (no hand found)"))
-    return failed
+    batch.done()

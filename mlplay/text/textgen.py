@@ -57,7 +57,7 @@ class TextModel:
         if not weights.exists():
             raise MlplayError(f"{name} has no {gru.WEIGHTS_FILE}", f"retrain it: {retrain_command(name, self.card)}")
         if card is None:
-            store.verify(name, root)
+            store.load_card(name, root)  # every file as it was saved
         self.name, self.vocab = name, vocab
         self.index = {c: i for i, c in enumerate(vocab)}
         with store.opening(name, gru.WEIGHTS_FILE, root):
