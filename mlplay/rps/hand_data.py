@@ -168,15 +168,11 @@ def folder_table(folder: Path, log=print) -> Table:
     if path.exists():
         return Table.load(path)
     log(f"extracting hand landmarks from {len(pictures)} pictures in {folder} (cached in {path.parent})")
+    from mlplay.rps.rps_data import describe
+
     table = extract(pictures, describe(folder), log=log)
     table.save(path)
     return table
-
-
-def describe(folder: Path) -> str:
-    from mlplay.rps.rps_data import describe as describe_pictures
-
-    return describe_pictures(folder)
 
 
 def load_spec(spec: str | Path | None, log=print) -> Table:
