@@ -19,11 +19,12 @@ class Predictor:
     """`predictor(x)` → probabilities for one sample `x` shaped like the model's input (no batch axis)."""
 
     def __init__(self, name: str, root: Path | None = None, threads: int = 2, backend: str = "auto"):
-        self.card = store.load_card(name, root)
-        self.labels = self.card.get("labels", [])
         folder = store.model_path(name, root)
         litert = folder / store.LITERT_FILE
-        if backend in ("auto", "litert") and litert.exists():
+        use_litert = backend in ("auto", "litert") and litert.exists()
+        self.card = store.load_card(name, root, check=(store.LITERT_FILE if use_litert else store.KERAS_FILE,))
+        self.labels = self.card.get("labels", [])  # only the file it opens is hashed: model.keras can be large
+        if use_litert:
             with store.opening(name, litert.name, root):
                 self.backend, self._run = "litert", _litert_runner(litert, threads)
         else:

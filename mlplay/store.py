@@ -26,8 +26,9 @@ def model_path(name: str, root: Path | None = None) -> Path:
     return Path(root or models_dir()) / name
 
 
-def load_card(name: str, root: Path | None = None, check: bool = True) -> dict:
-    """The model's card; with `check`, its files are verified against the SHA-256s the card records."""
+def load_card(name: str, root: Path | None = None, check: bool | tuple[str, ...] = True) -> dict:
+    """The model's card; with `check`, its files (True: all; a tuple: those named) are verified against the
+    SHA-256s the card records."""
     path = model_path(name, root) / CARD_FILE
     if not path.exists():
         raise MlplayError(f"no model '{name}' in {path.parent.parent}", _missing_hint(name, root))
@@ -36,15 +37,16 @@ def load_card(name: str, root: Path | None = None, check: bool = True) -> dict:
     except (OSError, ValueError) as e:
         raise MlplayError(f"cannot read {path}: {e}", f"retrain with: mlplay train {name}") from None
     if check:
-        bad = damaged(name, root, card)
+        bad = damaged(name, root, card, None if check is True else check)
         if bad:
             raise MlplayError(f"model '{name}' is damaged: {', '.join(bad)} not as it was saved",
                               rebuild_hint(card))
     return card
 
 
-def damaged(name: str, root: Path | None = None, card: dict | None = None) -> list[str]:
-    """The files whose content differs from the SHA-256 the card records (missing ones too).
+def damaged(name: str, root: Path | None = None, card: dict | None = None,
+            files: tuple[str, ...] | None = None) -> list[str]:
+    """The files (all, or those in `files`) whose content differs from the SHA-256 the card records (missing ones too).
 
     Cards written before hashes were recorded have none: nothing to compare, so nothing is reported
     (loading such a model still fails in one line, see `opening`)."""
@@ -52,7 +54,8 @@ def damaged(name: str, root: Path | None = None, card: dict | None = None) -> li
     folder = model_path(name, root)
     return [file if (folder / file).is_file() else f"{file} (missing)"
             for file, digest in sorted(card.get("sha256", {}).items())
-            if not (folder / file).is_file() or sha256_file(folder / file) != digest]
+            if (files is None or file in files)
+            and (not (folder / file).is_file() or sha256_file(folder / file) != digest)]
 
 
 def rebuild_hint(card: dict) -> str:

@@ -94,6 +94,19 @@ def test_a_damaged_keras_file_is_one_line_too(tmp_path):
     assert e.value.hint == "rebuild it with: mlplay train digits-mlp"
 
 
+def test_the_predictor_checks_the_file_it_opens_and_only_that_one(tmp_path):
+    from mlplay.runtime import Predictor
+
+    folder = copy_model("digits-cnn", tmp_path)
+    flip_bytes(folder / "model.keras")  # not read when the LiteRT file serves: not hashed either
+    assert Predictor("digits-cnn", tmp_path).backend == "litert"
+    with pytest.raises(MlplayError, match="'digits-cnn' is damaged: model.keras not as it was saved"):
+        Predictor("digits-cnn", tmp_path, backend="tensorflow")
+    flip_bytes(folder / "model.tflite")
+    with pytest.raises(MlplayError, match="'digits-cnn' is damaged: model.tflite not as it was saved"):
+        Predictor("digits-cnn", tmp_path)
+
+
 def test_models_marks_a_damaged_model_and_says_how_to_rebuild_it(tmp_path):
     copy_model("sum-2", tmp_path)
     flip_bytes(copy_model("digits-cnn", tmp_path) / "model.tflite")
