@@ -1,11 +1,18 @@
 """Summation RNN: generated data and its disjoint split, the encoding, exact match, parsing bad input,
 and the numpy runtime agreeing with Keras."""
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from mlplay.summation import adder as summation
+from mlplay.summation.sum_model import load_data
 from mlplay.errors import MlplayError
+
+MLPLAY = [sys.executable, "-m", "mlplay"]
 
 
 @pytest.mark.parametrize("top", [10, 100])
@@ -28,7 +35,6 @@ def test_test_pairs_never_appear_in_training_in_either_order():
 
 @pytest.mark.parametrize("digits", [2, 3])
 def test_training_validation_and_test_questions_are_disjoint(digits):
-    from mlplay.summation.sum_model import load_data
 
     data = load_data(digits, quick=True)
     asked = {name: {tuple(q) for q in x} for name, x in
@@ -98,3 +104,24 @@ def test_adder_refuses_a_folder_without_weights_or_with_other_layers(tmp_path):
     text_model = random_text_model(tmp_path, "text-2")  # a text model whose name ends like sum-2
     with pytest.raises(MlplayError, match="not a summation model"):
         summation.Adder(text_model, 2)
+
+
+def test_typed_questions_are_the_test_questions_as_a_person_types_them():
+    from mlplay.summation.sum_model import typed_questions
+
+    data = load_data(2, quick=True)
+    typed = typed_questions(data.x_test)
+    assert len(typed) == len(data.x_test) and any(" " in q for q in typed) and any("0" + q.strip() != q for q in typed)
+    again = np.array([summation.encode(*summation.parse(q, 2), 2) for q in typed])
+    assert np.array_equal(again, data.x_test)
+
+
+def test_the_card_scores_typed_questions_through_the_repl_path_as_the_model_scores_them(tmp_path):
+    """Quick-trained sum-2: the typed figure (parser + numpy model) matches Keras' exact match on the same questions."""
+    result = subprocess.run([*MLPLAY, "train", "sum", "--digits", "2", "--quick", "--models-dir", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    card = json.loads((tmp_path / "sum-2" / "card.json").read_text())
+    metrics, n = card["metrics"], card["typed"]["questions"]
+    assert n == len(load_data(2, quick=True).x_test)
+    assert abs(metrics["typed_exact_match"] - metrics["test_exact_match"]) <= 1 / n

@@ -61,11 +61,41 @@ def build(digits: int):
 
 
 def report(model, data: Dataset) -> dict:
-    """Exact match and per-character accuracy on the test questions (one batched pass)."""
+    """Exact match and per-character accuracy on the test questions (one batched pass), and the same questions
+    typed as a person types them, through the REPL's parser and the numpy model it runs."""
     predicted = model.predict(data.x_test, batch_size=1024, verbose=0).argmax(axis=-1)
+    typed = typed_questions(data.x_test)
     return {"metrics": {"test_exact_match": round(adder.exact_match(predicted, data.y_test), 6),
                         "test_char_accuracy": round(adder.char_accuracy(predicted, data.y_test), 6),
-                        "test_wrong_answers": int(np.sum(~np.all(predicted == data.y_test, axis=-1)))}}
+                        "test_wrong_answers": int(np.sum(~np.all(predicted == data.y_test, axis=-1))),
+                        "typed_exact_match": round(typed_exact_match(model, typed, data.meta["digits"]), 6)},
+            "typed": {"questions": len(typed), "examples": typed[:4],
+                      "how": "the test questions written as typed (no zero padding, spaces around +, some "
+                             "around the line), each read by the REPL's parser and answered by the numpy model "
+                             "it loads from weights.npz"}}
+
+
+def typed_questions(x_test: np.ndarray, seed: int = 0) -> list[str]:
+    """Encoded test questions back as text a person would type: '7 + 38', '  17+38', '17 +38 '."""
+    rng = np.random.default_rng(seed)
+    spaces = ["", " ", "  "]
+    out = []
+    for ids in x_test:
+        a, b = "".join(adder.VOCAB[i] for i in ids)[::-1].split("+")
+        pad = [spaces[i] for i in rng.integers(0, 3, 4)]
+        out.append(f"{pad[0]}{int(a)}{pad[1]}+{pad[2]}{int(b)}{pad[3]}")
+    return out
+
+
+def typed_exact_match(model, questions: list[str], digits: int) -> float:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / f"sum-{digits}"
+        folder.mkdir()
+        export(model, folder)
+        answer = adder.Adder(folder, digits).ask
+        return float(np.mean([answer(q).correct for q in questions]))
 
 
 def export(model, folder: Path) -> None:
