@@ -22,5 +22,5 @@ def test_bench_trains_both_recipes_and_says_the_test_set_picks_nothing(tiny_mnis
                             capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    assert "seed:" in out and "fast:" in out and "one-cycle" in out
-    assert "picks no model" in out and "fast recipe to 99.0%" in out
+    assert "seed:" in out and "fast:" in out and "fast-long:" in out and "one-cycle" in out
+    assert "picks no model" in out and "fast recipe to 99.0%" in out and "fast-long recipe to 99.4%" in out

@@ -1,6 +1,6 @@
-"""`make bench`: time to held-out test accuracy of digits-cnn, the fast recipe against the seed's, on this machine.
+"""`make bench`: time to held-out test accuracy of digits-cnn, the fast recipes against the seed's, on this machine.
 
-Each recipe trains in its own process with the real training loop (mlplay.train; the run and the model go to a
+`fast` is the quickest to 99.0 % (2 epochs), `fast-long` to 99.4 % (6 epochs). Each recipe trains in its own process with the real training loop (mlplay.train; the run and the model go to a
 temporary folder, models/ is not touched) for at most `cap` seconds of training. After every epoch a clock scores
 the test set, only to note when 99.0 % and 99.4 % were first reached: it times the recipe and never picks a
 model (validation does that, as always). The clock's own scoring is not counted in the times.
@@ -19,17 +19,18 @@ import time
 from pathlib import Path
 
 THRESHOLDS = (0.990, 0.994)
-GOALS = {0.990: 60, 0.994: 180}  # seconds, for the fast recipe on 2 cores
+GOALS = {0.990: ("fast", 60), 0.994: ("fast-long", 180)}  # the recipe and its goal in seconds on 2 cores
 CAP = 240  # seconds of training per recipe in `make bench`
 MARK = "time-to-accuracy "
 
 
 def recipes() -> dict:
     from mlplay import experiments
-    from mlplay.digits.digit_models import FAST_CNN
+    from mlplay.digits.digit_models import FAST_CNN, FAST_CNN_LONG
 
     seed = experiments.get("digits-cnn")
-    return {"seed": seed, "fast": dataclasses.replace(seed, **FAST_CNN)}
+    return {"seed": seed, "fast": dataclasses.replace(seed, **FAST_CNN),
+            "fast-long": dataclasses.replace(seed, **FAST_CNN_LONG)}
 
 
 def _clock(x_test, y_test, cap: float):
@@ -98,20 +99,21 @@ def run(quick: bool = False, cap: float = CAP, data: Path | None = None) -> None
                         for s in times),
                       str(len(epochs)), f"{epochs[-1]['test_accuracy']:.4f}" if epochs else "-")
     console.print(table)
-    fast, seed = found["fast"][1], found["seed"][1]
+    seed = found["seed"][1]
     for threshold in THRESHOLDS:
-        mine, theirs = first_reached(fast, threshold), first_reached(seed, threshold)
-        ratio = (f"{theirs / mine:.1f}× the seed's" if mine and theirs else
+        recipe, seconds = GOALS[threshold]
+        mine, theirs = first_reached(found[recipe][1], threshold), first_reached(seed, threshold)
+        ratio = (f"{theirs / mine:.1f}× faster than the seed's" if mine and theirs else
                  f"≥ {seed[-1]['seconds'] / mine:.1f}× (the seed's did not get there)" if mine and seed else "-")
-        console.print(f"fast recipe to {threshold:.1%}: {f'{mine:.0f} s' if mine else 'not reached'} "
-                      f"(goal ≤ {GOALS[threshold]} s {goal(mine is not None and mine <= GOALS[threshold])}); {ratio}")
+        console.print(f"{recipe} recipe to {threshold:.1%}: {f'{mine:.0f} s' if mine else 'not reached'} "
+                      f"(goal ≤ {seconds} s {goal(mine is not None and mine <= seconds)}); {ratio}")
     console.print(f"load average at the start {load:.1f}. The test set was scored after every epoch only to time "
                   "these thresholds; it picks no model (validation does).")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--recipe", choices=["seed", "fast"], help="(internal) train this recipe and print its clock")
+    parser.add_argument("--recipe", choices=["seed", "fast", "fast-long"], help="(internal) train this recipe and print its clock")
     parser.add_argument("--cap", type=float, default=CAP, help="seconds of training per recipe")
     parser.add_argument("--quick", action="store_true", help="tiny data, one epoch: checks the bench itself")
     parser.add_argument("--data", type=Path, help="MNIST .npz (default: the cached or fetched MNIST)")
