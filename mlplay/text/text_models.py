@@ -147,7 +147,7 @@ class TextExperiment:
             runtime = textgen.TextModel(self.name, folder=Path(tmp), card={"vocabulary": vocab})
             test_nats = runtime.cross_entropy(self.splits["test"])
             val_nats = runtime.cross_entropy(self.splits["validation"])
-            words = real_words(runtime) if self.name == "shakespeare" else {}
+            words = real_words(runtime, WORD_LISTS[self.name]) if self.name in WORD_LISTS else {}
         base = ngram.baseline(self.splits["train"], self.splits["validation"], self.splits["test"], vocab)
         bpc = textgen.bits(test_nats)
         return {
@@ -159,7 +159,8 @@ class TextExperiment:
                         **{f"real_words_t{t}": w["rate"] for t, w in words.get("temperatures", {}).items()}},
             "validation": {"nats_per_char": round(val_nats, 6)},
             "baseline": base,
-            **({"real_words": words, "reference": NANOGPT} if words else {}),
+            **({"real_words": words} if words else {}),
+            **({"reference": NANOGPT} if self.name == "shakespeare" else {}),
             "evaluation": "test block scored statefully in numpy (contiguous streams of ≥ 4,000 characters, zero start state); "
                           "test_loss is Keras' mean over disjoint windows, each starting without context",
             "architecture": {"units": self.size.units, "embedding": self.size.embed, "dropout": self.size.dropout},
@@ -182,19 +183,21 @@ NANOGPT = {"model": "nanoGPT shakespeare_char (karpathy/nanoGPT README)", "valid
            "note": "a 10.7 M-parameter transformer trained on a GPU on the first 90 %; its validation text is the "
                    "last 10 %, this card's test block"}
 WORD_SAMPLES = {"temperatures": (0.5, 0.8), "prompt": "\n", "samples": 4, "chars": 2500}
+WORD_LISTS = {"shakespeare": "shakespeare", "wikipedia": "english"}  # each built-in writer's word list (realwords)
 
 
-def real_words(runtime: textgen.TextModel) -> dict:
-    """Share of generated words that occur in Shakespeare's plays, at each temperature: `samples` continuations
-    of `chars` characters after a newline, seeds 0, 1, …, so the figures are reproducible."""
+def real_words(runtime: textgen.TextModel, kind: str = "shakespeare") -> dict:
+    """Share of generated words that occur in the `kind` word list (Shakespeare's plays; an English dictionary),
+    at each temperature: `samples` continuations of `chars` characters after a newline, seeds 0, 1, …, so the
+    figures are reproducible."""
     from mlplay.text import realwords
 
-    words, w = realwords.load(), WORD_SAMPLES
+    words, w = realwords.load(kind), WORD_SAMPLES
     out = {}
     for t in w["temperatures"]:
         text = "\n".join("".join(runtime.generate(w["prompt"], w["chars"], t, seed)) for seed in range(w["samples"]))
         out[str(t)] = realwords.rate(text, words)
-    return {"word_list": realwords.label(), "sampling": {k: v for k, v in w.items() if k != "temperatures"},
+    return {"word_list": realwords.label(kind), "sampling": {k: v for k, v in w.items() if k != "temperatures"},
             "temperatures": out}
 
 
