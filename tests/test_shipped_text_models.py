@@ -72,6 +72,16 @@ def test_the_shakespeare_writer_meets_its_goals_on_tiny_shakespeare():
     assert training["seconds"] <= 60 * 60 and training["cpu_seconds"] > 0 and training["threads"]["cpus"] >= 1
 
 
+def test_the_wikipedia_writer_reports_real_english_words():
+    from mlplay.text import realwords
+
+    card = shipped_card("wikipedia")
+    words = card["real_words"]
+    assert realwords.SPELLCHECKER.label in words["word_list"] and set(words["temperatures"]) == {"0.5", "0.8"}
+    assert all(t["words"] >= 1000 for t in words["temperatures"].values())
+    assert card["metrics"]["real_words_t0.5"] == words["temperatures"]["0.5"]["rate"] >= card["metrics"]["real_words_t0.8"]
+
+
 def fetch_corpus_the_card_names(card):
     """The corpus named by the card's data.source, through the project's own fetch (from the download with that
     label only, so a connected machine does not get another corpus); skip only when it cannot be downloaded."""
