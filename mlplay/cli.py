@@ -46,6 +46,7 @@ def train(
     data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the model's default data set."),
     save_as: Optional[str] = typer.Option(None, "--name", help="The name to save the model under (text: required)."),
     minutes: Optional[float] = typer.Option(None, "--minutes", min=0.01, help="Wall-time budget: the learning rate decays over it, training stops at its end."),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="Score and save weights trained elsewhere (a folder from python -m mlplay.training.anywhere)."),
     models_dir: Optional[Path] = options.models_dir(),
 ):
     """Train a model, score its held-out test set once, save it with its card."""
@@ -58,7 +59,7 @@ def train(
     try:
         run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
                                       resume=resume, strategy=strategy, data=data, models_root=models_dir,
-                                      minutes=minutes, save_as=save_as))
+                                      minutes=minutes, save_as=save_as, weights=weights))
     except Interrupted as stop:  # Ctrl-C or SIGTERM: the best model is saved by now
         raise typer.Exit(stop.exit_status()) from None
 

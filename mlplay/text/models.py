@@ -17,7 +17,7 @@ import numpy as np
 from mlplay import gru
 from mlplay.text import writer as textgen
 from mlplay.errors import MlplayError
-from mlplay.experiment import Dataset, Experiment, Family, TrainRequest
+from mlplay.experiment import Dataset, Experiment, Family, TrainOption, TrainRequest
 from mlplay.paths import from_portable, portable
 
 MIN_COUNT = 5
@@ -34,6 +34,7 @@ class Size:
     dropout: float
     epochs: int
     minutes: float | None = None  # wall-time budget (the learning rate decays over it); None: run `epochs`
+    layers: int = 1  # stacked GRUs (named gru, gru_2, …)
 
 
 # The Shakespeare writer: one GRU of 512 units, chosen by measurement on 2 CPU cores (see the README): it trained
@@ -41,6 +42,15 @@ class Size:
 # in the same CPU time; one numpy step a character keeps generation fast. Training stops after 40 minutes, the
 # learning rate decaying over them.
 WIDE = Size(units=512, embed=64, seq=128, stride=64, dropout=0.4, epochs=60, minutes=40)
+# Wider and deeper candidates for the Shakespeare writer (mlplay/text/search.py trains them with any Keras backend,
+# on a GPU where there is one); the one chosen on validation becomes WIDE when it beats the 512 on the test block.
+CANDIDATES = {
+    "gru512": WIDE,
+    "gru768": Size(units=768, embed=64, seq=128, stride=64, dropout=0.45, epochs=200),
+    "gru1024": Size(units=1024, embed=64, seq=128, stride=64, dropout=0.5, epochs=200),
+    "gru512x2": Size(units=512, embed=64, seq=128, stride=64, dropout=0.35, epochs=200, layers=2),
+    "gru640x2": Size(units=640, embed=64, seq=128, stride=64, dropout=0.4, epochs=200, layers=2),
+}
 
 
 def size_for(n_chars: int, quick: bool, wide: bool = False) -> Size:
@@ -83,9 +93,9 @@ class TextExperiment:
     """
 
     def __init__(self, name: str, corpus, vocab: list[str] | None = None, default_path: Path | None = None,
-                 wide: bool = False):
+                 wide: bool = False, size: Size | None = None):
         self.name, self.corpus = name, corpus  # corpus(path or None) -> (text path, source label)
-        self.vocab, self.default_path, self.wide = vocab, default_path, wide
+        self.vocab, self.default_path, self.wide, self.fixed_size = vocab, default_path, wide, size
         self.size: Size | None = None
         self.splits: dict[str, str] = {}
 
@@ -100,7 +110,7 @@ class TextExperiment:
         vocab = self.vocab or sorted(c for c, n in counts.items() if n >= (1 if quick else MIN_COUNT))
         filtered = {k: textgen.keep_known(t, set(vocab)) for k, t in (("train", train), ("validation", val), ("test", test))}
         self.splits = {k: f.text for k, f in filtered.items()}
-        self.size = size_for(len(text), quick, self.wide)
+        self.size = size_for(len(text), quick, self.wide) if self.fixed_size is None or quick else self.fixed_size
         index = {c: i for i, c in enumerate(vocab)}
         ids = {k: np.array([index[c] for c in t], np.int64) for k, t in self.splits.items()}
         s = self.size
@@ -126,9 +136,10 @@ class TextExperiment:
         x = layers.Embedding(n, s.embed, name="embed")(inputs)
         if s.dropout:
             x = layers.Dropout(s.dropout / 4, name="embed_dropout")(x)
-        x = layers.GRU(s.units, return_sequences=True, name="gru")(x)
-        if s.dropout:
-            x = layers.Dropout(s.dropout, name="dropout")(x)
+        for i in range(s.layers):
+            x = layers.GRU(s.units, return_sequences=True, name="gru" if i == 0 else f"gru_{i + 1}")(x)
+            if s.dropout:
+                x = layers.Dropout(s.dropout, name="dropout" if i == 0 else f"dropout_{i + 1}")(x)
         outputs = layers.Dense(n, activation="softmax", name="next_char")(x)
         return keras.Model(inputs, outputs, name=f"{self.name.replace('-', '_')}_char_gru")
 
@@ -163,7 +174,8 @@ class TextExperiment:
             **({"reference": NANOGPT} if self.name == "shakespeare" else {}),
             "evaluation": "test block scored statefully in numpy (contiguous streams of ≥ 4,000 characters, zero start state); "
                           "test_loss is Keras' mean over disjoint windows, each starting without context",
-            "architecture": {"units": self.size.units, "embedding": self.size.embed, "dropout": self.size.dropout},
+            "architecture": {"units": self.size.units, "layers": self.size.layers, "embedding": self.size.embed,
+                             "dropout": self.size.dropout},
         }
 
     def export(self, model, folder: Path) -> None:
@@ -250,7 +262,10 @@ def for_card(card: dict) -> Experiment:
                                   f"pass it: mlplay eval {name} --data FILE")
             return p, f"{Path(p).name} (plain text)"
 
-    t = TextExperiment(name, corpus, vocab=vocab, wide=name == "shakespeare")
+    arch = card.get("architecture", {})
+    size = next((c for c in CANDIDATES.values() if (c.units, c.layers, c.dropout) ==
+                 (arch.get("units"), arch.get("layers", 1), arch.get("dropout"))), None)
+    t = TextExperiment(name, corpus, vocab=vocab, wide=name == "shakespeare", size=size)
 
     def load_data(path, quick):
         given = path is not None
@@ -326,6 +341,19 @@ EXPERIMENTS = [
             rescore=rescore),
     replace(TextExperiment("wikipedia", _wikipedia).experiment("character GRU on Wikipedia articles"), rescore=rescore),
 ]
-FAMILY = Family(name="text", experiments=EXPERIMENTS, aliases={"text": train_alias},
+def resolve(exp: Experiment, request: TrainRequest) -> tuple[Experiment, Path | None]:
+    """`--size NAME` trains one of the CANDIDATES instead of the size the corpus length picks."""
+    size = request.options.get("size")
+    if size is None:
+        return exp, request.data
+    corpus = CORPORA.get(exp.name) or (lambda p: (p or request.data, f"{Path(p or request.data).name} (plain text)"))
+    chosen = TextExperiment(exp.name, corpus, default_path=request.data, wide=exp.name == "shakespeare",
+                            size=CANDIDATES[size])
+    return replace(chosen.experiment(f"{exp.summary} ({size})"), rescore=rescore), request.data
+
+
+FAMILY = Family(name="text", experiments=EXPERIMENTS, aliases={"text": train_alias}, resolve=resolve,
                 for_card=lambda card: replace(for_card(card), rescore=rescore), datasets=_datasets(),
-                help="shakespeare, wikipedia; text --data FILE --name NAME (any plain text file)")
+                options=(TrainOption("--size", "text: train one of the candidate sizes (" + ", ".join(CANDIDATES) + ").",
+                                     choices=tuple(CANDIDATES), metavar="NAME"),),
+                help="shakespeare, wikipedia (--size NAME); text --data FILE --name NAME (any plain text file)")

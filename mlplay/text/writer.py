@@ -54,6 +54,7 @@ class TextModel:
         self.name, self.vocab = name, list(vocab)
         self.index = {c: i for i, c in enumerate(self.vocab)}
         self.gru = gru.GRU(w["gru"])
+        self.upper = [gru.GRU(w[f"gru_{i}"]) for i in range(2, 2 + sum(k.startswith("gru_") for k in w))]
         self.table = self.gru.input_part(w["embed"][0]).astype(np.float32)  # vocab × 3u
         self.dense_kernel, self.dense_bias = w["next_char"]
 
@@ -68,12 +69,21 @@ class TextModel:
 
     # one step ------------------------------------------------------------------------------------
     def zeros(self, batch: int = 1) -> np.ndarray:
-        return self.gru.zeros(batch)
+        """The start state: one row of units per layer, side by side."""
+        return np.zeros((batch, self.gru.units * (1 + len(self.upper))), np.float32)
 
     def step(self, ids: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """ids (batch,) → (logits (batch, vocab), new state)."""
-        h = self.gru.step_from(self.table[ids], h)
-        return h @ self.dense_kernel + self.dense_bias, h
+        if not self.upper:
+            h = self.gru.step_from(self.table[ids], h)
+            return h @ self.dense_kernel + self.dense_bias, h
+        u, states = self.gru.units, []
+        below = self.gru.step_from(self.table[ids], h[:, :u])
+        states.append(below)
+        for i, layer in enumerate(self.upper, 1):
+            below = layer.step_from(layer.input_part(below), h[:, i * u : (i + 1) * u])
+            states.append(below)
+        return below @ self.dense_kernel + self.dense_bias, np.concatenate(states, axis=1)
 
     def encode(self, text: str) -> Filtered:
         return keep_known(text, self.index)

@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +47,7 @@ class TrainConfig:
     command: str = ""
     minutes: float | None = None  # wall-time budget; None: the data's (most have none: they run `epochs`)
     save_as: str | None = None  # the name to save the model under (--name); None: the experiment's
+    weights: Path | None = None  # a folder of weights trained elsewhere (mlplay.training.anywhere): score and save them
     callbacks: tuple = ()  # more Keras callbacks for fit (e.g. the bench's clock)
 
 
@@ -209,16 +211,17 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
             raise MlplayError(f"the data has {n_train} training and {n_val} validation samples: too few to train",
                               "add data (a tenth of the training samples validate)")
     epochs = cfg.epochs or (QUICK_EPOCHS if cfg.quick else data.epochs or exp.epochs)
-    minutes = None if cfg.quick or exp.phases else (cfg.minutes or data.minutes)
+    minutes = None if cfg.quick or exp.phases or cfg.weights else (cfg.minutes or data.minutes)
     if exp.phases:  # --epochs caps each phase; --quick runs one epoch of each
         phase_epochs = [min(cfg.epochs or p.epochs, 1 if cfg.quick else p.epochs) for p in exp.phases]
         epochs = sum(phase_epochs)
     batch_size = cfg.batch_size or exp.batch_size  # per worker
     global_batch = batch_size * worker.workers
     steps = int(np.ceil(n_train / global_batch))
-    state = json.loads((folder / "state.json").read_text()) if cfg.resume else {}
+    elsewhere = _trained_elsewhere(cfg.weights, exp, folder) if cfg.weights else None
+    state = json.loads((folder / "state.json").read_text()) if cfg.resume or elsewhere else {}
     initial_epoch = state.get("epoch", 0)
-    if initial_epoch >= epochs:  # e.g. a killed run: nothing left to fit, so finalise it (best model + card)
+    if initial_epoch >= epochs and cfg.resume:  # e.g. a killed run: nothing left to fit, so finalise it (best model + card)
         log(f"the run in {folder} already did {initial_epoch} epochs: saving its best model")
     log(f"{exp.name}: {n_train} train / {n_val} validation / {n_test} test from {data.source}")
     log(f"run folder {folder}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
@@ -230,6 +233,10 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     with strategy.scope():
         if cfg.resume:
             model = keras.models.load_model(folder / "last.keras")
+        elif elsewhere:
+            model = exp.make_model(data)
+            with opening_weights(cfg.weights):
+                model.load_weights(folder / "best.weights.h5")
         else:
             model = exp.make_model(data)
         if not cfg.resume and not exp.phases:
@@ -279,7 +286,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
             if exp.phases:
                 phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
                                             folder, log, cfg.patience or exp.patience)
-            elif initial_epoch < epochs:
+            elif initial_epoch < epochs and not elsewhere:
                 model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
                           callbacks=callbacks, verbose=0, shuffle=False)
     except Interrupted as stop:
@@ -335,7 +342,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
                      "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),
                      **({"clipnorm": exp.clipnorm} if exp.clipnorm else {}),
                      **({"phases": phase_records} if exp.phases else {}),
-                     **({"pretrained_weights": exp.pretrained} if exp.phases else {})},
+                     **({"pretrained_weights": exp.pretrained} if exp.phases else {}),
+                     **({"trained_elsewhere": elsewhere} if elsewhere else {})},
         "versions": versions(),
         "command": cfg.command or portable_command(["mlplay", *sys.argv[1:]]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -349,6 +357,39 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     if interrupted is not None:
         raise interrupted  # now that the model is saved: the CLI exits 128 + the signal number, as a shell expects
     return card
+
+
+def _trained_elsewhere(weights: Path, exp: Experiment, folder: Path) -> dict:
+    """Take weights trained by mlplay.training.anywhere into this run folder as its best checkpoint; return their
+    history for the card (backend, device, epochs, seconds, the validation curve)."""
+    from mlplay.training.anywhere import HISTORY, WEIGHTS
+
+    weights = Path(weights)
+    if not (weights / WEIGHTS).is_file() or not (weights / HISTORY).is_file():
+        raise MlplayError(f"{weights} holds no {WEIGHTS} and {HISTORY}", "make them with: python -m mlplay.training.anywhere")
+    history = json.loads((weights / HISTORY).read_text())
+    if history.get("experiment") != exp.name:
+        raise MlplayError(f"{weights} holds weights of {history.get('experiment')}, not of {exp.name}")
+    shutil.copy(weights / WEIGHTS, folder / "best.weights.h5")
+    epochs = history["epochs"]
+    write_json(folder / "state.json", {"epoch": len(epochs), "best": history.get("best"),
+                                       "best_epoch": history.get("best_epoch"), "seconds": history.get("seconds", 0.0),
+                                       "cpu_seconds": 0.0})
+    with open(folder / "history.csv", "w", newline="") as f:
+        keys = [k for k in epochs[0] if k != "seconds"] if epochs else []
+        writer = csv.DictWriter(f, keys, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows([{**row, "epoch": row["epoch"] - 1} for row in epochs])
+    return {k: v for k, v in history.items() if k != "epochs"} | {"epochs_run": len(epochs)}
+
+
+@contextmanager
+def opening_weights(path: Path):
+    try:
+        yield
+    except Exception as e:  # noqa: BLE001 - weights of another architecture, or a damaged file
+        raise MlplayError(f"cannot load the weights in {path}: {str(e).splitlines()[0][:120]}",
+                          "train them with the same --size and options") from None
 
 
 def _remove_leftovers(name: str, models_root: Path | None) -> None:
