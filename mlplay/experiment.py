@@ -109,11 +109,13 @@ class Experiment:
     def trainable(self) -> bool:
         return self.build is not None and self.load_data is not None
 
-    def make_model(self, data: Dataset):
-        """`build()`, given the data when the model depends on it (e.g. how many labels it has)."""
+    def make_model(self, data: Dataset, pretrained: bool = True):
+        """`build()`, given the data when the model depends on it (e.g. how many labels it has); `pretrained=False`
+        builds a model that starts from published weights without them (its weights are about to be replaced)."""
         import inspect
 
-        return self.build(data) if "data" in inspect.signature(self.build).parameters else self.build()
+        kwargs = {} if pretrained or not self.pretrained else {"pretrained": False}
+        return self.build(data, **kwargs) if "data" in inspect.signature(self.build).parameters else self.build(**kwargs)
 
 
 @dataclass(frozen=True)
