@@ -68,6 +68,22 @@ class Predict:
 
 
 @dataclass(frozen=True)
+class Guess:
+    """How a classifier's answer reads: its best label and the next ones, and whether it is sure.
+
+    A model may know what it cannot answer: a digit model says "not a digit" rather than name a digit, a sketch
+    model "not sure" when its calibrated top guess is weak. Then `sure` is False, `label` is still its best guess
+    and `verdict` is what `mlplay predict` prints instead, e.g. "not a digit (best guess 7, 34 %)"."""
+
+    label: str
+    probability: float
+    top: list[tuple[str, float]]  # the best answers, most likely first (label and probability)
+    sure: bool = True
+    verdict: str = ""
+    extra: dict = field(default_factory=dict)  # more for a JSON line (e.g. the probability of "not a digit")
+
+
+@dataclass(frozen=True)
 class Experiment:
     """One model a user can name. It trains when `build` and `load_data` are given (then the training fields apply);
     a pretrained model that ships ready (a detector, the hand models) has neither, and says how it is fetched."""
@@ -85,6 +101,8 @@ class Experiment:
     image_colour: bool = False  # `mlplay predict` hands image_input the colour picture (BGR) instead of grey
     predict_files: Callable[[Predict], None] | None = None  # its own `mlplay predict` (e.g. hands, faces)
     rescore: Callable[["object", Path | None], dict] | None = None  # (store.Model, --data) -> fresh metrics
+    read: Callable[[list[str], np.ndarray, int], Guess] | None = None  # (labels, probabilities, top) -> how its
+    # answer reads, for `mlplay predict` and the drawing windows; None: the top label, always sure
     fetch: str | None = None  # a shipped pretrained model: the command that gets it again
     # Training (see mlplay/training/loop.py)
     build: Callable[..., "object"] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
@@ -99,7 +117,8 @@ class Experiment:
     loss: str = "sparse_categorical_crossentropy"
     metrics: tuple[str, ...] = ("accuracy",)
     monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
-    report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
+    report: Callable[..., dict] | None = None  # (model, data[, card]) -> extra card entries; `card`: the card so far
+    calibrate: bool = False  # fit a softmax temperature on validation and fold it in (mlplay/training/calibrate.py)
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)

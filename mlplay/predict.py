@@ -5,7 +5,7 @@ import json
 
 from mlplay import registry, store
 from mlplay.errors import MlplayError
-from mlplay.experiment import Predict
+from mlplay.experiment import Guess, Predict
 
 
 def run(request: Predict) -> None:
@@ -27,10 +27,21 @@ def classify_pictures(exp, request: Predict) -> None:
     predictor = Predictor(store.open(request.name, request.models_root))
     batch = Batch(request.paths, read_bgr if exp.image_colour else read_grey, strict=request.strict)
     for path, picture in batch:
-        guesses = predictor.top(predictor(exp.image_input(picture)), request.top)
+        guess = reading(exp, predictor, predictor(exp.image_input(picture)), request.top)
         if request.jsonl:
-            print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
-                              "top": [[label, round(p, 4)] for label, p in guesses]}))
+            print(json.dumps({"image": str(path), "label": guess.label, "probability": round(guess.probability, 4),
+                              "top": [[label, round(p, 4)] for label, p in guess.top],
+                              **({"sure": guess.sure} if exp.read else {}), **guess.extra}))
+        elif not guess.sure:
+            print(f"{path}: {guess.verdict}")
         else:
-            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
+            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guess.top))
     batch.done()
+
+
+def reading(exp, predictor, probabilities, top: int) -> Guess:
+    """How the answer reads: the experiment's own reading (sure or not) when it has one, else the top labels."""
+    if exp.read is not None:
+        return exp.read(list(predictor.labels), probabilities, top)
+    guesses = predictor.top(probabilities, top)
+    return Guess(guesses[0][0], guesses[0][1], guesses)

@@ -6,6 +6,7 @@ cached as one `datasets/mnist/mnist.npz`; fetching again is a no-op.
 """
 
 import gzip
+import hashlib
 import os
 import tarfile
 from pathlib import Path
@@ -130,3 +131,18 @@ def _check(arrays: dict[str, np.ndarray]) -> None:
         if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y):
             raise MlplayError(f"MNIST {split} arrays have odd shapes {x.shape} / {y.shape}")
 
+
+
+def cached_array(name: str, key, make, cache: bool = True) -> np.ndarray:
+    """`make()` once, saved as datasets/digits-extra/<name>-<digest of key>.npy, then read back (generated training
+    drawings that take minutes to make). `key`: what the array is made from (an array, or a number)."""
+    if not cache:
+        return make()
+    raw = np.ascontiguousarray(key).tobytes() if isinstance(key, np.ndarray) else repr(key).encode()
+    path = datasets_dir() / "digits-extra" / f"{name}-{hashlib.sha256(raw).hexdigest()[:16]}.npy"
+    if path.exists():
+        return np.load(path)
+    array = make()
+    with atomic_path(path, suffix=".npy") as tmp:
+        np.save(tmp, array)
+    return array

@@ -1,4 +1,12 @@
-"""Handwritten digits (MNIST): an MLP and a small CNN, both beyond the original collection's."""
+"""Handwritten digits: an MLP and a small CNN that read a digit, or say it is not one.
+
+Both learn eleven labels: the ten digits from MNIST, and "not a digit" from drawings that are not digits (people's
+Quick, Draw! drawings, generated letters, signs and scribbles; mlplay/digits/nondigits.py). Beside MNIST's own
+pictures they learn MNIST's digits redrawn as pen paths by the window's renderer (mlplay/digits/paths.py), so a
+digit drawn with the mouse looks like something they have seen. After training, a temperature fit on validation
+calibrates their confidence (mlplay/training/calibrate.py), and an answer is sure when the best digit holds at
+least SURE of it (`read`). Their cards add the figures on real handwriting that is not MNIST (mlplay/digits/real.py).
+"""
 
 from functools import partial
 from pathlib import Path
@@ -6,24 +14,73 @@ from pathlib import Path
 import numpy as np
 
 from mlplay.digits import data as mnist
-from mlplay.experiment import DataSet, Dataset, Experiment, Family
+from mlplay.experiment import DataSet, Dataset, Experiment, Family, Guess
 
-LABELS = [str(d) for d in range(10)]
+DIGITS = [str(d) for d in range(10)]
+NOT_A_DIGIT = "not a digit"
+LABELS = [*DIGITS, NOT_A_DIGIT]
+SURE = 0.5  # an answer is a digit when that digit holds at least half the calibrated probability
 PREPROCESSING = (
     "grey 28×28, white ink on black, values 0–255 (the model rescales); "
-    "ink cropped, scaled into 20×20 keeping aspect, centred by centre of mass (as MNIST was made)"
+    "ink cropped, scaled into 20×20 keeping aspect, centred by centre of mass (as MNIST was made); strokes drawn "
+    "in the window are first drawn with a pen of 12 % of the drawing's size"
 )
 QUICK_TRAIN, QUICK_TEST = 2000, 500
+PATHS_SHARE = 0.37  # MNIST training digits redrawn as pen paths, as a share of them (20,000 of 54,000)
+GENERATED_SHARE = 0.185  # generated letters, signs and scribbles, as a share of the MNIST training digits (10,000)
+QUICKDRAW_EVERY = 2  # every 2nd Quick, Draw! training drawing of each class (about 21,000)
+HELD_OUT_GENERATED = 2000  # generated non-digits in the held-out check
 
 
-def load_data(path: Path | None, quick: bool) -> Dataset:
+# Data --------------------------------------------------------------------------------------------------
+def load_mnist(path: Path | None, quick: bool) -> Dataset:
+    """MNIST alone, ten labels (the training-speed recipes)."""
     arrays = mnist.load(path or mnist.fetch())  # fetched on first use, then cached
     source = f"{path.name} (MNIST format)" if path else mnist.source_label()
     x_train, y_train, x_test, y_test = (arrays[k] for k in ("x_train", "y_train", "x_test", "y_test"))
     if quick:
         x_train, y_train, x_test, y_test = x_train[:QUICK_TRAIN], y_train[:QUICK_TRAIN], x_test[:QUICK_TEST], y_test[:QUICK_TEST]
     add_channel = lambda x: x[..., None].astype(np.float32)  # noqa: E731
-    return Dataset(add_channel(x_train), y_train.astype(np.int64), add_channel(x_test), y_test.astype(np.int64), source)
+    return Dataset(add_channel(x_train), y_train.astype(np.int64), add_channel(x_test), y_test.astype(np.int64), source,
+                   labels=DIGITS)
+
+
+def load_data(path: Path | None, quick: bool) -> Dataset:
+    """MNIST (validation: 10 % of its training digits, seed 0; test: its test set), the training digits' pen-path
+    redrawings, and the non-digits of the eleventh label; the test set stays MNIST's own."""
+    from mlplay.digits import nondigits, paths
+
+    base = load_mnist(path, quick)
+    x, y = base.x_train[..., 0].astype(np.uint8), base.y_train
+    order = np.random.default_rng(0).permutation(len(x))
+    n_val = max(1, round(0.1 * len(x)))
+    val, train = order[:n_val], order[n_val:]
+    n_paths, n_generated = round(PATHS_SHARE * len(train)), round(GENERATED_SHARE * len(train))
+    cache = not quick
+    drawn = mnist.cached_array(f"paths-v{paths.VERSION}-train", x[train[:n_paths]], lambda: paths.generate(x[train[:n_paths]], seed=0), cache)
+    drawn_val = mnist.cached_array(f"paths-v{paths.VERSION}-validation", x[val[: round(PATHS_SHARE * len(val))]],
+                                   lambda: paths.generate(x[val[: round(PATHS_SHARE * len(val))]], seed=1), cache)
+    made = mnist.cached_array(f"nondigits-v{nondigits.VERSION}-train", n_generated,
+                              lambda: nondigits.generate(n_generated, 0, "train"), cache)
+    made_val = mnist.cached_array(f"nondigits-v{nondigits.VERSION}-validation", n_generated // 9,
+                                  lambda: nondigits.generate(n_generated // 9, 0, "validation"), cache)
+    real, real_val, real_source = nondigits.quickdraw_split(fetch=path is None and not quick, quick=quick,
+                                                            every=QUICKDRAW_EVERY)
+    other = len(LABELS) - 1
+    x_train = np.concatenate([x[train], drawn, made, real])
+    y_train = np.concatenate([y[train], y[train[:n_paths]], np.full(len(made) + len(real), other)])
+    x_val = np.concatenate([x[val], drawn_val, made_val, real_val])
+    y_val = np.concatenate([y[val], y[val[: len(drawn_val)]], np.full(len(made_val) + len(real_val), other)])
+    source = (f"{base.source}; its training digits redrawn as pen paths ({len(drawn):,}); not a digit: generated "
+              f"letters, signs and scribbles v{nondigits.VERSION} ({len(made):,}) and {real_source}")
+    meta = {"per_label_train": np.bincount(y_train, minlength=len(LABELS)).tolist(),
+            "per_label_validation": np.bincount(y_val, minlength=len(LABELS)).tolist(),
+            "validation_split": "10 % of MNIST's training digits (seed 0) and their pen-path redrawings; generated "
+                                "non-digits of their own seed; Quick, Draw!'s validation rows (every 10th that is not "
+                                "a test row); the test set is MNIST's, untouched",
+            "test_split": "MNIST's 10,000 test digits; the cards' real-input figures are on data never trained on"}
+    return Dataset(x_train[..., None], y_train.astype(np.int64), base.x_test, base.y_test, source, labels=LABELS,
+                   meta=meta, x_val=x_val[..., None], y_val=y_val.astype(np.int64))
 
 
 def augment():
@@ -40,7 +97,8 @@ def augment():
     )
 
 
-def build_mlp():
+# Models ------------------------------------------------------------------------------------------------
+def build_mlp(data: Dataset | None = None):
     import keras
     from keras import layers
 
@@ -50,8 +108,12 @@ def build_mlp():
     for units in (800, 800):
         x = layers.Dense(units, activation="relu")(x)
         x = layers.Dropout(0.3)(x)
-    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
+    outputs = layers.Dense(_labels(data), activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digits_mlp")
+
+
+def _labels(data: Dataset | None) -> int:
+    return len(data.labels) if data is not None and data.labels else len(DIGITS)
 
 
 def _conv(x, filters, size, momentum=0.99, norm=True):
@@ -63,7 +125,7 @@ def _conv(x, filters, size, momentum=0.99, norm=True):
     return layers.ReLU()(x)
 
 
-def build_cnn(momentum=0.99):
+def build_cnn(data: Dataset | None = None, momentum=0.99):
     import keras
     from keras import layers
 
@@ -74,7 +136,7 @@ def build_cnn(momentum=0.99):
     x = _conv(x, 64, 3, momentum)
     x = layers.Dropout(0.3)(layers.Flatten()(x))
     x = layers.Dropout(0.3)(layers.Dense(128, activation="relu")(x))
-    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
+    outputs = layers.Dense(_labels(data), activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="digits_cnn")
 
 
@@ -102,44 +164,46 @@ def build_lean_cnn(channels=(16, 32, 64), dropout=0.2, momentum=0.9, first_norm=
 
 
 # The fast recipes (make bench times them against digits-cnn's): leaner CNNs whose batch norm statistics keep up,
-# no augmentation, a one-cycle learning rate. FAST_CNN is the quickest to 99.0 %, FAST_CNN_LONG to 99.4 %.
-# Measured on 2 cores (README: Training speed).
+# no augmentation, a one-cycle learning rate, on MNIST alone (ten labels). FAST_CNN is the quickest to 99.0 %,
+# FAST_CNN_LONG to 99.4 %. Measured on 2 cores (README: Training speed).
+MNIST_ONLY = dict(load_data=load_mnist, labels=DIGITS, calibrate=False, read=None, report=None, rescore=None)
 FAST_CNN = dict(summary="CNN conv3×12 (no BN)→pool→conv3×24→pool→conv3×48 (BN momentum 0.9, dropout), one-cycle "
                         "learning rate peaking at 0.01 over 2 epochs, no augmentation",
                 build=partial(build_lean_cnn, (12, 24, 48), first_norm=False), augment=None, epochs=2, batch_size=256,
-                learning_rate=1e-2, warmup=0.15)
+                learning_rate=1e-2, warmup=0.15, **MNIST_ONLY)
 FAST_CNN_LONG = dict(summary="CNN conv3×16 (no BN)→pool→conv3×32→pool→conv3×64→dense128 (BN momentum 0.9, "
                              "dropout), one-cycle learning rate peaking at 0.015 over 6 epochs, no augmentation",
                      build=partial(build_lean_cnn, (16, 32, 64), first_norm=False, dense=128), augment=None, epochs=6,
-                     batch_size=256, learning_rate=1.5e-2, warmup=0.15)
+                     batch_size=256, learning_rate=1.5e-2, warmup=0.15, **MNIST_ONLY)
 
 
-EXPERIMENTS = []  # filled at the end of the module, once every function is defined
+# How an answer reads ------------------------------------------------------------------------------------
+def read(labels: list[str], probabilities: np.ndarray, top: int = 1) -> Guess:
+    """The best digit, sure when it holds at least SURE of the probability; otherwise "not a digit" (a model
+    without that label is always sure)."""
+    digits = [i for i, label in enumerate(labels) if label != NOT_A_DIGIT]
+    order = sorted(digits, key=lambda i: -float(probabilities[i]))
+    best, p = labels[order[0]], float(probabilities[order[0]])
+    knows = NOT_A_DIGIT in labels
+    sure = p >= SURE or not knows
+    other = float(probabilities[labels.index(NOT_A_DIGIT)]) if knows else 0.0
+    return Guess(best, p, [(labels[i], float(probabilities[i])) for i in order[:top]], sure,
+                 "" if sure else f"{NOT_A_DIGIT} (best guess {best}, {round(100 * p)} %)",
+                 {"not_a_digit": round(other, 4)} if knows else {})
 
 
-def _experiments():
-    common = dict(task="image-classification", labels=LABELS, input_shape=(28, 28, 1), preprocessing=PREPROCESSING,
-                  load_data=load_data, augment=augment, image_input=image_input)
-    return [
-    Experiment(name="digits-mlp", summary="MLP 784→800→800→10, dropout 0.3, augmentation", build=build_mlp,
-               epochs=40, batch_size=128, learning_rate=1e-3, patience=8, **common),
-    Experiment(name="digits-cnn", summary="CNN conv5×32→pool→conv3×64→pool→conv3×64→dense128 (BN, dropout, augmentation)",
-               build=build_cnn, epochs=16, batch_size=128, learning_rate=2e-3, patience=5, **common),
-    ]
+def flagged(probabilities: np.ndarray, labels: list[str] = LABELS) -> np.ndarray:
+    """Which rows of probabilities `read` calls not a digit."""
+    digits = [i for i, label in enumerate(labels) if label != NOT_A_DIGIT]
+    return probabilities[:, digits].max(axis=1) < SURE
 
 
 # The drawing window -------------------------------------------------------------------------------
-STROKE_FRACTION = 0.12  # MNIST pens are about 2.5 px wide in the 20 px box: 12 % of the digit's size
-
-
 def canvas_input(canvas) -> np.ndarray:
     """Re-render the strokes with a pen scaled to the digit's size, then MNIST-style crop/scale/centre."""
-    from mlplay.digits.image import to_mnist
-    from mlplay.draw.canvas import render_strokes, strokes_extent
+    from mlplay.digits.image import strokes_image
 
-    pen = max(3, round(STROKE_FRACTION * max(strokes_extent(canvas.strokes), 20)))
-    image = render_strokes(canvas.strokes, canvas.size, pen)
-    return to_mnist(image)[..., None].astype(np.float32)
+    return strokes_image(canvas.strokes, canvas.size)[..., None].astype(np.float32)
 
 
 def image_input(grey: np.ndarray) -> np.ndarray:
@@ -156,10 +220,44 @@ def draw_task():
     from mlplay.draw.panels import digit_panel
 
     return DrawTask(title="mlplay - draw digits", prepare=canvas_input, panel=digit_panel,
-                    save_dir=datasets_dir() / "digits-mine")
+                    save_dir=datasets_dir() / "digits-mine", read=read)
+
+
+# The cards' figures on data never trained on ----------------------------------------------------------------
+def report(model, data: Dataset, card: dict) -> dict:
+    from mlplay.digits.figures import report as figures
+
+    return figures(model, data, card)
+
+
+EXPERIMENTS = []  # filled at the end of the module, once every function is defined
+
+
+def _experiments():
+    common = dict(task="image-classification", labels=LABELS, input_shape=(28, 28, 1), preprocessing=PREPROCESSING,
+                  load_data=load_data, augment=augment, image_input=image_input, read=read, report=report,
+                  calibrate=True, headline="test_accuracy")
+    return [
+    Experiment(name="digits-mlp", summary="MLP 784→800→800→11, dropout 0.3, augmentation; 10 digits and "
+                                          "'not a digit', calibrated", build=build_mlp,
+               epochs=40, batch_size=128, learning_rate=1e-3, patience=8, **common),
+    Experiment(name="digits-cnn", summary="CNN conv5×32→pool→conv3×64→pool→conv3×64→dense128 (BN, dropout, "
+                                          "augmentation); 10 digits and 'not a digit', calibrated",
+               build=build_cnn, epochs=16, batch_size=128, learning_rate=2e-3, patience=5, **common),
+    ]
 
 
 EXPERIMENTS.extend(_experiments())
+EXPERIMENTS_BY_NAME = {e.name: e for e in EXPERIMENTS}
 FAMILY = Family(name="digits", experiments=EXPERIMENTS,
-                datasets=(DataSet("mnist", mnist.fetch, mnist.cached, help="MNIST, 70,000 handwritten digits"),),
-                help="digits-mlp, digits-cnn (MNIST)")
+                datasets=(DataSet("mnist", mnist.fetch, mnist.cached, help="MNIST, 70,000 handwritten digits"),
+                          DataSet("digits-real", lambda data=None: _real().fetch(data), lambda: _real().cached(),
+                                  options=("data",), help="real digits that are not MNIST (USPS, UCI optdigits and "
+                                                          "pendigits) for the digit cards: --data DIR holding them")),
+                help="digits-mlp, digits-cnn (MNIST, and 'not a digit')")
+
+
+def _real():
+    from mlplay.digits import real
+
+    return real

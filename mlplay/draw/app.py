@@ -14,6 +14,7 @@ import numpy as np
 
 from mlplay.draw.canvas import Canvas
 from mlplay.errors import MlplayError
+from mlplay.experiment import Guess
 from mlplay.fileio import atomic_path
 from mlplay.paths import check_label
 from mlplay.shell.window import help_overlay, text
@@ -28,12 +29,13 @@ class DrawTask:
 
     title: str
     prepare: Callable[[Canvas], np.ndarray]  # canvas -> model input (H, W, 1), 0–255
-    panel: Callable  # (height, width, labels, probabilities, model input, model name) -> image (mlplay.draw.panels)
+    panel: Callable  # (height, width, labels, probabilities, model input, model name, guess) -> image (draw.panels)
     save_dir: Path  # drawings saved under save_dir/<label>/
     canvas_size: int = 400
     thickness: int = 22
     panel_width: int = 280
     live_interval: float = 0.05  # seconds between live predictions while drawing
+    read: Callable | None = None  # (labels, probabilities, top) -> Guess: the experiment's reading (sure or not)
 
 
 class DrawApp:
@@ -108,12 +110,21 @@ class DrawApp:
         self.guesses += 1
         self.emit(self.result())
 
+    def guess(self, top: int = 4) -> Guess:
+        """The model's answer as the experiment reads it (sure or not), or its top labels."""
+        labels = list(self.predictor.labels)
+        if self.task.read is not None:
+            return self.task.read(labels, self.probabilities, top)
+        order = np.argsort(self.probabilities)[::-1][:top]
+        return Guess(labels[order[0]], float(self.probabilities[order[0]]),
+                     [(labels[i], float(self.probabilities[i])) for i in order])
+
     def result(self) -> dict:
-        labels = self.predictor.labels
-        order = np.argsort(self.probabilities)[::-1]
-        return {"event": "prediction", "model": self.model, "label": labels[order[0]],
-                "probability": round(float(self.probabilities[order[0]]), 4),
-                "top": [[labels[i], round(float(self.probabilities[i]), 4)] for i in order[:4]],
+        guess = self.guess()
+        return {"event": "prediction", "model": self.model, "label": guess.label,
+                "probability": round(guess.probability, 4),
+                "top": [[label, round(p, 4)] for label, p in guess.top], "sure": guess.sure,
+                **({"verdict": guess.verdict} if not guess.sure else {}), **guess.extra,
                 "strokes": len(self.canvas.strokes)}
 
     def save(self) -> None:
@@ -149,8 +160,9 @@ class DrawApp:
         idle = f"s saves as '{self.record_label}'   c clear   q quit" if self.record_label else "h help   c clear   q quit"
         message = self.status if self.clock() < self.status_until else idle
         text(left, message, (10, size - 12), 0.45, (150, 150, 150))
+        guess = None if self.probabilities is None else self.guess(len(self.predictor.labels))
         panel = self.task.panel(size, self.task.panel_width, self.predictor.labels, self.probabilities,
-                                        self.model_input, self.model)
+                                self.model_input, self.model, guess)
         img = np.hstack([left, panel])
         if self.show_help:
             help_overlay(img, HELP)
@@ -162,6 +174,8 @@ def format_line(result: dict) -> str:
     if result["event"] == "saved":
         return f"saved {result['label']} {result['path']}"
     others = ", ".join(f"{label} {p:.2f}" for label, p in result["top"][1:])
+    if not result.get("sure", True):
+        return f"{result['verdict']} ({result['model']}; then {others})"
     return f"{result['label']} {result['probability']:.3f} ({result['model']}; then {others})"
 
 

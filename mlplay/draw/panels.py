@@ -30,23 +30,34 @@ def guess_panel(height: int, width: int, model_name: str, model_input, prompt: s
     return img
 
 
-def digit_panel(height, width, labels, probabilities, model_input, model_name) -> np.ndarray:
-    """Big top guess, ten probability bars, the 28×28 input the model saw."""
+def digit_panel(height, width, labels, probabilities, model_input, model_name, guess=None) -> np.ndarray:
+    """Big top guess, a probability bar a digit, the 28×28 input the model saw; "not a digit?" instead of the big
+    digit when the model is not sure it is one (its reading: `guess`)."""
+    answers = [i for i, label in enumerate(labels) if guess is None or label in {t[0] for t in guess.top}]
 
-    def guess(img):
-        best = int(np.argmax(probabilities))
-        text(img, labels[best], (12, 92), 2.6, ACCENT, 5)
-        text(img, f"{float(probabilities[best]):.0%}", (96, 92), 0.8, FG)
-        bars(img, labels, probabilities, 106, 12, width - 24, 19)
+    def draw(img):
+        if guess is not None and not guess.sure:
+            text(img, "not a digit?", (12, 80), fit_scale("not a digit?", width - 24, 1.1, 2), ACCENT, 2)
+        else:
+            best = max(answers, key=lambda i: float(probabilities[i]))
+            text(img, labels[best], (12, 92), 2.6, ACCENT, 5)
+            text(img, f"{float(probabilities[best]):.0%}", (96, 92), 0.8, FG)
+        bars(img, [labels[i] for i in answers], probabilities[answers], 106, 12, width - 24, 19)
 
-    return guess_panel(height, width, model_name, model_input, "draw a digit", None if probabilities is None else guess)
+    return guess_panel(height, width, model_name, model_input, "draw a digit", None if probabilities is None else draw)
 
 
-def sketch_panel(height, width, labels, probabilities, model_input, model_name) -> np.ndarray:
-    """'It looks like X' and the next three guesses."""
+def sketch_panel(height, width, labels, probabilities, model_input, model_name, guess=None) -> np.ndarray:
+    """'It looks like X' and the next three guesses; 'Not sure' and the three best guesses when the model's
+    calibrated top guess is weak (its reading: `guess`)."""
 
-    def guess(img):
+    def draw(img):
         order = np.argsort(probabilities)[::-1]
+        if guess is not None and not guess.sure:
+            text(img, "Not sure", (12, 90), 1.0, ACCENT, 2)
+            text(img, "maybe", (12, 130), 0.5, DIM)
+            bars(img, [labels[i] for i in order[:3]], probabilities[order[:3]], 140, 12, width - 24)
+            return
         text(img, "It looks like", (12, 62), 0.6, FG)
         text(img, labels[order[0]], (12, 100), fit_scale(labels[order[0]], width - 24, 1.0, 2), ACCENT, 2)
         text(img, f"{float(probabilities[order[0]]):.0%}", (12, 128), 0.6, FG)
@@ -54,7 +65,7 @@ def sketch_panel(height, width, labels, probabilities, model_input, model_name) 
         bars(img, [labels[i] for i in order[1:4]], probabilities[order[1:4]], 178, 12, width - 24)
 
     if probabilities is not None:
-        return guess_panel(height, width, model_name, model_input, "draw something", guess)
+        return guess_panel(height, width, model_name, model_input, "draw something", draw)
     img = guess_panel(height, width, model_name, model_input, "draw something")
     text(img, f"It knows these {len(labels)}:", (12, 116), 0.5, DIM)
     for i, line in enumerate(wrap(labels, width - 24, 0.45)):

@@ -8,10 +8,11 @@ import numpy as np
 
 from pathlib import Path
 
-from mlplay.experiment import Dataset, Experiment, Family, TrainOption, TrainRequest
+from mlplay.experiment import Dataset, Experiment, Family, Guess, TrainOption, TrainRequest
 from mlplay.sketches import doodles
 from mlplay.sketches.data import default_spec, load_data, with_classes
 
+SURE = 0.5  # below this calibrated probability the top guess is "not sure"
 PREPROCESSING = (
     "QuickDraw numpy_bitmap format: strokes moved to the top-left and scaled so the longer side spans 0–255, "
     "simplified (RDP ε 2), centred in the 256-unit frame with a 24-unit margin on each side (28/304 scale), drawn "
@@ -51,13 +52,21 @@ def build_cnn(data: Dataset):
     return keras.Model(inputs, outputs, name="sketch_cnn")
 
 
-def report(model, data: Dataset) -> dict:
-    """Per-label test accuracy, the most frequent confusions and, for mixed data, each source's test accuracy
-    (real QuickDraw drawings apart from generated doodles), all judged against the full label set."""
+def report(model, data: Dataset, card: dict) -> dict:
+    """Held-out test figures judged against the full label set: per label, top-3, the most frequent confusions,
+    how often the model is not sure and how right it is when it is, and the calibration error before and after its
+    temperature; for mixed data, each source's figures apart (real Quick, Draw! drawings apart from generated
+    doodles)."""
+    from mlplay.training.calibrate import ece, predict, temper
+
     stream = data.stream
     truth, sources = stream.targets("test"), stream.sources("test")
-    predicted = np.argmax(model.predict(stream.dataset("test", 512), verbose=0), axis=1)
+    probabilities = predict(model, stream.dataset("test", 512))
+    before = temper(probabilities, 1 / float(card.get("calibration", {}).get("temperature", 1.0)))
+    predicted = probabilities.argmax(axis=1)
     right = predicted == truth
+    top3 = (np.argsort(probabilities, axis=1)[:, -3:] == truth[:, None]).any(axis=1)
+    unsure = probabilities.max(axis=1) < SURE
     per_label = {label: round(float(right[truth == i].mean()), 4)
                  for i, label in enumerate(data.labels) if (truth == i).any()}
     pairs = {}
@@ -65,14 +74,38 @@ def report(model, data: Dataset) -> dict:
         key = f"{data.labels[t]} → {data.labels[p]}"
         pairs[key] = pairs.get(key, 0) + 1
     worst = dict(sorted(pairs.items(), key=lambda kv: -kv[1])[:8])
-    out = {"test_per_label_accuracy": per_label, "test_confusions": worst}
-    names = sorted(set(sources))
-    if len(names) > 1:
-        out["metrics"] = {f"test_accuracy_{name}": round(float(right[sources == name].mean()), 6) for name in names}
-        out["test_by_source"] = {name: {"drawings": int((sources == name).sum()), "per_label_accuracy": {
-            label: round(float(right[(sources == name) & (truth == i)].mean()), 4)
-            for i, label in enumerate(data.labels) if ((sources == name) & (truth == i)).any()}} for name in names}
+    metrics = {"test_top3_accuracy": round(float(top3.mean()), 6), "test_not_sure": round(float(unsure.mean()), 6)}
+    out = {"test_per_label_accuracy": per_label, "test_confusions": worst, "metrics": metrics}
+    by_source = {}
+    for name in sorted(set(sources)):
+        mine = sources == name
+        labels_here = [i for i, _ in enumerate(data.labels) if (mine & (truth == i)).any()]
+        accuracy = [float(right[mine & (truth == i)].mean()) for i in labels_here]
+        by_source[name] = {
+            "drawings": int(mine.sum()), "accuracy": round(float(right[mine].mean()), 6),
+            "top3_accuracy": round(float(top3[mine].mean()), 6),
+            "mean_class_accuracy": round(float(np.mean(accuracy)), 6), "lowest_class_accuracy": round(min(accuracy), 4),
+            "not_sure": round(float(unsure[mine].mean()), 6),
+            "sure_accuracy": round(float(right[mine & ~unsure].mean()), 6) if (mine & ~unsure).any() else None,
+            "ece_before": ece(before[mine], truth[mine]), "ece_after": ece(probabilities[mine], truth[mine]),
+            "per_label_accuracy": {data.labels[i]: round(a, 4) for i, a in zip(labels_here, accuracy)}}
+        metrics |= {f"test_accuracy_{name}": by_source[name]["accuracy"],
+                    f"test_top3_accuracy_{name}": by_source[name]["top3_accuracy"],
+                    f"test_lowest_class_accuracy_{name}": by_source[name]["lowest_class_accuracy"],
+                    f"test_ece_{name}": by_source[name]["ece_after"]}
+    out["test_by_source"] = by_source
+    out["reading"] = f"not sure when the calibrated top guess is below {SURE:.0%}"
     return out
+
+
+def read(labels: list[str], probabilities: np.ndarray, top: int = 1) -> Guess:
+    """The top label, sure when its calibrated probability is at least SURE; otherwise "not sure", with the three
+    best guesses."""
+    order = np.argsort(probabilities)[::-1]
+    best = [(labels[i], float(probabilities[i])) for i in order[: max(top, 3)]]
+    sure = best[0][1] >= SURE
+    verdict = "" if sure else "not sure (best guesses " + ", ".join(f"{n} {round(100 * p)} %" for n, p in best[:3]) + ")"
+    return Guess(best[0][0], best[0][1], best[:top], sure, verdict)
 
 
 # The drawing window -------------------------------------------------------------------------------------
@@ -99,12 +132,13 @@ def draw_task():
     from mlplay.draw.panels import sketch_panel
 
     return DrawTask(title="mlplay - draw sketches", prepare=canvas_input, panel=sketch_panel,
-                    save_dir=datasets_dir() / "sketches-mine", thickness=8)
+                    save_dir=datasets_dir() / "sketches-mine", thickness=8, read=read)
 
 
 def _experiments():
     common = dict(task="image-classification", labels=list(doodles.CLASSES), input_shape=(28, 28, 1),
-                  preprocessing=PREPROCESSING, load_data=load_data, image_input=image_input, report=report)
+                  preprocessing=PREPROCESSING, load_data=load_data, image_input=image_input, report=report,
+                  read=read, calibrate=True)
     return [
         Experiment(name="sketch-mlp", summary="MLP 784→512→256→labels, dropout 0.4", build=build_mlp,
                    epochs=30, batch_size=128, learning_rate=1e-3, patience=6, **common),

@@ -52,6 +52,14 @@ def keras_rescore(exp, model, data: Path | None) -> dict:
     keras_model.compile(loss=exp.loss, metrics=list(exp.metrics))
     fresh = keras_model.evaluate(**held_out_inputs(dataset), verbose=0, return_dict=True)
     fresh = {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}
+    if exp.calibrate:
+        from mlplay.training.calibrate import ece, predict
+        from mlplay.training.loop import held_out_pairs
+
+        inputs, labels = held_out_pairs(dataset)
+        fresh["test_ece"] = ece(predict(keras_model, inputs), labels)
     if exp.report:  # the experiment's own test figures (exact match, bits per char, …)
-        fresh.update(exp.report(keras_model, dataset).get("metrics", {}))
+        from mlplay.training.loop import report
+
+        fresh.update(report(exp, keras_model, dataset, card).get("metrics", {}))
     return fresh

@@ -310,6 +310,15 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     state = {**json.loads((folder / "state.json").read_text()), "seconds": seconds, "cpu_seconds": cpu_seconds}
     write_json(folder / "state.json", state)
 
+    calibration = None
+    if exp.calibrate:  # before the test is scored: the saved model gives calibrated probabilities
+        from mlplay.training.calibrate import calibrate
+
+        validation = ((data.stream.dataset("validation", 512), data.stream.targets("validation"))
+                      if data.stream is not None else (np.asarray(x_val, np.float32), y_val))
+        calibration = calibrate(model, validation, held_out_pairs(data))
+        log(f"calibrated: temperature {calibration['temperature']:g}, test ECE {calibration['test_ece_before']:.4f} "
+            f"→ {calibration['test_ece_after']:.4f}")
     test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True)
     from mlplay.training.plot import learning_curves
 
@@ -331,6 +340,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
                      f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
                      if data.x_val is None else "chosen by the data set (see data); test set held out")},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
+        **({"calibration": calibration} if calibration else {}),
         "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
         "training": {"epochs_run": state["epoch"], "max_epochs": epochs,  # the checkpointed epochs (an interrupt
                      # can land between an epoch's checkpoint and its history.csv row)
@@ -349,7 +359,9 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "run": {"folder": portable(folder), "learning_curves": portable(curve)},
     }
-    for key, value in (exp.report(model, data) if exp.report else {}).items():
+    if calibration:
+        card["metrics"]["test_ece"] = calibration["test_ece_after"]
+    for key, value in (report(exp, model, data, card) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda folder: exp.export(model, folder)) if exp.export else None
     path = store.save(model, card, cfg.models_root, extra)
@@ -397,6 +409,22 @@ def _remove_leftovers(name: str, models_root: Path | None) -> None:
     base = runs_dir() / "train" / name
     for folder in [store.model_path(name, models_root).parent, *(base.iterdir() if base.is_dir() else [])]:
         remove_leftovers(folder)
+
+
+def report(exp: Experiment, model, data: Dataset, card: dict) -> dict:
+    """The experiment's extra card entries: `report(model, data)`, or `report(model, data, card)` when it reads the
+    card so far (e.g. the temperature the loop fit)."""
+    import inspect
+
+    takes_card = len(inspect.signature(exp.report).parameters) >= 3
+    return exp.report(model, data, card) if takes_card else exp.report(model, data)
+
+
+def held_out_pairs(data: Dataset) -> tuple:
+    """The held-out test split as (inputs, labels in the same order): arrays, or the stream's batches."""
+    if data.stream is not None:
+        return data.stream.dataset("test", 512), data.stream.targets("test")
+    return np.asarray(data.x_test, np.float32), data.y_test
 
 
 def held_out_inputs(data: Dataset) -> dict:
