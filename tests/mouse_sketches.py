@@ -62,4 +62,40 @@ DIAMOND = [  # a cut gem: the table, the crown, the pavilion to its point, the g
     path((50, 165), (350, 165)),
 ]
 
-DRAWINGS = {"apple": APPLE, "fish": FISH, "eye": EYE, "cat": CAT, "bicycle": BICYCLE, "diamond": DIAMOND}
+def bumpy(centre, rx, ry, bumps, start=0.0, end=360.0, n=90):
+    """An outline of rounded bumps (a cloud, a tree's crown), clockwise from the top, degrees."""
+    steps = [start + (end - start) * i / n for i in range(n + 1)]
+    return [(round(centre[0] + rx * (1 + 0.12 * abs(math.sin(math.radians(a) * bumps / 2))) * math.sin(math.radians(a))),
+             round(centre[1] - ry * (1 + 0.12 * abs(math.sin(math.radians(a) * bumps / 2))) * math.cos(math.radians(a))))
+            for a in steps]
+
+
+TREE = [  # a trunk of two lines, a bumpy crown on top
+    path((175, 375), (180, 262)),
+    path((225, 375), (220, 262)),
+    bumpy((200, 160), 120, 100, 9, 200, 520),
+]
+HOUSE = [  # the walls, a roof, a door
+    path((90, 180), (90, 360), (310, 360), (310, 180), (90, 180)),
+    path((70, 190), (200, 60), (330, 190)),
+    path((170, 360), (170, 270), (230, 270), (230, 360)),
+]
+CAR = [  # a side view: the body with its cabin, two wheels
+    path((40, 260), (40, 200), (110, 190), (150, 130), (270, 130), (310, 190), (370, 200), (370, 260), (320, 260)),
+    path((240, 260), (160, 260)),
+    path((80, 260), (40, 260)),
+    arc((120, 265), 38, 38),
+    arc((280, 265), 38, 38),
+]
+SMILEY = [  # a round face, two eyes, a smile
+    arc((200, 200), 150, 150),
+    arc((145, 150), 12, 16, n=12),
+    arc((255, 150), 12, 16, n=12),
+    arc((200, 210), 85, 75, 110, 250, 20),
+]
+STAR = [path((200, 50), (290, 330), (55, 150), (345, 150), (110, 330), (200, 50))]
+SEVEN = [path((120, 80), (290, 80), (170, 340), n=20)]
+
+DRAWINGS = {"apple": APPLE, "fish": FISH, "eye": EYE, "cat": CAT, "bicycle": BICYCLE, "diamond": DIAMOND,
+            "tree": TREE, "house": HOUSE, "car": CAR, "smiley face": SMILEY}
+NOT_DIGITS = {"house": HOUSE, "star": STAR, "smiley face": SMILEY}

@@ -31,6 +31,34 @@ def test_drawn_one_and_zero_are_recognised_by_the_shipped_cnn(display, tmp_path)
     assert "Traceback" not in app.stderr.read()
 
 
+def test_a_house_a_star_and_a_smiley_face_are_not_digits_and_a_seven_is_a_seven(display):
+    """Drawn stroke by stroke with the mouse as a person would (tests/mouse_sketches.py): the window says
+    "not a digit?" for the three drawings (its JSON line: sure false) and 7 for the seven."""
+    from mouse_sketches import NOT_DIGITS, SEVEN
+
+    drawings = {**NOT_DIGITS, "7": SEVEN}
+    app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits", "--jsonl"], env=display,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        window = Window("mlplay - draw digits", display, min_width=400 + 280, app=app)
+        out = LineReader(app.stdout)
+        guesses = {}
+        for name, strokes in drawings.items():
+            for stroke in strokes:
+                window.stroke(stroke)
+                guesses[name] = json.loads(out.next())
+            window.key("c")
+        window.key("q")
+        assert app.wait(timeout=20) == 0
+    finally:
+        app.kill()
+    assert "Traceback" not in app.stderr.read()
+    for name in NOT_DIGITS:
+        assert guesses[name]["sure"] is False and guesses[name]["verdict"].startswith("not a digit (best guess"), \
+            (name, guesses[name])
+    assert (guesses["7"]["label"], guesses["7"]["sure"]) == ("7", True), guesses["7"]
+
+
 def test_closing_the_window_quits(display):
     wm = start_window_manager(display)
     app = subprocess.Popen([sys.executable, "-m", "mlplay", "draw", "digits"], env=display,

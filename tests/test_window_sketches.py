@@ -54,8 +54,8 @@ def test_drawn_circle_triangle_and_star_are_recognised(display):
 
 
 def test_real_classes_drawn_with_the_mouse_are_recognised(display):
-    """Apple, fish, eye, cat, bicycle and diamond drawn stroke by stroke as a person would (tests/mouse_sketches.py):
-    the guess after the last stroke names the drawing."""
+    """A tree, a house, a car, a cat, a bicycle (and an apple, a fish, an eye, a diamond, a smiley face) drawn stroke by
+    stroke as a person would (tests/mouse_sketches.py): the guess after the last stroke names the drawing."""
     from mouse_sketches import DRAWINGS
 
     guesses = draw_each(display, DRAWINGS)

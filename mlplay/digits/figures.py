@@ -44,7 +44,7 @@ def report(model, data, card: dict) -> dict:
             if name == "mnist":  # the loop records its test_ece itself
                 metrics["test_digit_accuracy"] = entry["accuracy"]
             else:
-                metrics |= {f"{name}_accuracy": entry["accuracy"], f"{name}_ece": entry["ece_after"]}
+                metrics.update({f"{name}_accuracy": entry["accuracy"], f"{name}_ece": entry["ece_after"]})
         sets[name] = entry
         return flags
 

@@ -1,7 +1,7 @@
 """The sketch models' data: sources named by `--data`, mixed, labels merged by name, streamed (sketch_stream).
 
 Sources (comma-separated; a QuickDraw source may name its classes in brackets):
-  doodles                 generated doodles (16 QuickDraw classes)
+  doodles                 generated doodles (16 QuickDraw classes); doodles[circle,star] only these
   quickdraw               the fetched QuickDraw classes under datasets/quickdraw (`mlplay data fetch quickdraw`)
   quickdraw[apple,cat]    only these classes, fetched first if missing; quickdraw[all] every fetched one
   DIR, DIR[apple,cat]     a folder of QuickDraw-format <class>.npy files (e.g. a copy of some official files)
@@ -25,7 +25,10 @@ from mlplay.sketches.stream import DrawingStream, array_part, npy_part
 
 QUICK_TRAIN, QUICK_TEST = 60, 15  # doodles a class with --quick
 QUICK_QUICKDRAW = 300  # QuickDraw drawings a class with --quick
-REAL_CLASSES = ["apple", "bicycle", "cat", "diamond", "eye", "fish"]  # the real classes the shipped models know
+REAL_CLASSES = ["The Mona Lisa", "airplane", "alarm clock", "apple", "banana", "bee", "bicycle", "bird", "book",
+                "boomerang", "bowtie", "cake", "car", "cat", "clock", "cloud", "cookie", "diamond", "dog", "eye", "fish",
+                "flip flops", "flower", "frog", "horse", "house", "house plant", "knife", "moon", "panda", "pants",
+                "piano", "rainbow", "scissors", "smiley face", "train", "tree"]  # the real classes the shipped models know
 REAL_PER_CLASS = 2000  # drawings fetched of each when missing: the first 2,000 of the official file
 DEFAULT_SPEC = f"doodles,quickdraw[{','.join(REAL_CLASSES)}]"
 VALIDATION_RULE = ("every 10th training drawing of each class and source; the test drawings (every 7th of a "
@@ -69,11 +72,18 @@ def default_spec() -> str:
 
 
 # Sources: each gives [(label name, make part from the label's index)], a description, the spec item it resolved to
-def _doodles(quick: bool):
+def _doodles(quick: bool, classes: list[str] | None = None):
+    """The generated doodles, of all their classes or only of `classes`."""
     n_train, n_test = (QUICK_TRAIN, QUICK_TEST) if quick else (doodles.TRAIN_PER_CLASS, doodles.TEST_PER_CLASS)
+    unknown = sorted(set(classes or []) - set(doodles.CLASSES))
+    if unknown:
+        raise MlplayError(f"the doodles have no class {', '.join(unknown)}", "they have: " + ", ".join(doodles.CLASSES))
     arrays = doodles.load(n_train, n_test, cache=not quick)
-    described = f"generated doodles v{doodles.VERSION} ({len(doodles.CLASSES)} classes, {n_train}+{n_test} a class, seed 0)"
-    return _array_parts(arrays, doodles.CLASSES, "doodles"), described, "doodles"
+    chosen = classes or doodles.CLASSES
+    parts = [part for part, name in zip(_array_parts(arrays, doodles.CLASSES, "doodles"),
+                                        [c for c in doodles.CLASSES for _ in (0, 1)]) if name in chosen]
+    described = f"generated doodles v{doodles.VERSION} ({len(chosen)} classes, {n_train}+{n_test} a class, seed 0)"
+    return parts, described, _unparse("doodles", classes)
 
 
 def _quickdraw(where: Path | None, classes: list[str] | None, quick: bool):
@@ -119,8 +129,8 @@ def _array_parts(arrays: dict, labels: list[str], source: str):
 def _one_source(name: str, classes: list[str] | None, quick: bool):
     from mlplay.sketches import drawings
 
-    if name == "doodles" and classes is None:
-        return _doodles(quick)
+    if name == "doodles":
+        return _doodles(quick, classes)
     if name == "quickdraw":
         return _quickdraw(None, classes, quick)
     path = Path(name)

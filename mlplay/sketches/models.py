@@ -163,11 +163,15 @@ def _datasets():
     from mlplay.sketches import quickdraw
 
     def fetch_quickdraw(classes=None, per_class=None):
-        names = quickdraw.parse_classes(classes) if classes else list(doodles.CLASSES)
-        return quickdraw.fetch(names, per_class or quickdraw.DEFAULT_PER_CLASS)
+        """The named classes (default: the sketch models' real classes, their first 2,000 drawings each)."""
+        from mlplay.sketches.data import REAL_CLASSES, REAL_PER_CLASS
+
+        names = quickdraw.parse_classes(classes) if classes else list(REAL_CLASSES)
+        return quickdraw.fetch(names, per_class or (quickdraw.DEFAULT_PER_CLASS if classes else REAL_PER_CLASS))
 
     return (DataSet("quickdraw", fetch_quickdraw, quickdraw.cached, options=("classes", "per_class"),
-                    help="Quick, Draw! bitmaps of the classes named (--classes a,b or all; --per-class N)"),
+                    help="Quick, Draw! bitmaps of the classes named (--classes a,b or all; --per-class N; default: the "
+                         "sketch models' 37 classes)"),
             DataSet("doodles", doodles.fetch, doodles.cached, help="the generated doodles"))
 
 
