@@ -23,10 +23,15 @@ test: install          ## the whole test suite (window tests need Xvfb + xdotool
 test-fast: install     ## skip the slow tests
 	$(BIN)/python -m pytest -m "not slow"
 
+# Real data no registry serves: DIGITS_REAL names a folder holding USPS, optdigits and pendigits (the digit cards'
+# real-input figures); MLPLAY_QUICKDRAW_URL=file:///folder fetches Quick, Draw! from a local copy of the official files.
+DIGITS_REAL ?=
+
 data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch mnist
 	$(BIN)/mlplay data fetch doodles
-	-$(BIN)/mlplay data fetch quickdraw --classes apple,bicycle,cat,diamond,eye,fish --per-class 2000  # the real drawings the sketch models learn
+	-$(BIN)/mlplay data fetch quickdraw  # the sketch models' 37 real classes, the first 2,000 drawings of each
+	-$(BIN)/mlplay data fetch digits-real $(if $(DIGITS_REAL),--data "$(DIGITS_REAL)")
 	$(BIN)/mlplay data fetch shakespeare
 	$(BIN)/mlplay data fetch wikipedia
 	-$(BIN)/mlplay data fetch rps
@@ -35,7 +40,7 @@ data: install          ## fetch every data set that can be fetched
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
 	$(BIN)/mlplay train digits-cnn
-	$(BIN)/mlplay train sketch-mlp   # generated doodles + six real Quick, Draw! classes (fetched on first use)
+	$(BIN)/mlplay train sketch-mlp   # 37 real Quick, Draw! classes (fetched on first use)
 	$(BIN)/mlplay train sketch-cnn
 	$(BIN)/mlplay train sum --digits 2
 	$(BIN)/mlplay train sum --digits 3

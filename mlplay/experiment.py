@@ -25,7 +25,8 @@ class Dataset:
 
     Data too large for memory comes as a `stream` instead (arrays None): an object with `count(split)` and
     `dataset(split, batch_size, shuffle=False, seed=0, shard=None)` -> tf.data batches, for the splits "train",
-    "validation" and "test" (e.g. mlplay.sketches.stream.DrawingStream).
+    "validation" and "test" (e.g. mlplay.sketches.stream.DrawingStream); a stream whose training epoch is not its
+    training split once (one that repeats its small classes) also has `epoch_count()`, the drawings an epoch yields.
     """
 
     x_train: np.ndarray | None

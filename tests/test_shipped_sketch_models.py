@@ -1,5 +1,6 @@
-"""The shipped sketch models: cards meet the goals on held-out generated doodles and on held-out real Quick, Draw!
-drawings, `mlplay eval` reproduces them, real bitmaps saved as PNG and pictures of sketches are recognised."""
+"""The shipped sketch models: their cards meet the goals on held-out real Quick, Draw! drawings of 37 classes (top-1,
+top-3, every class, calibration), `mlplay predict` recomputes the real-drawing figures from PNG files, `mlplay eval`
+reproduces the cards, and a weak guess reads "not sure"."""
 
 import json
 import os
@@ -12,15 +13,16 @@ import pytest
 
 from mlplay import store
 from mlplay.paths import REPO, models_dir
-from mlplay.sketches import doodles
 from mlplay.sketches import data as sketch_data
+from mlplay.sketches.models import SURE
+from mlplay.sketches.stream import SPLITS, file_splits
 from texthelpers import shared_data
 
-REAL = sketch_data.REAL_CLASSES  # the real classes shipped (../shared's sample: the first 2,000 of each file)
-LABELS = doodles.CLASSES + [c for c in REAL if c not in doodles.CLASSES]  # the two diamonds are one label
-# held-out test accuracy a source, judged against all 21 labels; the issue's goal for real drawings is 92 %, met by
-# the CNN (the default model); the MLP, with no convolutions, is held to what it reaches (see the README)
-GOALS = {"sketch-mlp": {"doodles": 0.95, "quickdraw": 0.90}, "sketch-cnn": {"doodles": 0.97, "quickdraw": 0.92}}
+REAL = sketch_data.REAL_CLASSES  # the 37 real classes shipped (../shared's sample: the first 700 or 2,000 of each file)
+# held-out real drawings, judged against all labels (issue 21): the CNN ≥ 88 % top-1, ≥ 96 % top-3, every class
+# ≥ 60 %; the MLP ≥ 75 % top-1; calibration error after scaling ≤ 3 %
+GOALS = {"sketch-cnn": {"accuracy": 0.88, "top3_accuracy": 0.96, "lowest_class_accuracy": 0.60, "ece_after": 0.03},
+         "sketch-mlp": {"accuracy": 0.75, "ece_after": 0.03}}
 
 
 def real_sample():
@@ -31,72 +33,94 @@ def real_sample():
 
 
 @pytest.mark.parametrize("name", sorted(GOALS))
-def test_card_meets_goals_on_held_out_doodles_and_real_drawings(name):
+def test_card_meets_goals_on_held_out_real_drawings(name):
     card = store.open(name).card.raw
-    for source, goal in GOALS[name].items():
-        assert card["metrics"][f"test_accuracy_{source}"] >= goal, (source, card["metrics"])
-    assert card["labels"] == LABELS and not card["training"]["quick"]
-    assert card["data"]["reload"] == sketch_data.DEFAULT_SPEC == f"doodles,quickdraw[{','.join(REAL)}]"
-    assert card["data"]["splits"] == {"train": 23664, "validation": 2626, "test": 9710}
-    assert card["test_by_source"]["quickdraw"]["drawings"] == 6 * 285  # every 7th of the first 2,000 a class
-    assert card["data"]["source"].startswith(f"generated doodles v{doodles.VERSION} ")  # made by this generator
+    real = card["test_by_source"]["quickdraw"]
+    for figure, goal in GOALS[name].items():
+        assert (real[figure] <= goal) if figure == "ece_after" else (real[figure] >= goal), (figure, real[figure])
+    assert real["ece_after"] < real["ece_before"] or real["ece_before"] <= 0.03
+    assert card["calibration"]["temperature"] > 0 and card["metrics"]["test_ece"] <= 0.03
+    assert set(REAL) <= set(card["labels"]) and not card["training"]["quick"]
+    assert real["drawings"] == 17 * 285 + 20 * 100  # every 7th of the first 2,000 (17 classes) or 700 (20)
+    assert card["data"]["reload"] == sketch_data.DEFAULT_SPEC
     assert "Quick, Draw!" in card["data"]["source"] and "CC BY 4.0" in card["data"]["source"]
+    assert set(real["per_label_accuracy"]) == set(REAL)
     assert (store.model_path(name) / store.LITERT_FILE).exists()
 
 
 def test_models_folder_stays_small():
     total = sum(f.stat().st_size for f in models_dir().rglob("*") if f.is_file())
-    assert total < 60e6, f"models/ holds {total / 1e6:.1f} MB"  # the project's limit: the whole folder < ~60 MB
+    assert total < 90e6, f"models/ holds {total / 1e6:.1f} MB"  # the project's limit: the whole folder < ~90 MB
 
 
-def test_predict_names_real_quickdraw_bitmaps_saved_as_png(tmp_path):
-    """Every held-out real drawing (rows 6, 13, 20, … of the first 2,000 of each file, never trained on), saved as
-    the PNG a user would have, through `mlplay predict` (LiteRT): the card's real-drawing figure again."""
+def held_out_pngs(tmp_path):
+    """Every held-out real drawing (every 7th row of each class file, never trained on) as the PNG a user would have."""
     sample, paths, truth = real_sample(), [], []
     for name in REAL:
         bitmaps = np.load(sample / f"{name}.npy", mmap_mode="r")
-        for row in range(6, 2000, 7):
+        for row in np.flatnonzero(file_splits(np.arange(len(bitmaps))) == SPLITS["test"]):
             path = tmp_path / f"{name}-{row}.png"
             cv2.imwrite(str(path), bitmaps[row].reshape(28, 28))
             paths.append(str(path))
             truth.append(name)
-    run = subprocess.run([sys.executable, "-m", "mlplay", "predict", "sketch-cnn", *paths, "--jsonl"],
-                         capture_output=True, text=True, timeout=300)
+    return paths, np.array(truth)
+
+
+@pytest.mark.slow
+def test_predict_recomputes_the_real_drawing_figures_from_png_files(tmp_path):
+    """The held-out real drawings through `mlplay predict --top 3 --jsonl` (LiteRT): top-1, top-3, every class and
+    the share "not sure" as on the card (LiteRT vs Keras: a few drawings of 6,845 may differ)."""
+    paths, truth = held_out_pngs(tmp_path)
+    run = subprocess.run([sys.executable, "-m", "mlplay", "predict", "sketch-cnn", *paths, "--jsonl", "--top", "3"],
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
-    guesses = np.array([json.loads(line)["label"] for line in run.stdout.splitlines()])
-    right = guesses == np.array(truth)
+    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    right = np.array([a["label"] for a in answers]) == truth
+    top3 = np.array([t in [label for label, _ in a["top"]] for a, t in zip(answers, truth)])
+    unsure = np.array([not a["sure"] for a in answers])
     card = store.open("sketch-cnn").card.raw
-    assert len(right) == card["test_by_source"]["quickdraw"]["drawings"] == 1710
-    assert abs(right.mean() - card["metrics"]["test_accuracy_quickdraw"]) <= 3 / 1710  # LiteRT vs Keras
-    for name in REAL:  # each class named for most of its drawings
-        assert right[np.array(truth) == name].mean() >= 0.85, name
+    real = card["test_by_source"]["quickdraw"]
+    assert len(right) == real["drawings"]
+    assert abs(right.mean() - real["accuracy"]) <= 5 / len(right)
+    assert abs(top3.mean() - real["top3_accuracy"]) <= 5 / len(right)
+    assert abs(unsure.mean() - real["not_sure"]) <= 5 / len(right)
+    assert right[~unsure].mean() > right.mean()  # the sure answers are the better ones
+    for name in REAL:
+        assert right[truth == name].mean() >= real["per_label_accuracy"][name] - 0.03, name
 
 
-def test_predict_recognises_a_star_drawn_dark_on_paper(tmp_path):
-    paper = np.full((300, 400), 255, np.uint8)
-    star = np.array([(200, 30), (270, 260), (80, 110), (320, 110), (130, 260), (200, 30)], np.int32)
-    cv2.polylines(paper, [star], False, 0, 6, cv2.LINE_AA)
-    cv2.imwrite(str(tmp_path / "star.png"), paper)
-    run = subprocess.run([sys.executable, "-m", "mlplay", "predict", "sketch-cnn", str(tmp_path / "star.png"), "--jsonl",
-                          "--top", "4"], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
-    assert result["label"] == "star" and len(result["top"]) == 4, result
+def test_a_weak_guess_reads_not_sure_with_three_best_guesses(tmp_path):
+    """A scribble of no class: `mlplay predict` says "not sure" and names three guesses (JSON: sure false)."""
+    paper = np.full((300, 300), 255, np.uint8)
+    rng = np.random.default_rng(0)
+    points = (rng.uniform(20, 280, (14, 2))).astype(np.int32)
+    cv2.polylines(paper, [points], False, 0, 3, cv2.LINE_AA)
+    cv2.imwrite(str(tmp_path / "scribble.png"), paper)
+    plain = subprocess.run([sys.executable, "-m", "mlplay", "predict", "sketch-cnn", str(tmp_path / "scribble.png")],
+                           capture_output=True, text=True, timeout=60)
+    assert plain.returncode == 0, plain.stderr
+    jsonl = subprocess.run([sys.executable, "-m", "mlplay", "predict", "sketch-cnn", str(tmp_path / "scribble.png"),
+                            "--jsonl"], capture_output=True, text=True, timeout=60)
+    answer = json.loads(jsonl.stdout)
+    assert answer["probability"] < SURE and answer["sure"] is False
+    assert "not sure (best guesses " in plain.stdout and plain.stdout.count(" %") == 3
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(GOALS))
 def test_eval_reproduces_the_card(name, tmp_path):
-    """The data the card names, obtained as a user would: the doodles generated (cached in the repo's datasets/),
-    the real classes fetched by `mlplay data fetch quickdraw` from a local copy of the official files."""
+    """The data the card names, obtained as a user would: the real classes fetched by `mlplay data fetch quickdraw`
+    from a local copy of the official files (and the doodles generated, when the card names them)."""
     sample = real_sample()
     (REPO / "datasets" / "doodles").mkdir(parents=True, exist_ok=True)
     (tmp_path / "doodles").symlink_to(REPO / "datasets" / "doodles")  # generated once, then reused
     env = {**os.environ, "MLPLAY_DATA": str(tmp_path), "MLPLAY_QUICKDRAW_URL": sample.as_uri()}
-    fetch = subprocess.run([sys.executable, "-m", "mlplay", "data", "fetch", "quickdraw", "--classes", ",".join(REAL),
-                            "--per-class", "2000"], capture_output=True, text=True, timeout=120, env=env)
+    fetch = subprocess.run([sys.executable, "-m", "mlplay", "data", "fetch", "quickdraw"], capture_output=True,
+                           text=True, timeout=120, env=env)
     assert fetch.returncode == 0, fetch.stderr
     result = subprocess.run([sys.executable, "-m", "mlplay", "eval", name], capture_output=True, text=True,
                             timeout=900, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "test_accuracy_quickdraw" in result.stdout and "yes" in result.stdout and "NO" not in result.stdout
+    for metric in ("test_accuracy_quickdraw", "test_top3_accuracy_quickdraw", "test_ece"):
+        assert metric in result.stdout
+    assert "yes" in result.stdout and "NO" not in result.stdout

@@ -77,3 +77,21 @@ def test_arrays_in_memory_keep_their_own_test_rows():
                            ["circle"])
     assert (stream.count("train"), stream.count("validation"), stream.count("test")) == (18, 2, 10)
     assert np.array_equal(stream.arrays("test")[0].reshape(10, 784), x[20:])
+
+
+def test_a_balanced_stream_repeats_small_classes_in_training_only(tmp_path):
+    """700 drawings of one class and 2,000 of another: the small one's training drawings come 3 times an epoch
+    (round(2,000 / 700)), so both bring about as many; validation and test are read once."""
+    class_files(tmp_path, ["big", "small"], rows=2000)
+    parts = [npy_part(tmp_path / "big.npy", 0, "quickdraw"), npy_part(tmp_path / "small.npy", 1, "quickdraw", limit=700)]
+    stream = DrawingStream(parts, ["big", "small"], balance=True)
+    assert stream.repeats().tolist() == [1, 3]
+    per_label = stream.per_label("train")
+    assert stream.epoch_count() == per_label[0] + 3 * per_label[1]
+    y = np.concatenate([y.numpy() for _, y in stream.dataset("train", 256, shuffle=True)])
+    assert np.bincount(y).tolist() == [per_label[0], 3 * per_label[1]]
+    x = np.concatenate([x.numpy() for x, _ in stream.dataset("train", 256, shuffle=True)])
+    small = ids(x[y == 1])
+    assert (np.unique(small, return_counts=True)[1] == 3).all()  # each small drawing three times
+    assert sum(len(b) for _, b in stream.dataset("test", 256)) == stream.count("test")
+    assert DrawingStream(parts, ["big", "small"]).epoch_count() == sum(per_label)

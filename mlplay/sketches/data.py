@@ -162,8 +162,11 @@ def load_data(path: Path | None, quick: bool) -> Dataset:
         described.append(description)
     if len(labels) < 2:
         raise MlplayError(f"the data has only {len(labels)} label(s): a classifier needs two or more")
-    stream = DrawingStream(parts, labels)
+    stream = DrawingStream(parts, labels, balance=True)
     counts = (np.array(stream.per_label("train")) + stream.per_label("validation")).tolist()
     return Dataset(None, None, None, None, " + ".join(described), labels=labels, stream=stream,
                    meta={"reload": ",".join(resolved), "per_label_before_validation_split": counts,
-                         "per_label_test": stream.per_label("test"), "validation_split": VALIDATION_RULE})
+                         "per_label_test": stream.per_label("test"), "validation_split": VALIDATION_RULE,
+                         "balance": "in a training epoch each label's drawings come round(largest label / its size) "
+                                    f"times: {dict(zip(labels, stream.repeats().tolist()))}",
+                         "drawings_per_epoch": stream.epoch_count()})

@@ -34,6 +34,8 @@ def build_mlp(data: Dataset):
 
 
 def build_cnn(data: Dataset):
+    """Three stages of 3×3 convolutions (32; 64, 64; 128, 128), each pooled, then 256 units: the second convolution of
+    the later stages took held-out real drawings from 86 % to 89.5 % in 8 epochs (docs/sketches.md)."""
     import keras
     from keras import layers
 
@@ -44,10 +46,10 @@ def build_cnn(data: Dataset):
     inputs = keras.Input((28, 28, 1), name="image")
     x = layers.Rescaling(1 / 255)(inputs)
     x = layers.MaxPooling2D()(conv(x, 32))
-    x = layers.MaxPooling2D()(conv(x, 64))
-    x = layers.MaxPooling2D()(conv(x, 96))
-    x = layers.Dropout(0.3)(layers.Flatten()(x))
-    x = layers.Dropout(0.3)(layers.Dense(128, activation="relu")(x))
+    x = layers.MaxPooling2D()(conv(conv(x, 64), 64))
+    x = layers.MaxPooling2D()(conv(conv(x, 128), 128))
+    x = layers.Dropout(0.4)(layers.Flatten()(x))
+    x = layers.Dropout(0.4)(layers.Dense(256, activation="relu")(x))
     outputs = layers.Dense(len(data.labels), activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="sketch_cnn")
 
@@ -140,9 +142,11 @@ def _experiments():
                   preprocessing=PREPROCESSING, load_data=load_data, image_input=image_input, report=report,
                   read=read, calibrate=True)
     return [
-        Experiment(name="sketch-mlp", summary="MLP 784→512→256→labels, dropout 0.4", build=build_mlp,
+        Experiment(name="sketch-mlp", summary="MLP 784→512→256→labels, dropout 0.4, balanced classes, calibrated",
+                   build=build_mlp,
                    epochs=30, batch_size=128, learning_rate=1e-3, patience=6, **common),
-        Experiment(name="sketch-cnn", summary="CNN conv3×32→pool→conv3×64→pool→conv3×96→pool→dense128 (BN, dropout)",
+        Experiment(name="sketch-cnn", summary="CNN conv3×32→pool→2×conv3×64→pool→2×conv3×128→pool→dense256 (BN, "
+                                              "dropout), balanced classes, calibrated",
                    build=build_cnn, epochs=8, batch_size=128, learning_rate=2e-3, warmup=0.15, patience=3, **common),
     ]
 

@@ -15,6 +15,10 @@ and a shuffle buffer of SHUFFLE drawings mixes the drawings of many chunks. What
 (a few integers a chunk), the shuffle buffer and the batches in flight, whatever the size of the data.
 
 `shard=(index, count)` gives worker `index` of `count` its own disjoint share of the chunks (multi-worker training).
+
+`balance=True`: unequal classes (700 drawings of one, 2,000 of another) do not tilt the model towards the big ones:
+in a training epoch each class's chunks come round(largest class / its size) times, so every class brings about as
+many drawings; validation and test are read once, as they are.
 """
 
 from dataclasses import dataclass
@@ -94,9 +98,20 @@ def array_part(x: np.ndarray, label: int, source: str, test: bool) -> Part:
 class DrawingStream:
     """Parts → tf.data pipelines per split, plus the labels and sources of the (unshuffled) rows of a split."""
 
-    def __init__(self, parts: list[Part], labels: list[str]):
-        self.parts, self.labels = parts, labels
+    def __init__(self, parts: list[Part], labels: list[str], balance: bool = False):
+        self.parts, self.labels, self.balance = parts, labels, balance
         self._counts = np.array([p.counts() for p in parts]).reshape(-1, len(SPLITS))
+
+    def repeats(self) -> np.ndarray:
+        """How many times each label's training drawings come in an epoch (1 each unless balanced)."""
+        counts = np.array(self.per_label("train"))
+        if not self.balance or not counts.any():
+            return np.ones(len(self.labels), np.int64)
+        return np.maximum(1, np.round(counts.max() / np.maximum(counts, 1))).astype(np.int64)
+
+    def epoch_count(self) -> int:
+        """The drawings a training epoch yields (the training split, small classes repeated when balanced)."""
+        return int((np.array(self.per_label("train")) * self.repeats()).sum())
 
     def count(self, split: str) -> int:
         return int(self._counts[:, SPLITS[split]].sum())
@@ -151,6 +166,8 @@ class DrawingStream:
 
         tf = tensorflow()
         table = self.chunks(split)
+        if split == "train" and self.balance:
+            table = np.repeat(table, self.repeats()[[self.parts[i].label for i in table[:, 0]]], axis=0)
         if shard is not None:
             index, count = shard
             table = table[index::count]
