@@ -28,7 +28,7 @@ def anchors(size: int, strides: tuple[int, ...]) -> np.ndarray:
 
 
 def sigmoid(logits: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(logits, -100, 100)))
+    return 1.0 / (1.0 + np.exp(-np.clip(logits.astype(np.float64), -100, 100)))  # float64: e^100 fits
 
 
 def decode(raw: np.ndarray, logits: np.ndarray, anchor: np.ndarray, size: int, min_score: float):

@@ -21,6 +21,11 @@ from mlplay.fileio import atomic_dir
 from mlplay.paths import datasets_dir
 
 CARD = "card.json"
+MEDIAPIPE = Source(
+    "https://files.pythonhosted.org/packages/ad/83/56f760fecdc60de84c529d6c05c9dfc7d972617c6632bd254d5e021e5b16/"
+    "mediapipe-0.10.21-cp311-cp311-manylinux_2_28_x86_64.whl",
+    "05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf22aecfe3",
+    "mediapipe 0.10.21 wheel (35.6 MB; MediaPipe's hand and face models are inside)")
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,7 @@ from mlplay import wheels
 from mlplay.download import Source
 from mlplay.rps.hands import LANDMARK_FILE, PALM_FILE, hands_dir
 
-WHEEL = Source(
-    "https://files.pythonhosted.org/packages/ad/83/56f760fecdc60de84c529d6c05c9dfc7d972617c6632bd254d5e021e5b16/"
-    "mediapipe-0.10.21-cp311-cp311-manylinux_2_28_x86_64.whl",
-    "05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf22aecfe3",
-    "mediapipe 0.10.21 wheel (35.6 MB; the hand models are inside)")
+WHEEL = wheels.MEDIAPIPE  # the last mediapipe wheel that carries the hand models
 MEMBERS = {  # our file name → its path inside the wheel
     PALM_FILE: "mediapipe/modules/palm_detection/palm_detection_lite.tflite",
     LANDMARK_FILE: "mediapipe/modules/hand_landmark/hand_landmark_lite.tflite",
