@@ -78,7 +78,7 @@ def display_scale(height: int) -> float:
     return MIN_HEIGHT / height if height < MIN_HEIGHT else MAX_HEIGHT / height if height > MAX_HEIGHT else 1.0
 
 
-def mini_bars(img: np.ndarray, probabilities: np.ndarray, x: int, y: int, width: int = 56, row: int = 5) -> None:
+def mini_bars(img: np.ndarray, probabilities: np.ndarray, x: int, y: int, width: int = 60, row: int = 6) -> None:
     """The 7 probabilities as thin bars in the expressions' colours, on a dark backing, top-left at (x, y)."""
     h = row * len(LABELS) + 4
     x = min(max(0, x), img.shape[1] - width - 4)

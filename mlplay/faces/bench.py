@@ -124,7 +124,7 @@ def main() -> None:
     for name, ms, naive, how in (("face detection (BlazeFace, LiteRT + numpy)", detect, naive_detect, "Python loops"),
                                  ("expression of one face (LiteRT)", classify, naive_classify, "Keras model.predict")):
         table.add_row(name, f"{ms:.2f}", f"{naive:.1f} ({how})" if naive else "skipped: mlplay data fetch faces-photos",
-                      f"{naive / ms:.0f}×" if naive else "")
+                      f"{naive / ms:.1f}×" if naive else "")
     console.print(table)
     console.print(f"camera emotion loop, 640×480, one face, no display: {stats.fps:.0f} frames/s, "
                   f"{1000 / max(stats.fps, 1e-9):.1f} ms/frame, CPU {stats.cpu_ms:.1f} ms/frame (all threads)")
