@@ -8,7 +8,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-
 from test_faces_cli import CLI, face_video
 from xwindow import Window, start_window_manager
 

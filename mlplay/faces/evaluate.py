@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from mlplay.faces import data, shipped
-from mlplay.faces.expressions import LABELS, face_crop, CROP_SCALE
+from mlplay.faces.expressions import CROP_SCALE, LABELS, face_crop
 from mlplay.faces.reading import read_picture
 
 

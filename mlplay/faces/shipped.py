@@ -158,7 +158,7 @@ def write_card(folder: Path, card_: dict) -> None:
 def open_models(folder: Path | None = None, threads: int = 2):
     """(FaceDetector, ExpressionReader) from the models folder; each file is checked against the SHA-256 the card
     records before it is loaded, so a damaged or replaced file is a one-line error."""
-    from mlplay.runtime import LiteModel  # the one place the face models are opened (LiteRT, no TensorFlow)
+    from mlplay.runtime import LiteModel  # the one place the face models are opened: LiteRT, no TensorFlow
 
     folder = Path(folder or faces_dir())
     card_ = read_card(folder)
