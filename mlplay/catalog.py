@@ -64,6 +64,39 @@ def model_rows(models_dir: Path | None, untrained: bool) -> list[tuple[str, ...]
     return rows
 
 
+def unpromoted(models_dir: Path | None) -> list[tuple[str, str, str]]:
+    """(name, figure, folder) of each model's newest run whose model did not go into models/ (it was worse, or the
+    run trained a --quick copy), when that run is newer than the model in models/."""
+    from mlplay.paths import display, runs_dir
+
+    found = []
+    base = runs_dir() / "train"
+    for folder in sorted(base.iterdir()) if base.is_dir() else []:
+        runs = sorted((p / "model" for p in folder.iterdir() if (p / "model" / store.CARD_FILE).is_file()),
+                      key=lambda p: p.parent.name, reverse=True)
+        newest = None
+        for run in runs:  # the newest real (not --quick) run
+            try:
+                opened = store.open_folder(run)
+            except Exception:  # noqa: BLE001 - a run's broken card is not worth an error here
+                continue
+            if not opened.card.quick:
+                newest = opened
+                break
+        if newest is None:
+            continue
+        name = folder.name
+        try:
+            current = store.open(name, models_dir).card
+        except Exception:  # noqa: BLE001
+            current = None
+        if current and current.sha256 == newest.card.sha256:
+            continue
+        if current is None or newest.card.date > current.date:
+            found.append((name, headline(newest.card), display(newest.folder)))
+    return found
+
+
 def print_models(models_dir: Path | None, untrained: bool) -> None:
     from rich import box
     from rich.console import Console
@@ -91,6 +124,9 @@ def print_models(models_dir: Path | None, untrained: bool) -> None:
         print(f"no models in {root}")
     if any(row[2] in ("not trained", "not fetched") for row in rows):
         print("train one with: mlplay train NAME (a pretrained one: mlplay data fetch NAME)")
+    for name, figure, where in unpromoted(models_dir) if untrained else []:
+        print(f"not promoted: {name}'s newest run ({figure}) is in {where}, not in models/ "
+              f"(mlplay train {name} --replace would ship such a run)")
     for name, _, figure, *_ in rows:
         if figure.startswith("DAMAGED"):
             print(f"{name} is damaged (its files differ from the SHA-256 its card records): "

@@ -36,7 +36,7 @@ def read_bgr(path: str | Path) -> np.ndarray:
 
 
 # The first bytes of the picture formats OpenCV reads: a file that starts like one and does not decode is damaged.
-SIGNATURES = {b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG", b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
+SIGNATURES = {b"\xff\xd8": "JPEG", b"\x89PNG": "PNG", b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
               b"RIFF": "WebP", b"GIF8": "GIF"}
 
 

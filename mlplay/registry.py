@@ -75,7 +75,7 @@ def for_training(request: TrainRequest) -> tuple[Experiment, Path | None]:
     name = request.name
     owner = aliases().get(name)
     if owner is not None:
-        exp = owner.aliases[name](request)
+        exp = replace(owner.aliases[name](request), family=owner.name)
     else:
         exp = experiment(name)
         owner = family(exp.family)
@@ -92,6 +92,7 @@ def for_training(request: TrainRequest) -> tuple[Experiment, Path | None]:
     data = request.data
     if owner.resolve is not None:
         exp, data = owner.resolve(exp, request)
+        exp = replace(exp, family=owner.name)
     if data is not None and exp.generated:
         raise MlplayError(f"{exp.name} trains on generated data: --data does not apply")
     return exp, data
