@@ -258,6 +258,12 @@ def record_rps(
     rpsapp.record(label, count, source, out, every, delay, show, mirror)
 
 
+# Style transfer: its commands live with it (mlplay/style/commands.py)
+from mlplay.style.commands import register as register_style  # noqa: E402 - typer only; the work is imported lazily
+
+register_style(app, camera_app)
+
+
 # Data -------------------------------------------------------------------------------------------
 @data_app.command("fetch")
 def data_fetch(
