@@ -18,7 +18,8 @@ from mlplay.errors import MlplayError, report
 console = Console()
 BENCHES = ["mlplay.digits.digits_bench", "mlplay.digits.train_speed",
            "mlplay.sketches.sketches_bench", "mlplay.vision.vision_bench",
-           "mlplay.text.text_bench", "mlplay.summation.summation_bench", "mlplay.rps.rps_bench"]
+           "mlplay.text.text_bench", "mlplay.summation.summation_bench", "mlplay.rps.rps_bench",
+           "mlplay.style.bench"]
 
 
 def per_call_ms(fn, x, repeats: int, warmup: int = 3) -> float:

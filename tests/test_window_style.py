@@ -58,8 +58,7 @@ def screenshot(window: Window, path) -> np.ndarray:
 
 
 def test_camera_style_window_paints_a_video_and_answers_its_keys(display, tmp_path):
-    if not shutil.which("import"):
-        pytest.skip("needs ImageMagick's import for the screenshot (apt-get install imagemagick)")
+    can_look = bool(shutil.which("import"))  # ImageMagick's import takes the screenshots; without it, keys only
     video = photo_video(tmp_path / "photos.mp4", seconds=20.0)
     app, err = start(display, video, "--style", "great_wave")
     try:
@@ -76,14 +75,16 @@ def test_camera_style_window_paints_a_video_and_answers_its_keys(display, tmp_pa
         window.key("minus")
         window.key("minus")
         time.sleep(1.5)  # the next style is painted within a few frames
-        shot = screenshot(window, tmp_path / "shot.png")
-        assert shot.shape[0] >= 480 and shot.shape[1] >= 640
-        assert shot[60:400, 40:500].std() > 20  # a picture, not a blank window
-        if os.environ.get("STYLE_SCREENSHOT"):
-            shutil.copy(tmp_path / "shot.png", os.environ["STYLE_SCREENSHOT"])
+        if can_look:
+            shot = screenshot(window, tmp_path / "shot.png")
+            assert shot.shape[0] >= 480 and shot.shape[1] >= 640
+            assert shot[60:400, 40:500].std() > 20  # a picture, not a blank window
+            if os.environ.get("STYLE_SCREENSHOT"):
+                shutil.copy(tmp_path / "shot.png", os.environ["STYLE_SCREENSHOT"])
         window.key("h")
-        with_help = screenshot(window, tmp_path / "help.png")
-        assert with_help[20:160, 20:600].mean() < shot[20:160, 20:600].mean()  # the dark help panel
+        if can_look:
+            with_help = screenshot(window, tmp_path / "help.png")
+            assert with_help[20:160, 20:600].mean() < shot[20:160, 20:600].mean()  # the dark help panel
         window.key("q")
         assert app.wait(timeout=30) == 0
     finally:
