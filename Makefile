@@ -42,7 +42,7 @@ train-all: data        ## retrain every shipped model (writes models/ and their 
 	$(BIN)/mlplay train shakespeare
 	$(BIN)/mlplay train wikipedia
 	$(BIN)/mlplay train rps-hands   # on the shipped landmarks of the real photos (the card adds the CGI test split when fetched)
-	$(BIN)/python -m mlplay.rps.rps_models   # rps-cnn / rps-mobilenet: what the data allows, says what it skipped
+	$(BIN)/python -m mlplay.rps.models   # rps-cnn / rps-mobilenet: what the data allows, says what it skipped
 
 bench: install         ## latency and start-up figures against the naive way
 	$(BIN)/python -m mlplay.bench

@@ -111,14 +111,16 @@ class Batch:
     """The images a command is given (`predict`, `classify`, `detect` alike): iterating yields (path, image) for
     each readable one and reports each bad one in one line; `done()` then fails, exit 1, if any was bad."""
 
-    def __init__(self, paths: list[Path], read=read_bgr):
-        self.files, self.read, self.failed = image_files(paths), read, 0
+    def __init__(self, paths: list[Path], read=read_bgr, strict: bool = False):
+        self.files, self.read, self.strict, self.failed = image_files(paths), read, strict, 0
 
     def __iter__(self):
         for path in self.files:
             try:
                 image = self.read(path)
             except MlplayError as e:
+                if self.strict:
+                    raise
                 report(e)
                 self.failed += 1
                 continue

@@ -74,18 +74,43 @@ def environment(models_override: str | os.PathLike | None = None) -> dict[str, s
 
 
 def portable(path: str | os.PathLike) -> str:
-    """`path` as a card records it: relative to the project; under a home moved elsewhere with $MLPLAY_RUNS or
-    $MLPLAY_DATA, relative to that variable; absolute only when it lies outside all of them."""
+    """`path` as a card records it, never a path of the machine it was made on: relative to the project; under a
+    home moved elsewhere with $MLPLAY_RUNS or $MLPLAY_DATA, relative to that variable; elsewhere, by its name and
+    the SHA-256 of its content (`content_sha256`), which tells whether another copy is the same data."""
     path = Path(path).resolve()
     for base, variable in ((REPO, None), (runs_dir(), "$MLPLAY_RUNS"), (datasets_dir(), "$MLPLAY_DATA")):
         if path.is_relative_to(base.resolve()):
             relative = path.relative_to(base.resolve())
             return str(Path(variable, relative) if variable else relative)
-    return str(path)
+    return f"{path.name} (outside the project; SHA-256 {content_sha256(path)[:16]})"
+
+
+def content_sha256(path: str | os.PathLike) -> str:
+    """A file's SHA-256; for a folder, the SHA-256 of each file's relative path and content, in sorted order."""
+    import hashlib
+
+    path, digest = Path(path), hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path] if path.is_file() else []
+    for file in files:
+        digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode() + b"\0")
+        with open(file, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def portable_command(argv: list[str]) -> str:
+    """The command line as a card records it: paths outside the project named by their last part only."""
+    out = []
+    for arg in argv:
+        path = Path(arg)
+        outside = (path.is_absolute() or arg.startswith("..")) and path.exists() and not path.resolve().is_relative_to(REPO)
+        out.append(path.name if outside else arg)
+    return " ".join(out)
 
 
 def from_portable(text: str) -> Path:
-    """The path a card recorded with `portable`, on this machine."""
+    """The path a card recorded with `portable`, on this machine (one outside the project does not exist here)."""
     for variable, home in (("$MLPLAY_RUNS", runs_dir), ("$MLPLAY_DATA", datasets_dir)):
         if text == variable or text.startswith(variable + "/"):
             return home() / text[len(variable) + 1:]

@@ -44,7 +44,7 @@ def test_predict_reports_each_bad_file_and_still_predicts_the_good_ones(tmp_path
 
 @pytest.mark.slow
 def test_classify_reports_each_bad_file_and_still_classifies_the_good_ones(tmp_path):
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     import keras

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from mlplay.rps import rps_synthetic
+from mlplay.rps import synthetic as rps_synthetic
 from mlplay.errors import MlplayError
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
     import keras
 
     from mlplay.vision import pretrained
-    from mlplay.rps import rps_models as rps
+    from mlplay.rps import models as rps
 
     published = keras.applications.MobileNetV2(weights=None, include_top=True)  # stands in for the ImageNet file
     for w in published.weights:
@@ -61,7 +61,7 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
 
 def test_without_cached_weights_and_offline_it_says_to_fetch_or_use_no_pretrained(monkeypatch):
     from mlplay.vision import pretrained
-    from mlplay.rps import rps_models as rps
+    from mlplay.rps import models as rps
 
     def offline(fetch=True):
         raise MlplayError("the MobileNetV2 ImageNet weights are not cached and cannot be downloaded (no network)")

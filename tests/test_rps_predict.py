@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mlplay import store
-from mlplay.rps import rps_data
+from mlplay.rps import data as rps_data
 from mlplay.rps.game import MOVES
 
 pytestmark = pytest.mark.slow  # saves a model (LiteRT conversion): ~20 s
@@ -20,8 +20,8 @@ def untrained(tmp_path_factory):
     """An untrained rps-cnn (random weights make different photos give different answers) in a models folder."""
     import keras
 
-    from mlplay.rps.rps_models import build_cnn
-    from mlplay.runtime import quiet_stderr
+    from mlplay.rps.models import build_cnn
+    from mlplay.console import quiet_stderr
 
     keras.utils.set_random_seed(3)
     root = tmp_path_factory.mktemp("models")

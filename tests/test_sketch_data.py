@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlplay.sketches import doodles, quickdraw, sketch_data
-from mlplay.sketches.sketch_render import fit_image, render
+from mlplay.sketches import doodles, quickdraw
+from mlplay.sketches import data as sketch_data
+from mlplay.sketches.render import fit_image, render
 from mlplay.errors import MlplayError
 
 

@@ -56,13 +56,15 @@ def photo(tmp_path):
 
 # the shipped model and its card ------------------------------------------------------------------------------
 def test_the_card_records_every_file_its_source_licence_credits_and_networks():
-    folder, card = models.card()
+    shipped = models.open_model()
+    folder, card = shipped.folder, shipped.card.raw
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "card.json")
     assert sorted(card["sha256"]) == files
     for file, digest in card["sha256"].items():
         assert sha256_file(folder / file) == digest, file
     assert card["bytes"] == sum((folder / f).stat().st_size for f in files) <= 4_000_000
     assert card["licence"] == "Apache-2.0" and "Ghiasi" in card["credit"] and "asus4/tf-lite-unity-sample" in card["source"]
+    assert card["family"] == "style" and shipped.card.rebuild == models.RESTORE  # a damaged file: restored from git
     assert [s["name"] for s in card["styles"]] == NAMES
     for style in card["styles"]:
         assert style["painter"] and style["title"] and style["source"] and "public domain" in style["credit"]
@@ -74,7 +76,7 @@ def test_the_card_records_every_file_its_source_licence_credits_and_networks():
 
 
 def test_the_card_holds_the_distances_and_the_speed_against_the_goals():
-    _, card = models.card()
+    card = models.open_model().card.raw
     full = card["distances"]["strengths"]["1.0"]
     assert full["pairs_measured"] == 40 == full["moved_towards_painting"]  # 5 styles × 8 photos
     assert card["metrics"][models.HEADLINE] == full["style_distance_ratio"] < 1
@@ -164,7 +166,7 @@ def test_a_bottleneck_is_computed_once_then_read_by_the_pictures_sha256(tmp_path
 
 def test_a_changed_shipped_painting_is_refused(tmp_path):
     root = tmp_path / "models"
-    shutil.copytree(models.card()[0], root / models.NAME)
+    shutil.copytree(models.open_model().folder, root / models.NAME)
     jpeg = root / models.NAME / "great_wave.jpg"
     image = cv2.imread(str(jpeg))
     cv2.imwrite(str(jpeg), 255 - image)
@@ -389,7 +391,7 @@ def test_bad_input_gets_one_line_each(tmp_path, photo):
 @pytest.mark.parametrize("file", [models.TRANSFER_NETWORK, models.STYLE_NETWORK])
 def test_a_damaged_model_file_gets_one_line(tmp_path, photo, file):
     root = tmp_path / "models"
-    shutil.copytree(models.card()[0], root / models.NAME)
+    shutil.copytree(models.open_model().folder, root / models.NAME)
     target = root / models.NAME / file
     data = bytearray(target.read_bytes())
     data[5000] ^= 0xFF

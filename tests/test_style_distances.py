@@ -86,7 +86,7 @@ def test_every_style_moves_every_photo_towards_its_painting_and_the_card_says_so
 @needs_photos
 def test_the_classifier_still_sees_a_cat_in_the_cat_painted_at_half_strength(model):
     from mlplay.style.data import read_picture
-    from mlplay.vision import vision_models
+    from mlplay.vision import models as vision_models
 
     classifier = vision_models.classifier(None)  # the one `mlplay classify` uses: mobilenet-quant
     cat = read_picture(photos_dir() / "cat.bmp")

@@ -62,7 +62,8 @@ def test_train_text_needs_a_name_and_data(tmp_path):
     (["text", "--name", "sum-2", "--data", "book.txt"], "sum-2 is the name of a built-in model"),
     (["sum", "--data", "book.txt"], "sum-2 trains on generated data: --data does not apply"),
     (["sum-2", "--digits", "3"], "--digits is for mlplay train sum, not sum-2"),
-    (["shakespeare", "--name", "mine"], "--name is for mlplay train text, not shakespeare"),
+    (["digits-mlp", "--name", "digits-cnn"], "digits-cnn is the name of a built-in model"),
+    (["digits-mlp", "--name", "../up"], "bad model name '../up'"),
 ])
 def test_train_refuses_options_that_do_not_apply_and_built_in_names(tmp_path, args, message):
     (tmp_path / "book.txt").write_text(sample_text(3000))

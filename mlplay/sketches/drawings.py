@@ -27,7 +27,7 @@ def _images(folder: Path) -> list[Path]:
 
 def load(folder: Path):
     """(x_train, y_train, x_test, y_test, labels): labels are the sub-folder names, sorted."""
-    from mlplay.sketches.sketch_render import fit_image
+    from mlplay.sketches.render import fit_image
     from mlplay.imageio import read_grey
     from mlplay.imageio import as_white_on_black
 

@@ -17,7 +17,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from mlplay.shell.window import FG, DIM, ACCENT, fit_scale, help_overlay, text
+from mlplay.shell.window import ACCENT, FG, fit_scale, help_overlay, text
 
 STEP = 0.1  # strength change a key press
 HELP = ["n / p: next / previous style", "+ / -: stronger / weaker style", "space: freeze / unfreeze the picture",
@@ -143,7 +143,8 @@ class StyleApp:
         self._thumbnail(shown, index)
         if t < self.message_until:
             text(shown, self.message, (10, height - 34), fit_scale(self.message, width // 2, 0.55), ACCENT, 1)
-        text(shown, "h: keys", (10, height - 12), 0.45, DIM)
+        cv2.rectangle(shown, (4, height - 28), (76, height - 4), (0, 0, 0), -1)
+        text(shown, "h: keys", (10, height - 11), 0.45, FG)
         if self.help:
             help_overlay(shown, HELP)
         return shown

@@ -11,7 +11,8 @@
 
 Frames and photos are generated (speed does not depend on what they show), so it needs nothing but the repository.
 The display is simulated: each frame waits for its turn as cv2.waitKey would, without drawing a window (the window
-tests under Xvfb print the real loop's speed). Run it alone: `python -m mlplay.style.bench [--f16 FILE]`.
+tests under Xvfb print the real loop's speed). Run it alone: `python -m mlplay.style.bench`; the install script
+also times the float16 transfer network, which is not shipped.
 """
 
 import os
@@ -96,7 +97,7 @@ def bottleneck_ms(model) -> dict:
 
 def transfer_ms(model, f16: Path | None = None) -> dict:
     """The transfer network alone, and the whole painting of a 640×480 frame (letterbox, network, cut, resize)."""
-    from mlplay.runtime import LiteModel
+    from mlplay.litert import LiteModel
     from mlplay.style.stylise import SIZE, Styliser
 
     style = model.bottlenecks(model.styles[0])
@@ -151,10 +152,9 @@ def camera_loop(model, seconds: float = 10.0, threaded: bool = True) -> dict:
 
 
 def shipped_mb(models_dir: Path | None = None) -> float:
-    from mlplay.style.models import card
+    from mlplay.style.models import open_model
 
-    folder, _ = card(models_dir)
-    return round(sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 1e6, 3)
+    return round(open_model(models_dir).size / 1e6, 3)
 
 
 def measure(models_dir: Path | None = None, f16: Path | None = None, log=print) -> dict:
@@ -212,15 +212,11 @@ def table(figures: dict) -> None:
     console.print(f"load average when measured: {figures['load_average']} on {figures['cores']} cores")
 
 
-def run(f16: Path | None = None) -> None:
-    table(measure(f16=f16, log=lambda *_: None))
-
-
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    f16 = Path(argv[argv.index("--f16") + 1]) if "--f16" in argv else None
-    run(f16)
+def run() -> None:
+    table(measure(log=lambda *_: None))
 
 
 if __name__ == "__main__":
-    main()
+    from mlplay.bench import main
+
+    main(run)

@@ -65,12 +65,12 @@ class Features:
     """`features(bgr)` → Seen; the classifier's own preparation (RGB, (pixel − 127.5) / 127.5, quantized)."""
 
     def __init__(self, models_dir: Path | None = None):
-        from mlplay.runtime import LiteModel, pixel_table
+        from mlplay.litert import LiteModel, pixel_table
         from mlplay.vision import bundled
 
-        folder, card = bundled.load(FEATURES_MODEL, models_dir)
-        self.model = LiteModel(folder / bundled.MODEL_FILE, 2, card["sha256"][bundled.MODEL_FILE],
-                               bundled.hint(FEATURES_MODEL), keep_tensors=True)
+        shipped = bundled.load(FEATURES_MODEL, models_dir)
+        self.model = LiteModel(shipped.file(bundled.MODEL_FILE), 2, hint=bundled.hint(FEATURES_MODEL),
+                               what=f"model '{FEATURES_MODEL}'", keep_tensors=True)
         self.table = pixel_table(self.model.inputs[0], 127.5, 127.5)
 
     def __call__(self, bgr: np.ndarray) -> Seen:
@@ -100,9 +100,11 @@ def measure(model, photos: list[Path], strengths=(1.0, 0.5), models_dir: Path | 
     the photo's own top class in the painted photo's top 5. `model` is a StyleModel."""
     from mlplay.download import sha256_file
     from mlplay.style.data import read_picture
-    from mlplay.vision import vision_models
+    from mlplay.vision import bundled
+    from mlplay.vision.lite import LiteClassifier
 
-    features, classifier = Features(models_dir), vision_models.classifier(None)
+    features = Features(models_dir)
+    classifier = LiteClassifier(bundled.load(bundled.DEFAULT_CLASSIFIER, models_dir))  # what `mlplay classify` runs
 
     def top(bgr, k):
         p = classifier.classify([bgr])[0]
@@ -149,30 +151,33 @@ def summarise(pairs: dict) -> dict:
             "content_painting_mean": round(float(np.mean([p["content_painting"] for p in rows])), 4)}
 
 
-def print_rescore(data: Path | None, models_dir: Path | None = None) -> None:
-    """`mlplay eval magenta-style --data PHOTOS`: the distances measured again, beside the card's for the same
-    photos (by SHA-256) and strength."""
+def metrics(result: dict) -> dict:
+    """The card's metrics from a measurement: at full strength, over every style and photo."""
+    from mlplay.style.models import HEADLINE
+
+    full = result["strengths"]["1.0"]
+    return {HEADLINE: full["style_distance_ratio"],
+            "moved_towards_painting_share": round(full["moved_towards_painting"] / full["pairs_measured"], 4),
+            "content_painted_mean": full["content_painted_mean"],
+            "content_painting_mean": full["content_painting_mean"]}
+
+
+def rescore(model, data: Path | None) -> dict:
+    """`mlplay eval magenta-style --data PHOTOS`: the card's metrics measured again, on the photos the card was
+    measured on (checked by SHA-256). `model` is the store's handle of the shipped model."""
+    from mlplay.download import sha256_file
     from mlplay.imageio import image_files
     from mlplay.style.models import StyleModel
 
-    model = StyleModel(models_dir)
-    recorded = model.card.get("distances", {})
+    recorded = model.card.raw.get("distances", {}).get("photos", {})
+    names = ", ".join(recorded) or "no photos"
     if data is None:
-        names = ", ".join(recorded.get("photos", {})) or "photos"
-        raise MlplayError("give the photos to measure on: mlplay eval magenta-style --data FOLDER",
-                          f"the card was measured on {names} (google-coral/test_data)")
+        raise MlplayError("give the photos the card was measured on: mlplay eval magenta-style --data FOLDER",
+                          f"they are {names} (google-coral/test_data)")
     photos = image_files([data])
-    fresh = measure(model, photos, (1.0,), models_dir, log=lambda *_: None)
-    before = recorded.get("strengths", {}).get("1.0", {}).get("pairs", {})
-    same = {name for name, sha in fresh["photos"].items() if recorded.get("photos", {}).get(name) == sha}
-    print(f"{'style':24} {'photo':20} {'style: photo → painted':>24} {'card':>14} {'content':>8}")
-    for style, by_photo in fresh["strengths"]["1.0"]["pairs"].items():
-        for name, p in by_photo.items():
-            old = before.get(style, {}).get(name) if name in same else None
-            card_text = f"{old['style_photo']:.3f} → {old['style_painted']:.3f}" if old else "not on the card"
-            print(f"{style:24} {name:20} {p['style_photo']:>11.3f} → {p['style_painted']:<10.3f} {card_text:>14} "
-                  f"{p['content_painted']:>8.3f}")
-    summary = fresh["strengths"]["1.0"]
-    print(f"moved towards the painting: {summary['moved_towards_painting']} of {summary['pairs_measured']}; "
-          f"mean ratio {summary['style_distance_ratio']:.3f} (card: "
-          f"{recorded.get('strengths', {}).get('1.0', {}).get('style_distance_ratio', '—')})")
+    given = {path.name: sha256_file(path) for path in photos if path.is_file()}
+    if given != recorded:
+        raise MlplayError(f"{data} does not hold the photos the card was measured on",
+                          f"give a folder of exactly {names} (google-coral/test_data)")
+    root = model.folder.parent
+    return metrics(measure(StyleModel(root), photos, (1.0,), root, log=lambda *_: None))

@@ -22,7 +22,7 @@ from mlplay import store
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir, write_json
 from mlplay.style.data import PAINTINGS
-from mlplay.style.models import HEADLINE, NAME, STYLE_NETWORK, SUMMARY, TASK, TRANSFER_NETWORK
+from mlplay.style.models import HEADLINE, NAME, RESTORE, STYLE_NETWORK, SUMMARY, TASK, TRANSFER_NETWORK
 
 NETWORKS_FROM = "pretrained/magenta_style"
 F16_NETWORK = "style_transfer_f16_384.tflite"  # the same transfer network in float16: compared, not shipped
@@ -64,20 +64,15 @@ def install(source: Path, root: Path | None = None, speed: bool = True, log=prin
         (tmp / store.CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     log(f"{NAME}: {card['bytes']:,} bytes in {folder}")
 
-    from mlplay.style.distance import measure
+    from mlplay.style.distance import measure, metrics
     from mlplay.style.models import StyleModel
 
     model = StyleModel(root)
     if photos.is_dir():
         from mlplay.imageio import images_in
 
-        card["distances"] = measure(model, images_in(photos), (1.0, 0.5), log=log)
-        full = card["distances"]["strengths"]["1.0"]
-        card["metrics"] = {HEADLINE: full["style_distance_ratio"],
-                           "moved_towards_painting_share": round(full["moved_towards_painting"]
-                                                                 / full["pairs_measured"], 4),
-                           "content_painted_mean": full["content_painted_mean"],
-                           "content_painting_mean": full["content_painting_mean"]}
+        card["distances"] = measure(model, images_in(photos), (1.0, 0.5), root, log=log)
+        card["metrics"] = metrics(card["distances"])
     if (networks / F16_NETWORK).is_file():
         card["not_shipped"] = compare_f16(model, networks / F16_NETWORK, photos)
     if speed:
@@ -106,7 +101,7 @@ def ship_painting(original: Path, target: Path) -> dict:
 
 def base_card(folder: Path, shipped: list[dict], source: Path) -> dict:
     from mlplay.download import sha256_file
-    from mlplay.runtime import LiteModel
+    from mlplay.litert import LiteModel
 
     def tensors(details):
         return [{"name": d["name"], "shape": [int(v) for v in d["shape"]], "dtype": d["dtype"].__name__,
@@ -122,7 +117,7 @@ def base_card(folder: Path, shipped: list[dict], source: Path) -> dict:
                "credit": p.credit, "file": f"{p.name}.jpg", **done} for p, done in zip(PAINTINGS, shipped)]
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
     return {
-        "name": NAME, "task": TASK, "summary": SUMMARY, "runtime": "LiteRT (no TensorFlow)",
+        "name": NAME, "task": TASK, "family": "style", "summary": SUMMARY, "runtime": "LiteRT (no TensorFlow)",
         "networks": networks, "preparation": PREPARATION, "styles": styles,
         "data": {"source": "pretrained by Google (Magenta) on ImageNet photos and a corpus of paintings and "
                            "textures; not trained or retrained by mlplay"},
@@ -132,6 +127,7 @@ def base_card(folder: Path, shipped: list[dict], source: Path) -> dict:
         "sha256": {f: sha256_file(folder / f) for f in files},
         "bytes": sum((folder / f).stat().st_size for f in files), "budget_bytes": BUDGET_BYTES,
         "headline": HEADLINE, "metrics": {},
+        "fetch": RESTORE,  # it ships with mlplay: a damaged or missing file comes back from git
         "command": f"python -m mlplay.style.install {source}",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -141,7 +137,7 @@ def compare_f16(model, f16: Path, photos: Path) -> dict:
     """The float16 transfer network against the shipped uint8 one on the same photos and styles: how far apart
     their pictures are (mean absolute difference, 0–255), and their sizes."""
     from mlplay.imageio import images_in
-    from mlplay.runtime import LiteModel
+    from mlplay.litert import LiteModel
     from mlplay.style.data import read_picture
     from mlplay.style.stylise import Styliser
 

@@ -8,12 +8,13 @@ shipped as two LiteRT networks in models/magenta-style/ with five paintings as n
 
 The card (written by `python -m mlplay.style.install`) records where they come from, each file's SHA-256, the
 licence and credits, what goes in and out, and the measured style and content distances. Every file is checked
-against its SHA-256 when it is loaded: a damaged one is refused in one line. Reading the card happens here only.
+against its SHA-256 when it is loaded (`store.open`): a damaged one is refused in one line.
 """
 
 from pathlib import Path
 
 from mlplay.errors import MlplayError
+from mlplay.style import DEFAULT_STYLE
 
 NAME = "magenta-style"
 TASK = "style-transfer"
@@ -21,51 +22,41 @@ SUMMARY = "Magenta arbitrary image stylization: any photo painted in the style o
 STYLE_NETWORK = "style_predict_quantized_256.tflite"
 TRANSFER_NETWORK = "style_transfer_quantized_384.tflite"
 HEADLINE = "style_distance_ratio"  # mean over styles and photos of distance(painted, painting) / distance(photo, painting)
-RESTORE = "it ships with mlplay: restore it with `git checkout -- models/magenta-style`"
+RESTORE = "git checkout -- models/magenta-style"  # it ships with mlplay: the way to get a good copy again
 
 
-def card(models_dir: Path | None = None) -> tuple[Path, dict]:
-    """The model folder and its card (not yet checked against the files), with one-line errors."""
-    import json
-
+def open_model(models_dir: Path | None = None):
+    """The shipped model (a store.Model: its card read and checked), with a one-line error when its card lacks
+    what style transfer needs."""
     from mlplay import store
 
-    folder = store.model_path(NAME, models_dir)
-    file = folder / store.CARD_FILE
-    if not file.is_file():
-        raise MlplayError(f"no model '{NAME}' in {folder.parent}", RESTORE)
-    try:
-        found = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"cannot read the card {file} ({e})", RESTORE) from None
-    missing = [key for key in ("sha256", "styles") if key not in found]
-    missing += [f for f in (STYLE_NETWORK, TRANSFER_NETWORK) if f not in found.get("sha256", {})]
+    model = store.open(NAME, models_dir)
+    missing = [key for key in ("styles", "networks") if key not in model.card.raw]
+    missing += [f for f in (STYLE_NETWORK, TRANSFER_NETWORK) if f not in model.card.sha256]
     if missing:
-        raise MlplayError(f"the card {file} lacks {', '.join(missing)}", RESTORE)
-    return folder, found
+        raise MlplayError(f"the card of {NAME} lacks {', '.join(missing)}", f"restore it with: {RESTORE}")
+    return model
 
 
 class StyleModel:
     """The shipped networks and styles, ready to paint: `styliser`, `bottlenecks(style)`, `style(NAME|FILE)`.
 
-    The transfer network is loaded (and its file checked) at once; the style network only when a bottleneck has to
-    be computed (a cached style at full strength never needs it)."""
+    The transfer network is loaded (and its file checked against the card) at once; the style network only when a
+    bottleneck has to be computed (a cached style at full strength never needs it)."""
 
     def __init__(self, models_dir: Path | None = None, threads: int = 2):
         from mlplay.style.bottlenecks import Bottlenecks
         from mlplay.style.data import shipped_styles
         from mlplay.style.stylise import Styliser
 
-        self.folder, self.card = card(models_dir)
-        self.threads = threads
+        self.model = open_model(models_dir)
+        self.folder, self.card, self.threads = self.model.folder, self.model.card.raw, threads
         self.styles = shipped_styles(self.folder, self.card)
         self.styliser = Styliser(self.network(TRANSFER_NETWORK), lambda: self.network(STYLE_NETWORK))
         self.bottlenecks = Bottlenecks(self.styliser.bottleneck, self.card["sha256"][STYLE_NETWORK])
 
     def network(self, file: str):
-        from mlplay.runtime import LiteModel
-
-        return LiteModel(self.folder / file, self.threads, self.card["sha256"][file], RESTORE)
+        return self.model.litert(file, self.threads)
 
     def style(self, spec: str):
         from mlplay.style.data import resolve_style
@@ -75,28 +66,32 @@ class StyleModel:
 
 def list_styles(models_dir: Path | None = None) -> list[dict]:
     """The named styles the card lists: name, title, painter, year, credit."""
-    return card(models_dir)[1]["styles"]
+    return open_model(models_dir).card.raw["styles"]
 
 
-# The experiment contract (issue 19). `Family`/`Experiment` are not in main yet: these are the fields they take; the
-# registry line turns them into FAMILY = Family(name="style", experiments=[Experiment(**EXPERIMENT)]).
-def predict_files(files: list[Path], style: str = "starry_night", jsonl: bool = False,
-                  models_dir: Path | None = None) -> None:
-    """`mlplay predict magenta-style PHOTO…`: the photos painted in one style (as `mlplay style` does)."""
+# The family: one shipped model; `mlplay predict` paints photos, `mlplay eval` measures the distances again ----------
+def _predict(request) -> None:
+    """`mlplay predict magenta-style PHOTO…`: the photos painted in the default style, as `mlplay style` does."""
     from mlplay.style.shells import style_photos
 
-    style_photos(files, style, 1.0, None, jsonl, models_dir)
+    style_photos(request.paths, DEFAULT_STYLE, 1.0, None, request.jsonl, request.models_root, request.strict)
 
 
-def rescore(data: Path | None = None, models_dir: Path | None = None) -> None:
-    """`mlplay eval magenta-style --data PHOTOS`: measure the distances again and set them beside the card's."""
-    from mlplay.style.distance import print_rescore
+def _rescore(model, data: Path | None) -> dict:
+    """`mlplay eval magenta-style --data PHOTOS`: the card's metrics measured again on the photos given."""
+    from mlplay.style.distance import rescore
 
-    print_rescore(data, models_dir)
+    return rescore(model, data)
 
 
-EXPERIMENT = dict(name=NAME, task=TASK, summary=SUMMARY, labels=["starry_night", "great_wave", "shipwreck_minotaur",
-                                                                  "wheat_field_cypresses", "three_tahitian_women"],
-                  headline=HEADLINE,
-                  predict_files=predict_files, rescore=rescore)
-FAMILY = dict(name="style", experiments=[EXPERIMENT], datasets={})
+def _family():
+    from mlplay.experiment import Experiment, Family
+
+    return Family(name="style", experiments=[
+        Experiment(name=NAME, task=TASK, summary=SUMMARY, headline=HEADLINE,
+                   labels=["starry_night", "great_wave", "shipwreck_minotaur", "wheat_field_cypresses",
+                           "three_tahitian_women"],
+                   predict_files=_predict, rescore=_rescore, fetch=RESTORE)])
+
+
+FAMILY = _family()

@@ -30,9 +30,10 @@ def output_size(photo: np.ndarray) -> tuple[int, int]:
 
 
 def style_photos(photos: list[Path], style: str, strength: float, out: Path | None, jsonl: bool,
-                 models_dir: Path | None = None) -> None:
+                 models_dir: Path | None = None, strict: bool = False) -> None:
     """Paint each photo; one line (or JSON object) a photo with where it went. A photo that cannot be read is
-    reported and the others go on; the command then fails (exit 1) at the end, as classify and detect do."""
+    reported and the others go on (with `strict`, the first one stops it); the command then fails (exit 1) at the
+    end, as classify and detect do."""
     from mlplay.imageio import Batch
     from mlplay.paths import next_run_dir
     from mlplay.style.data import read_picture
@@ -41,7 +42,7 @@ def style_photos(photos: list[Path], style: str, strength: float, out: Path | No
     strength = check_strength(strength)
     model = StyleModel(models_dir)
     chosen = model.style(style)  # a bad style is refused before any photo is read
-    batch = Batch(photos, read_picture)
+    batch = Batch(photos, read_picture, strict=strict)
     bottleneck, folder, written = None, None, set()
     for path, photo in batch:
         if bottleneck is None:

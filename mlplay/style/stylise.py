@@ -19,7 +19,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from mlplay.runtime import LiteModel
+from mlplay.litert import LiteModel
 
 SIZE = 384  # the transfer network's input and output, fixed in the file
 STYLE_SIZE = 256  # the style network's input

@@ -86,33 +86,22 @@ def hint(name: str) -> str:
     return f"get it again with: mlplay data fetch {name}"
 
 
-def load(name: str, root: Path | None = None) -> tuple[Path, dict]:
-    """The model's folder and card, with a one-line error when either is missing."""
-    folder = store.model_path(name, root)
-    card_file = folder / store.CARD_FILE
-    if not card_file.is_file():
-        raise MlplayError(f"no model '{name}' in {folder.parent}", "it ships with mlplay: restore models/ from git")
-    try:
-        card = json.loads(card_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"cannot read the card {card_file} ({e})", "restore models/ from git") from None
-    missing = [key for key in ("task", "input", "labels", "sha256", "download") if key not in card]
-    if missing or MODEL_FILE not in card["sha256"]:
-        raise MlplayError(f"the card {card_file} lacks {', '.join(missing) or 'the SHA-256 of ' + MODEL_FILE}",
+def load(name: str, root: Path | None = None):
+    """The shipped model `name` (a store.Model), with a one-line error when it or its card is missing or broken."""
+    model = store.open(name, root)
+    missing = [key for key in ("input", "download") if key not in model.card.raw]
+    if missing or MODEL_FILE not in model.card.sha256:
+        raise MlplayError(f"the card of {name} lacks {', '.join(missing) or 'the SHA-256 of ' + MODEL_FILE}",
                           "restore models/ from git")
-    return folder, card
+    return model
 
 
 def cached(name: str) -> Path | None:
     """The model file when it is present and matches its card."""
     try:
-        folder, card = load(name)
+        return load(name).file(MODEL_FILE)
     except MlplayError:
         return None
-    from mlplay.download import sha256_file
-
-    path = folder / MODEL_FILE
-    return path if path.is_file() and sha256_file(path) == card["sha256"][MODEL_FILE] else None
 
 
 # Re-download ----------------------------------------------------------------------------------------------
@@ -120,11 +109,11 @@ def fetch(name: str, root: Path | None = None, log=print) -> Path:
     """The model file from the official download the card names, kept only if its SHA-256 matches the card."""
     from mlplay.download import DownloadError, Source, download, sha256_file  # urllib: only when downloading
 
-    folder, card = load(name, root)
-    target, expected = folder / MODEL_FILE, card["sha256"][MODEL_FILE]
+    model = load(name, root)
+    target, expected = model.folder / MODEL_FILE, model.card.sha256[MODEL_FILE]
     if target.is_file() and sha256_file(target) == expected:
         return target
-    where = card["download"]
+    where = model.card.raw["download"]
     archive = datasets_dir() / "pretrained" / where["name"]
     try:
         download(Source(where["url"], None, where["name"]), archive, timeout=60)
@@ -191,7 +180,7 @@ def install(spec: Bundled, source_dir: Path, root: Path | None = None) -> Path:
 
 def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> dict:
     from mlplay.download import sha256_file
-    from mlplay.runtime import LiteModel
+    from mlplay.litert import LiteModel
 
     model = LiteModel(folder / MODEL_FILE)
     detail = model.inputs[0]
@@ -224,15 +213,17 @@ def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> d
 
 def check_photos(spec: Bundled, folder: Path, card: dict, photos: Path) -> dict:
     """What the model answers on the real photos whose right answer is known (empty when they are absent)."""
+    from mlplay.card import parse
     from mlplay.imageio import read_bgr
-    from mlplay.vision.lite_vision import LiteClassifier, LiteDetector
+    from mlplay.vision.lite import LiteClassifier, LiteDetector
 
     expected = CLASSIFY_PHOTOS if spec.task == "image-classification" else DETECT_PHOTOS
     if not all((photos / name).is_file() for name in expected):
         return {}
+    model = store.Model(spec.name, folder, parse(card, spec.name))
     answers, found = {}, 0
     if spec.task == "image-classification":
-        classifier = LiteClassifier(folder, card)
+        classifier = LiteClassifier(model)
         for name, right in expected.items():
             p = classifier.classify([read_bgr(photos / name)])[0]
             top3 = [(classifier.labels[i], round(float(p[i]), 3)) for i in p.argsort()[::-1][:3]]
@@ -240,7 +231,7 @@ def check_photos(spec: Bundled, folder: Path, card: dict, photos: Path) -> dict:
             answers[name] = {"expected": sorted(right), "top3": top3}
         metrics = {"real_photos_top3_accuracy": round(found / len(expected), 4)}
     else:
-        detector = LiteDetector(folder, card)
+        detector = LiteDetector(model)
         total = sum(len(right) for right in expected.values())
         for name, right in expected.items():
             image = read_bgr(photos / name)
