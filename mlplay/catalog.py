@@ -17,18 +17,28 @@ def short_task(task: str) -> str:
     return _TASKS.get(task, task)
 
 
+# How a figure reads in the table, by its metric's name; others are named after their key.
+PHRASES = {"test_accuracy": "{:.2%} test accuracy", "test_accuracy_quickdraw": "{:.2%} on real drawings",
+           "test_accuracy_all": "{:.2%} on all held-out photos", "test_exact_match": "{:.2%} exact answers",
+           "published_accuracy": "{:.1%} ImageNet top-1 (published)", "published_map": "COCO mAP {:.1f} (published)"}
+
+
 def headline(card) -> str:
-    """The card's headline held-out metric, as a person reads it, with its name (with the n-gram baseline for text)."""
+    """The model's most telling held-out figure, as a person reads it, with its name (text: with the n-gram
+    baseline). Its experiment says which figure that is; a card it cannot be found in keeps its own headline."""
     metrics = card.metrics
-    key = card.headline or next(iter(metrics), "")
+    declared = registry.experiments().get(card.raw.get("experiment") or card.name)
+    key = declared.headline if declared and declared.headline in metrics else card.headline or next(iter(metrics), "")
     value = metrics.get(key)
     if value is None or isinstance(value, bool):
         return "—"
     name = key.removeprefix("test_").replace("_", " ")
+    if key in PHRASES:
+        return PHRASES[key].format(value * 100 if key == "published_map" else value)
     if key.endswith("bits_per_char"):
         baseline = metrics.get("ngram_test_bits_per_char")
         return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")
-    if any(word in key for word in ("accuracy", "exact_match", "recall", "map", "rate")) and 0 <= value <= 1:
+    if any(word in key for word in ("accuracy", "exact_match", "recall", "map", "rate", "real_words")) and 0 <= value <= 1:
         return f"{value:.2%} {name}"
     return f"{value:.4g} {name}"
 

@@ -17,7 +17,7 @@ import numpy as np
 from mlplay import gru
 from mlplay.text import writer as textgen
 from mlplay.errors import MlplayError
-from mlplay.experiment import Dataset, Experiment, Family, TrainOption, TrainRequest
+from mlplay.experiment import Dataset, Experiment, Family, TrainOption, TrainRequest, Try
 from mlplay.paths import from_portable, portable
 
 MIN_COUNT = 5
@@ -152,14 +152,19 @@ class TextExperiment:
 
         from mlplay.text import ngram
 
+        from mlplay.console import working
+
         vocab = self._vocab()
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, working("scoring the test block character by character…") as w:
             gru.export(model, Path(tmp) / gru.WEIGHTS_FILE)
             runtime = textgen.TextModel(Path(tmp) / gru.WEIGHTS_FILE, vocab, self.name)
             test_nats = runtime.cross_entropy(self.splits["test"])
+            w.step("scoring the validation block…")
             val_nats = runtime.cross_entropy(self.splits["validation"])
+            w.step("writing samples and counting real words in them…")
             words = real_words(runtime, WORD_LISTS[self.name]) if self.name in WORD_LISTS else {}
-        base = ngram.baseline(self.splits["train"], self.splits["validation"], self.splits["test"], vocab)
+            w.step("fitting the n-gram baseline…")
+            base = ngram.baseline(self.splits["train"], self.splits["validation"], self.splits["test"], vocab)
         bpc = textgen.bits(test_nats)
         return {
             "vocabulary": vocab,
@@ -187,7 +192,9 @@ class TextExperiment:
             input_shape=(None,), preprocessing="characters → ids of the card's vocabulary (unknown ones dropped)",
             build=self.build, load_data=load_data or self.load_data, epochs=40, batch_size=64, learning_rate=3e-3, patience=4,
             loss="sparse_categorical_crossentropy", metrics=("accuracy",), monitor="val_loss", clipnorm=1.0,
-            headline="test_bits_per_char", report=self.report, export=self.export)
+            headline="test_bits_per_char", report=self.report, export=self.export, litert=False,
+            tries=(Try(("write", "--model", "{name}", "--models-dir", "{models}", "--prompt", "To be", "--length", "20")),),
+            sample_data="tinyshakespeare/input.txt" if self.name == "shakespeare" else None)
 
 
 NANOGPT = {"model": "nanoGPT shakespeare_char (karpathy/nanoGPT README)", "validation_nats_per_char": 1.4697,

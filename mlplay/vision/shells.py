@@ -80,12 +80,16 @@ def _table(path: Path, guesses, threshold: float) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("label", "probability", title=str(path), title_justify="left")
+    from rich.text import Text
+
+    table = Table("label", "probability")
     for label, p in guesses:
         table.add_row(label, f"{p:.1%}")
     if not guesses:
         table.add_row(f"cannot classify (nothing above {threshold:.0%})", "")
-    Console().print(table)
+    console = Console()
+    console.print(Text(str(path), style="bold"), soft_wrap=True)  # a path is never broken inside a word
+    console.print(table)
 
 
 def annotate(bgr, guesses, width: int = 640):
