@@ -20,6 +20,13 @@ def _home(env: str, folder: str, override: str | os.PathLike | None = None) -> P
     return REPO / folder
 
 
+def check_model_name(name: str) -> str:
+    """A model's name: one plain folder name under the models folder, never a path out of it."""
+    if not name or "/" in name or "\\" in name or name.startswith(".") or name != name.strip():
+        raise MlplayError(f"bad model name {name!r}", "use a name such as digits-cnn")
+    return name
+
+
 def models_dir(override: str | os.PathLike | None = None) -> Path:
     return _home("MLPLAY_MODELS", "models", override)
 

@@ -16,7 +16,7 @@ from mlplay.card import Card, CardError
 from mlplay.download import sha256_file
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir
-from mlplay.paths import models_dir
+from mlplay.paths import check_model_name, models_dir
 
 KERAS_FILE = "model.keras"
 LITERT_FILE = "model.tflite"
@@ -25,9 +25,7 @@ LABELS_FILE = "labels.txt"
 
 
 def model_path(name: str, root: Path | None = None) -> Path:
-    if not name or "/" in name or "\\" in name or name.startswith(".") or name != name.strip():
-        raise MlplayError(f"bad model name {name!r}", "use a name such as digits-cnn")
-    return Path(root or models_dir()) / name
+    return Path(root or models_dir()) / check_model_name(name)
 
 
 @dataclass

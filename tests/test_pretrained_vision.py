@@ -68,7 +68,7 @@ def test_the_labels_are_read_as_published():
 
 def test_classify_and_detect_never_import_tensorflow():
     code = ("import sys, numpy as np\n"
-            "from mlplay.vision.models import classifier, detector\n"
+            "from mlplay.vision.loaders import classifier, detector\n"
             "img = np.zeros((240, 320, 3), np.uint8)\n"
             "classifier(None).classify([img]); detector(None)(img)\n"
             "print('tensorflow' in sys.modules)")

@@ -17,7 +17,7 @@ import pytest
 
 from mlplay.download import sha256_file
 from mlplay.errors import MlplayError
-from mlplay.style import data, models
+from mlplay.style import data, models, painter
 from mlplay.style.app import HELP, Job, StyleApp
 from mlplay.style.bottlenecks import Bottlenecks
 from mlplay.style.stylise import SIZE, blend, centre_square, letterbox
@@ -44,7 +44,7 @@ def one_line_error(result, *words):
 
 @pytest.fixture(scope="module")
 def model():
-    return models.StyleModel()
+    return painter.StyleModel()
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def photo(tmp_path):
 
 # the shipped model and its card ------------------------------------------------------------------------------
 def test_the_card_records_every_file_its_source_licence_credits_and_networks():
-    shipped = models.open_model()
+    shipped = painter.open_model()
     folder, card = shipped.folder, shipped.card.raw
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "card.json")
     assert sorted(card["sha256"]) == files
@@ -64,22 +64,22 @@ def test_the_card_records_every_file_its_source_licence_credits_and_networks():
         assert sha256_file(folder / file) == digest, file
     assert card["bytes"] == sum((folder / f).stat().st_size for f in files) <= 4_000_000
     assert card["licence"] == "Apache-2.0" and "Ghiasi" in card["credit"] and "asus4/tf-lite-unity-sample" in card["source"]
-    assert card["family"] == "style" and shipped.card.rebuild == models.RESTORE  # a damaged file: restored from git
+    assert card["family"] == "style" and shipped.card.rebuild == painter.RESTORE  # a damaged file: restored from git
     assert [s["name"] for s in card["styles"]] == NAMES
     for style in card["styles"]:
         assert style["painter"] and style["title"] and style["source"] and "public domain" in style["credit"]
         assert max(style["size"]) == 512 and style["file"] in card["sha256"]
-    style_net, transfer = card["networks"][models.STYLE_NETWORK], card["networks"][models.TRANSFER_NETWORK]
+    style_net, transfer = card["networks"][painter.STYLE_NETWORK], card["networks"][painter.TRANSFER_NETWORK]
     assert style_net["inputs"][0]["shape"] == [1, 256, 256, 3] and style_net["outputs"][0]["shape"] == [1, 1, 1, 100]
     assert sorted(i["shape"] for i in transfer["inputs"]) == [[1, 1, 1, 100], [1, 384, 384, 3]]
     assert transfer["outputs"][0]["shape"] == [1, 384, 384, 3]
 
 
 def test_the_card_holds_the_distances_and_the_speed_against_the_goals():
-    card = models.open_model().card.raw
+    card = painter.open_model().card.raw
     full = card["distances"]["strengths"]["1.0"]
     assert full["pairs_measured"] == 40 == full["moved_towards_painting"]  # 5 styles × 8 photos
-    assert card["metrics"][models.HEADLINE] == full["style_distance_ratio"] < 1
+    assert card["metrics"][painter.HEADLINE] == full["style_distance_ratio"] < 1
     for style in NAMES:
         for p in full["pairs"][style].values():
             assert p["style_painted"] < p["style_photo"]
@@ -147,7 +147,7 @@ def test_a_bottleneck_is_computed_once_then_read_by_the_pictures_sha256(tmp_path
     cv2.imwrite(str(painting), generated_picture((300, 300), seed=3))
     style = model.style(str(painting))
     assert style.sha256 == sha256_file(painting) and style.name == "mine"
-    network = model.card["sha256"][models.STYLE_NETWORK]
+    network = model.card["sha256"][painter.STYLE_NETWORK]
     first = Bottlenecks(model.styliser.bottleneck, network, tmp_path / "cache")
     value = first(style)
     assert first.computed == 1 and value.shape == (1, 1, 1, 100) and first(style) is value  # memory
@@ -166,11 +166,11 @@ def test_a_bottleneck_is_computed_once_then_read_by_the_pictures_sha256(tmp_path
 
 def test_a_changed_shipped_painting_is_refused(tmp_path):
     root = tmp_path / "models"
-    shutil.copytree(models.open_model().folder, root / models.NAME)
-    jpeg = root / models.NAME / "great_wave.jpg"
+    shutil.copytree(painter.open_model().folder, root / painter.NAME)
+    jpeg = root / painter.NAME / "great_wave.jpg"
     image = cv2.imread(str(jpeg))
     cv2.imwrite(str(jpeg), 255 - image)
-    model = models.StyleModel(root)
+    model = painter.StyleModel(root)
     model.bottlenecks.folder = tmp_path / "empty-cache"
     with pytest.raises(MlplayError, match="not the one"):
         model.bottlenecks(model.style("great_wave"))
@@ -388,11 +388,11 @@ def test_bad_input_gets_one_line_each(tmp_path, photo):
     assert not runs.exists() or not any(runs.rglob("*.png"))  # nothing written for any of them
 
 
-@pytest.mark.parametrize("file", [models.TRANSFER_NETWORK, models.STYLE_NETWORK])
+@pytest.mark.parametrize("file", [painter.TRANSFER_NETWORK, painter.STYLE_NETWORK])
 def test_a_damaged_model_file_gets_one_line(tmp_path, photo, file):
     root = tmp_path / "models"
-    shutil.copytree(models.open_model().folder, root / models.NAME)
-    target = root / models.NAME / file
+    shutil.copytree(painter.open_model().folder, root / painter.NAME)
+    target = root / painter.NAME / file
     data = bytearray(target.read_bytes())
     data[5000] ^= 0xFF
     target.write_bytes(bytes(data))

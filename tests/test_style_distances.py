@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.style import models
+from mlplay.style import painter
 from mlplay.style.distance import (CAT_CLASSES, CONTENT_LAYER, STYLE_LAYERS, Features, content_distance, gram,
                                    measure, squares, style_distance)
 from stylevideo import generated_picture, photos_dir
@@ -23,7 +23,7 @@ def features():
 
 @pytest.fixture(scope="module")
 def model():
-    return models.StyleModel()
+    return painter.StyleModel()
 
 
 def test_squares_cover_the_longer_side_at_224_on_the_shorter():
@@ -86,9 +86,9 @@ def test_every_style_moves_every_photo_towards_its_painting_and_the_card_says_so
 @needs_photos
 def test_the_classifier_still_sees_a_cat_in_the_cat_painted_at_half_strength(model):
     from mlplay.style.data import read_picture
-    from mlplay.vision import models as vision_models
+    from mlplay.vision import loaders
 
-    classifier = vision_models.classifier(None)  # the one `mlplay classify` uses: mobilenet-quant
+    classifier = loaders.classifier(None)  # the one `mlplay classify` uses: mobilenet-quant
     cat = read_picture(photos_dir() / "cat.bmp")
     for style in model.styles:
         painted = model.styliser(cat, model.bottlenecks(style), 0.5)

@@ -78,7 +78,7 @@ def bottleneck_ms(model) -> dict:
     """A style's bottleneck from the disk cache (a fresh cache object each time, so not from memory) and computed
     (read and decode the painting, run the style network, which is loaded by then)."""
     from mlplay.style.bottlenecks import Bottlenecks
-    from mlplay.style.models import STYLE_NETWORK
+    from mlplay.style.painter import STYLE_NETWORK
 
     style = next(s for s in model.styles if s.name == "great_wave")
     network_sha = model.card["sha256"][STYLE_NETWORK]
@@ -152,14 +152,14 @@ def camera_loop(model, seconds: float = 10.0, threaded: bool = True) -> dict:
 
 
 def shipped_mb(models_dir: Path | None = None) -> float:
-    from mlplay.style.models import open_model
+    from mlplay.style.painter import open_model
 
     return round(open_model(models_dir).size / 1e6, 3)
 
 
 def measure(models_dir: Path | None = None, f16: Path | None = None, log=print) -> dict:
     """Every figure, as the card records them."""
-    from mlplay.style.models import StyleModel
+    from mlplay.style.painter import StyleModel
 
     model = StyleModel(models_dir)
     figures = {"load_average": round(os.getloadavg()[0], 2), "cores": os.cpu_count()}

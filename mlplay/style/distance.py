@@ -153,7 +153,7 @@ def summarise(pairs: dict) -> dict:
 
 def metrics(result: dict) -> dict:
     """The card's metrics from a measurement: at full strength, over every style and photo."""
-    from mlplay.style.models import HEADLINE
+    from mlplay.style.painter import HEADLINE
 
     full = result["strengths"]["1.0"]
     return {HEADLINE: full["style_distance_ratio"],
@@ -167,7 +167,7 @@ def rescore(model, data: Path | None) -> dict:
     measured on (checked by SHA-256). `model` is the store's handle of the shipped model."""
     from mlplay.download import sha256_file
     from mlplay.imageio import image_files
-    from mlplay.style.models import StyleModel
+    from mlplay.style.painter import StyleModel
 
     recorded = model.card.raw.get("distances", {}).get("photos", {})
     names = ", ".join(recorded) or "no photos"

@@ -117,7 +117,7 @@ def gallery(model, photos: Path) -> np.ndarray:
 def main(argv: list[str]) -> None:
     if len(argv) != 2:
         sys.exit("usage: python -m mlplay.style.figures PHOTOS_FOLDER OUT_FOLDER")
-    from mlplay.style.models import StyleModel
+    from mlplay.style.painter import StyleModel
 
     photos, out = Path(argv[0]), Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ from mlplay import store
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir, write_json
 from mlplay.style.data import PAINTINGS
-from mlplay.style.models import HEADLINE, NAME, RESTORE, STYLE_NETWORK, SUMMARY, TASK, TRANSFER_NETWORK
+from mlplay.style.painter import HEADLINE, NAME, RESTORE, STYLE_NETWORK, SUMMARY, TASK, TRANSFER_NETWORK
 
 NETWORKS_FROM = "pretrained/magenta_style"
 F16_NETWORK = "style_transfer_f16_384.tflite"  # the same transfer network in float16: compared, not shipped
@@ -65,7 +65,7 @@ def install(source: Path, root: Path | None = None, speed: bool = True, log=prin
     log(f"{NAME}: {card['bytes']:,} bytes in {folder}")
 
     from mlplay.style.distance import measure, metrics
-    from mlplay.style.models import StyleModel
+    from mlplay.style.painter import StyleModel
 
     model = StyleModel(root)
     if photos.is_dir():

@@ -37,7 +37,7 @@ def style_photos(photos: list[Path], style: str, strength: float, out: Path | No
     from mlplay.imageio import Batch
     from mlplay.paths import next_run_dir
     from mlplay.style.data import read_picture
-    from mlplay.style.models import StyleModel
+    from mlplay.style.painter import StyleModel
 
     strength = check_strength(strength)
     model = StyleModel(models_dir)
@@ -82,7 +82,7 @@ def _free_name(folder: Path, stem: str, written: set) -> Path:
 
 def print_styles(models_dir: Path | None = None) -> None:
     """`mlplay style --list`: the named styles and their credits."""
-    from mlplay.style.models import list_styles
+    from mlplay.style.painter import list_styles
 
     styles = list_styles(models_dir)
     width = max(len(s["name"]) for s in styles)
@@ -99,7 +99,7 @@ def camera_style(source: str, style: str | None, strength: float, save: bool, sh
     from mlplay.shell.window import make_display
     from mlplay.style.app import StyleApp
     from mlplay.style.data import read_picture
-    from mlplay.style.models import StyleModel
+    from mlplay.style.painter import StyleModel
     from mlplay.style.worker import Inline, Worker
 
     strength = check_strength(strength)

@@ -25,10 +25,11 @@ from mlplay import __version__, imageio, store
 from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment
-from mlplay.fileio import atomic_path, remove_leftovers, write_json
+from mlplay.fileio import remove_leftovers, write_json
 from mlplay.paths import display, models_dir, portable, portable_command, runs_dir
 from mlplay.training import promotion
 from mlplay.training.anywhere import trained_elsewhere
+from mlplay.training.callbacks import checkpoints, learning_rate_schedule, time_budget
 from mlplay.training.interrupt import Guard, Interrupted, survive_dead_output
 
 QUICK_EPOCHS = 2
@@ -70,18 +71,6 @@ def split_validation(data: Dataset, fraction: float, seed: int):
     return (data.x_train[train], data.y_train[train]), (data.x_train[val], data.y_train[val])
 
 
-def learning_rate_schedule(peak: float, warmup: float, steps: int):
-    """Cosine decay from `peak` over `steps`; with `warmup` > 0 a one-cycle schedule: a linear rise from peak/25
-    over that share of the steps, then the cosine decay (Keras' CosineDecay with warmup: saved with the model)."""
-    import keras
-
-    if not warmup:
-        return keras.optimizers.schedules.CosineDecay(peak, decay_steps=steps, alpha=0.02)
-    rise = max(1, round(warmup * steps))
-    return keras.optimizers.schedules.CosineDecay(peak / 25, decay_steps=max(1, steps - rise), alpha=0.002,
-                                                  warmup_target=peak, warmup_steps=rise)
-
-
 def _run_folder(name: str, resume: bool) -> Path:
     base = runs_dir() / "train" / name
     if resume:
@@ -99,55 +88,6 @@ def _run_folder(name: str, resume: bool) -> Path:
         except FileExistsError:
             continue
     raise MlplayError(f"cannot make a run folder in {base}")
-
-
-def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int | None, guard: Guard):
-    """Callback: best weights on every improvement, the whole model (with optimizer) every epoch; the files of one
-    checkpoint are written together (a signal meanwhile is acted on once they are all there)."""
-    import keras
-
-    class Checkpoints(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.best, self.best_epoch = best, best_epoch
-            self.higher = not monitor.endswith("loss")
-
-        def on_epoch_end(self, epoch, logs=None):
-            value = float((logs or {})[monitor])
-            with guard.critical():
-                if self.best is None or (value > self.best if self.higher else value < self.best):
-                    self.best, self.best_epoch = value, epoch + 1
-                    with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
-                        self.model.save_weights(tmp)
-                with atomic_path(folder / "last.keras", suffix=".keras") as tmp:
-                    self.model.save(tmp)
-                write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best, "best_epoch": self.best_epoch})
-
-    return Checkpoints()
-
-
-def _time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
-    """Callback: a cosine learning-rate decay over wall time instead of steps, stopping once `seconds` have
-    passed (that epoch is validated and checkpointed as usual). Training then fits a time budget on any machine:
-    a faster one (or a GPU) gets more epochs, never a longer run."""
-    import math
-
-    import keras
-
-    class TimeBudget(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-
-        def on_train_batch_begin(self, batch, logs=None):
-            done = min(1.0, (time.perf_counter() - self.start) / seconds)
-            rate = learning_rate * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)))
-            self.model.optimizer.learning_rate.assign(rate)
-
-        def on_train_batch_end(self, batch, logs=None):
-            if time.perf_counter() - self.start >= seconds:
-                self.model.stop_training = True
-
-    return TimeBudget()
 
 
 def threads() -> dict:
@@ -260,7 +200,7 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
                 with opening_weights(cfg.weights):
                     model.load_weights(folder / "best.weights.h5")
         if not cfg.resume and not exp.phases:
-            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see _time_budget
+            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see callbacks.time_budget
                 exp.learning_rate, exp.warmup, epochs * steps)
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
@@ -283,12 +223,12 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     from mlplay.training.progress import Progress
 
     folder.mkdir(parents=True, exist_ok=True)
-    checkpoints = _checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"), guard)
+    checkpointer = checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"), guard)
     mode = "min" if exp.monitor.endswith("loss") else "max"
     progress = Progress(epochs, steps)
     callbacks = [
         progress,
-        checkpoints,
+        checkpointer,
         keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
@@ -298,7 +238,7 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         if cfg.resume:
             raise MlplayError(f"{exp.name} trains for a time budget: --resume is not supported for it",
                               f"start a new run: mlplay train {exp.name}")
-        callbacks.append(_time_budget(minutes * 60, exp.learning_rate))
+        callbacks.append(time_budget(minutes * 60, exp.learning_rate))
         log(f"time budget {minutes:g} minutes (at most {epochs} epochs)")
     started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
