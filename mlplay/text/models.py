@@ -63,13 +63,9 @@ def size_for(n_chars: int, quick: bool, wide: bool = False) -> Size:
 
 
 def load_text(path: Path) -> str:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise MlplayError(f"{path} is not UTF-8 text") from None
-    except OSError as e:
-        raise MlplayError(f"cannot read {path}: {e.strerror}") from None
-    text = text.replace("\r\n", "\n")
+    from mlplay.fileio import read_text
+
+    text = read_text(path).replace("\r\n", "\n")
     if len(text) < MIN_CHARS:
         raise MlplayError(f"{path} has only {len(text)} characters", f"give at least {MIN_CHARS}")
     return text
