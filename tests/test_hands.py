@@ -132,7 +132,7 @@ def test_a_damaged_hand_model_is_a_one_line_error(tmp_path):
     (tmp_path / hands.PALM_FILE).write_bytes(b"not a model" * 100)
     with pytest.raises(MlplayError) as e:
         hands.HandTracker(tmp_path)
-    assert "cannot be loaded" in str(e.value) and "mlplay data fetch hands" in str(e.value)
+    assert "cannot load" in str(e.value) and "mlplay data fetch hands" in str(e.value)
     (tmp_path / hands.PALM_FILE).unlink()
     with pytest.raises(MlplayError, match="missing"):
         hands.HandTracker(tmp_path)

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from mlplay.rps import rps_synthetic
+from mlplay.rps import synthetic as rps_synthetic
 from mlplay.errors import MlplayError
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,7 @@ def test_mobilenet_trains_in_two_phases_from_scratch(tmp_path):
                              "--models-dir", str(tmp_path / "models")], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "phase head (base frozen)" in result.stdout and "phase fine-tune" in result.stdout
-    card = json.loads((tmp_path / "models" / "rps-mobilenet" / "card.json").read_text())
+    card = json.loads((tmp_path / "models" / "rps-mobilenet-quick" / "card.json").read_text())
     phases = card["training"]["phases"]
     assert [p["learning_rate"] for p in phases] == [1e-3, 1e-5] and all(p["epochs_run"] == 1 for p in phases)
     assert card["training"]["pretrained_weights"] is False and card["training"]["epochs_run"] == 2
@@ -38,7 +38,7 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
     import keras
 
     from mlplay.vision import pretrained
-    from mlplay.rps import rps_models as rps
+    from mlplay.rps import models as rps
 
     published = keras.applications.MobileNetV2(weights=None, include_top=True)  # stands in for the ImageNet file
     for w in published.weights:
@@ -61,7 +61,7 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
 
 def test_without_cached_weights_and_offline_it_says_to_fetch_or_use_no_pretrained(monkeypatch):
     from mlplay.vision import pretrained
-    from mlplay.rps import rps_models as rps
+    from mlplay.rps import models as rps
 
     def offline(fetch=True):
         raise MlplayError("the MobileNetV2 ImageNet weights are not cached and cannot be downloaded (no network)")

@@ -121,36 +121,17 @@ class Hand:
         return "right" if self.right >= 0.5 else "left"
 
 
-def _interpreter(path: Path, threads: int):
-    from ai_edge_litert.interpreter import Interpreter
-
-    from mlplay.runtime import quiet_stderr
-
-    if not path.exists():
-        raise MlplayError(f"hand model {path.name} is missing from {path.parent}", HANDS_HINT)
-    try:
-        with quiet_stderr():  # LiteRT announces its XNNPACK delegate on stderr
-            interpreter = Interpreter(model_path=str(path), num_threads=threads)
-            interpreter.allocate_tensors()
-    except (ValueError, RuntimeError) as e:
-        raise MlplayError(f"hand model {path} cannot be loaded ({str(e).splitlines()[0][:80]})", HANDS_HINT) from None
-    return interpreter
-
-
 class _Model:
     def __init__(self, path: Path, threads: int, size: int, outputs: int):
-        self.interpreter = _interpreter(path, threads)
-        inp = self.interpreter.get_input_details()
-        outs = self.interpreter.get_output_details()
+        from mlplay.litert import LiteModel
+
+        self.lite = LiteModel(path, threads, hint=HANDS_HINT, what=f"hand model {path.name}")
+        inp, outs = self.lite.inputs, self.lite.outputs
         if len(inp) != 1 or tuple(inp[0]["shape"]) != (1, size, size, 3) or len(outs) != outputs:
             raise MlplayError(f"{path} is not the expected hand model (input {inp[0]['shape'].tolist() if inp else None})", HANDS_HINT)
-        self.input = inp[0]["index"]
-        self.outputs = [o["index"] for o in outs]
 
     def __call__(self, rgb01: np.ndarray) -> list[np.ndarray]:
-        self.interpreter.set_tensor(self.input, rgb01[None])
-        self.interpreter.invoke()
-        return [self.interpreter.get_tensor(i)[0] for i in self.outputs]
+        return [out[0] for out in self.lite.raw(rgb01[None])]
 
 
 def hands_dir(models_root: Path | None = None) -> Path:

@@ -35,7 +35,7 @@ class Classifier:
     """A Keras image classifier with its labels and input convention; `classify(images)` → probabilities."""
 
     def __init__(self, model, labels: list[str], scale=mobilenet_scale):
-        from mlplay.runtime import tensorflow
+        from mlplay.console import tensorflow
 
         tf = tensorflow()
         self.model, self.labels, self.scale = model, labels, scale
@@ -64,7 +64,7 @@ class Classifier:
 def imagenet_classifier(fetch: bool = True) -> Classifier:
     """keras.applications MobileNetV2 (α 1.0, 224 px) with its ImageNet weights and the 1000 class names."""
     from mlplay.vision import pretrained
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     weights = pretrained.mobilenet_weights(fetch=fetch)
     labels = pretrained.fetch_imagenet_labels().read_text(encoding="utf-8").splitlines()
@@ -89,7 +89,7 @@ def custom_classifier(path: Path, labels_file: Path | None = None, scale: str = 
         raise MlplayError(f"no Keras model at {model_file}")
     if not labels_file.exists():
         raise MlplayError(f"no labels file at {labels_file}", "pass --labels FILE with one class name a line")
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     import keras
