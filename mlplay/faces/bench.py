@@ -112,7 +112,7 @@ def main() -> None:
     naive_detect = median_ms(naive_detector(detector), stream[::10])
     photos, naive_classify = data.cached(), None
     if photos:
-        from mlplay.runtime import tensorflow
+        from mlplay.console import tensorflow
 
         tensorflow()
         import keras

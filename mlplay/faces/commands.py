@@ -9,21 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
+from mlplay import options
 
 TITLE = "mlplay - emotion"
 
 
-def camera_emotion(
-    source: str = typer.Option("0", "--source", "-s", help="Camera index, video file, folder of images or pattern like img_%03d.png."),
-    save: bool = typer.Option(False, "--save", help="Record the annotated stream to runs/camera/emotionN/."),
-    show: bool = typer.Option(True, "--show/--no-show", help="Show the annotated stream in a window."),
-    mirror: Optional[bool] = typer.Option(None, "--mirror/--no-mirror", help="Flip frames left-right (default: on for cameras)."),
-    jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per frame with faces."),
-    models_dir: Optional[Path] = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/)."),
-):
-    """Faces and their expressions, live on a camera or video (q / Esc: quit)."""
-    run(source, save, show, mirror, jsonl, models_dir)
+def register(cli: options.Groups) -> None:
+    @cli.camera.command("emotion")
+    def camera_emotion(
+        source: str = options.source(),
+        save: bool = options.save("runs/camera/emotionN/"),
+        show: bool = options.show(),
+        mirror: Optional[bool] = options.mirror(),
+        jsonl: bool = options.jsonl("Print one JSON line per frame with faces."),
+        models_dir: Optional[Path] = options.models_dir(),
+    ):
+        """Faces and their expressions, live on a camera or video (q / Esc: quit)."""
+        run(source, save, show, mirror, jsonl, models_dir)
 
 
 def run(source: str, save: bool, show: bool, mirror: bool | None, jsonl: bool, models_dir: Path | None) -> None:
@@ -41,8 +43,3 @@ def run(source: str, save: bool, show: bool, mirror: bool | None, jsonl: bool, m
         raise
     app = EmotionApp(detector, reader, emit=(lambda line: print(line, flush=True)) if jsonl else None)
     run_camera(app, stream, show, save, command="camera", name="emotion", title=TITLE, mirror=mirror, display=display)
-
-
-def register(cli) -> None:
-    """Add the commands to mlplay's CLI (its `camera` group)."""
-    cli.camera_app.command("emotion")(camera_emotion)

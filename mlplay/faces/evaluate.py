@@ -78,7 +78,7 @@ def measure(photos: Path, models: Path | None = None, keras_check: bool = True) 
 
 def agreement(crops: np.ndarray, keras_file: Path, reader) -> dict:
     """How the shipped LiteRT classifier compares with fer's original Keras model on the same 64×64 crops."""
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()  # TensorFlow's start-up chatter hidden
     import keras

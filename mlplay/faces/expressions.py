@@ -50,7 +50,7 @@ class ExpressionReader:
     """Grey 64×64 face crops → the 7 probabilities (LABELS' order). `seconds` adds up the time spent."""
 
     def __init__(self, model):
-        """`model`: a mlplay.runtime.LiteModel of the expression classifier (see mlplay.faces.shipped.open_models)."""
+        """`model`: a mlplay.litert.LiteModel of the expression classifier (see mlplay.faces.shipped.open_models)."""
         shape = tuple(model.inputs[0]["shape"]) if model.inputs else ()
         outputs = tuple(model.outputs[0]["shape"]) if model.outputs else ()
         if shape != (1, INPUT_SIZE, INPUT_SIZE, 1) or outputs != (1, len(LABELS)):

@@ -90,7 +90,7 @@ class FaceDetector:
     """Pictures (BGR uint8, any size) → faces, largest first. `seconds` adds up the time spent."""
 
     def __init__(self, model):
-        """`model`: a mlplay.runtime.LiteModel of the face detector (see mlplay.faces.shipped.open_models)."""
+        """`model`: a mlplay.litert.LiteModel of the face detector (see mlplay.faces.shipped.open_models)."""
         self.model = model
         shape = tuple(model.inputs[0]["shape"]) if model.inputs else ()
         if shape != (1, INPUT_SIZE, INPUT_SIZE, 3) or len(model.outputs) != 2:

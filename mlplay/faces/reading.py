@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from mlplay.errors import MlplayError, report
 from mlplay.faces.expressions import LABELS, MIN_FACE, best, whole_crop
 
 CROP_MAX_SIDE = 256  # pixels: a picture this small or smaller ...
@@ -83,23 +82,14 @@ def text_line(path, index: int, count: int, r: Reading) -> str:
 def predict_files(paths: list[Path], top: int = 3, jsonl: bool = False, models_root: Path | None = None,
                   strict: bool = False) -> None:
     """`mlplay predict emotion PHOTO…`: a line per face (JSON with --jsonl), "no face found" for a picture without
-    one. A file that cannot be read is reported in one line and the others go on (`strict`: it stops there); then
-    one error if any was bad."""
+    one. A file that cannot be read is skipped with a one-line warning and the others go on (`strict`: it stops
+    there); then one error if any was skipped (mlplay.imageio.Batch, as every command that reads pictures)."""
     from mlplay.faces.shipped import faces_dir, open_models
-    from mlplay.imageio import image_files, read_bgr
+    from mlplay.imageio import Batch
 
-    files = image_files(paths)
+    batch = Batch(paths, strict=strict)
     detector, reader = open_models(faces_dir(models_root))
-    failed = 0
-    for path in files:
-        try:
-            picture = read_bgr(path)
-        except MlplayError as e:
-            if strict:
-                raise
-            report(e)
-            failed += 1
-            continue
+    for path, picture in batch:
         readings = read_picture(picture, detector, reader)
         if jsonl:
             lines = [{"image": str(path), "face": i + 1, "faces": len(readings), **r.as_json(top)}
@@ -112,5 +102,4 @@ def predict_files(paths: list[Path], top: int = 3, jsonl: bool = False, models_r
                 print(text_line(path, i, len(readings), r))
             if not readings:
                 print(f"{path}: no face found")
-    if failed:
-        raise MlplayError(f"{failed} of {len(files)} images could not be read")
+    batch.done()

