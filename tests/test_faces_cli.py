@@ -138,4 +138,4 @@ def test_camera_emotion_has_the_camera_shells_options_and_faces_are_listed_with_
     assert listed.returncode == 0 and "faces " in listed.stdout and "faces-photos" in listed.stdout
     models = mlplay("models", env={"COLUMNS": "200"})
     (line,) = [x for x in models.stdout.splitlines() if x.startswith("faces ")]
-    assert "66.0% FER-2013 test (published)" in line
+    assert "99.05% frontal faces found" in line

@@ -95,9 +95,9 @@ def agreement(crops: np.ndarray, keras_file: Path, reader) -> dict:
 
 
 def rescore(model=None, data_path: Path | None = None) -> dict:
-    """`mlplay eval emotion`: the card's measured figures again (fetching the photos when they are not here)."""
+    """`mlplay eval faces`: the card's measured figures again (fetching the photos when they are not here)."""
     photos = Path(data_path) if data_path else (data.cached() or data.fetch())
-    return measure(photos, getattr(model, "folder", None), keras_check=False)["metrics"]
+    return measure(photos, getattr(model, "folder", None))["metrics"]
 
 
 def main(argv: list[str]) -> None:
@@ -112,8 +112,7 @@ def main(argv: list[str]) -> None:
             folder = shipped.faces_dir()
             card = shipped.read_card(folder)
             card["evaluation"] = result["evaluation"]
-            card["metrics"] = {**result["metrics"], **{k: v for k, v in card.get("metrics", {}).items()
-                                                       if k.startswith("published_")}}
+            card["metrics"] = result["metrics"]
             card["evaluation"]["command"] = "python -m mlplay.faces.evaluate --write"
             shipped.write_card(folder, card)
             print(f"written into {folder / 'card.json'}")

