@@ -61,7 +61,7 @@ EMOTION = Experiment(
     input_shape=(64, 64, 1),
     preprocessing="face box × 1.25, turned level by the eyes, grey, 64×64, pixel / 127.5 − 1",
     headline="frontal_faces_found",
-    predict_files=predict_files, rescore=rescore, fetch="mlplay data fetch faces",
+    predict_files=predict_files, rescore=rescore, fetch="mlplay data fetch faces", folder="faces",
 )
 FAMILY = Family(
     name="faces",
