@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # this checkout's mlplay, for the few helpers used here (the windows run it too)
 TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick", "convert": "imagemagick", "xterm": "xterm",
          "tmux": "tmux"}
 SCREEN = (1280, 900)
