@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast smoke train-all bench data clean
+.PHONY: install demo test test-fast smoke train-all bench data screenshots clean
 
 install: $(STAMP)
 
@@ -50,6 +50,10 @@ train-all: data        ## retrain every shipped model (writes models/ and their 
 
 bench: install         ## latency and start-up figures against the naive way
 	$(BIN)/python -m mlplay.bench
+
+SHARED ?= ../shared/data
+screenshots: install   ## the pictures of README.md and docs/: the real windows under Xvfb, on real input from $(SHARED)
+	$(BIN)/python docs/screenshots.py --shared $(SHARED) --out docs/img
 
 clean:
 	rm -rf runs .pytest_cache
