@@ -54,7 +54,7 @@ def test_multiworker_without_tf_config_is_a_one_line_error(tiny_mnist, tmp_path)
                              "--data", str(tiny_mnist), "--models-dir", str(tmp_path)],
                             capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "needs TF_CONFIG" in result.stderr and "README" in result.stderr
+    assert "needs TF_CONFIG" in result.stderr and "docs/training.md" in result.stderr
 
 
 def free_ports(n: int) -> list[int]:
