@@ -127,6 +127,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     worse than the current one, in models/; return the card (None on a worker that is not the chief of a
     multi-worker run: the chief saves). SIGINT/SIGTERM at any moment save the best model so far, or say that there
     is nothing to save (interrupt.Guard)."""
+    imageio.SKIPPED.clear()  # this run counts only the pictures it skips itself
     with Guard() as guard:
         try:
             return _train(exp, cfg, log, guard)
