@@ -85,6 +85,15 @@ class Guess:
 
 
 @dataclass(frozen=True)
+class Try:
+    """One way to run a trained model once (`make smoke`): `mlplay ARGS…` with {name}, {models}, {picture} and {video}
+    filled in, and `stdin` piped in."""
+
+    args: tuple[str, ...]
+    stdin: str | None = None
+
+
+@dataclass(frozen=True)
 class Experiment:
     """One model a user can name. It trains when `build` and `load_data` are given (then the training fields apply);
     a pretrained model that ships ready (a detector, the hand models) has neither, and says how it is fetched."""
@@ -105,6 +114,7 @@ class Experiment:
     read: Callable[[list[str], np.ndarray, int], Guess] | None = None  # (labels, probabilities, top) -> how its
     # answer reads, for `mlplay predict` and the drawing windows; None: the top label, always sure
     fetch: str | None = None  # a shipped pretrained model: the command that gets it again
+    folder: str | None = None  # the models/ folder it runs from when that is not its name (emotion: models/faces)
     # Training (see mlplay/training/loop.py)
     build: Callable[..., "object"] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
     load_data: Callable[[Path | None, bool], Dataset] | None = None  # (data path or None, quick) -> Dataset
@@ -121,9 +131,20 @@ class Experiment:
     report: Callable[..., dict] | None = None  # (model, data[, card]) -> extra card entries; `card`: the card so far
     calibrate: bool = False  # fit a softmax temperature on validation and fold it in (mlplay/training/calibrate.py)
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
+    # make smoke: how a quick model of it is run once, and where a copy of its data lies in the shared test data
+    # (when it cannot be fetched from a package registry)
+    tries: tuple[Try, ...] = ()
+    sample_data: str | None = None
+
+    @property
+    def smoke_tries(self) -> tuple[Try, ...]:
+        if self.tries or self.image_input is None:
+            return self.tries
+        return (Try(("predict", "{name}", "{picture}", "--models-dir", "{models}")),)
 
     @property
     def trainable(self) -> bool:

@@ -165,7 +165,7 @@ def build_lean_cnn(channels=(16, 32, 64), dropout=0.2, momentum=0.9, first_norm=
 
 # The fast recipes (make bench times them against digits-cnn's): leaner CNNs whose batch norm statistics keep up,
 # no augmentation, a one-cycle learning rate, on MNIST alone (ten labels). FAST_CNN is the quickest to 99.0 %,
-# FAST_CNN_LONG to 99.4 %. Measured on 2 cores (README: Training speed).
+# FAST_CNN_LONG to 99.4 %. Measured on 2 cores (docs/digits.md: training speed).
 MNIST_ONLY = dict(load_data=load_mnist, labels=DIGITS, calibrate=False, read=None, report=None, rescore=None)
 FAST_CNN = dict(summary="CNN conv3×12 (no BN)→pool→conv3×24→pool→conv3×48 (BN momentum 0.9, dropout), one-cycle "
                         "learning rate peaking at 0.01 over 2 epochs, no augmentation",

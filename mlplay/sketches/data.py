@@ -7,8 +7,8 @@ Sources (comma-separated; a QuickDraw source may name its classes in brackets):
   DIR, DIR[apple,cat]     a folder of QuickDraw-format <class>.npy files (e.g. a copy of some official files)
   DIR                     a folder of labelled drawings (<label>/<drawing>.png, e.g. `draw sketches --record`)
 e.g. `doodles,quickdraw[apple,fish]`: the doodles and two real classes; a class both have (diamond) is one label.
-The default (DEFAULT_SPEC, what the shipped models learned) is the doodles and six real classes; --quick alone
-stays on the doodles, so a smoke test needs no download.
+The default (DEFAULT_SPEC, what the shipped models learned) is the 37 real classes alone (the generated doodles
+were not kept; see docs/sketches.md); --quick alone stays on the doodles, so a smoke test needs no download.
 `mlplay train … --classes apple,fish` puts the brackets on every QuickDraw source that has none.
 """
 
@@ -30,7 +30,7 @@ REAL_CLASSES = ["The Mona Lisa", "airplane", "alarm clock", "apple", "banana", "
                 "flip flops", "flower", "frog", "horse", "house", "house plant", "knife", "moon", "panda", "pants",
                 "piano", "rainbow", "scissors", "smiley face", "train", "tree"]  # the real classes the shipped models know
 REAL_PER_CLASS = 2000  # drawings fetched of each when missing: the first 2,000 of the official file
-DEFAULT_SPEC = f"doodles,quickdraw[{','.join(REAL_CLASSES)}]"
+DEFAULT_SPEC = f"quickdraw[{','.join(REAL_CLASSES)}]"
 VALIDATION_RULE = ("every 10th training drawing of each class and source; the test drawings (every 7th of a "
                    "QuickDraw file, the doodles' own test stream, every 5th recorded drawing) are held out")
 _ITEM = re.compile(r"\s*([^,\[\]]+?)\s*(?:\[([^\]]*)\])?\s*(?:,|$)")
