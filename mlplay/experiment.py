@@ -94,6 +94,7 @@ class Experiment:
     batch_size: int = 128
     learning_rate: float = 1e-3
     warmup: float = 0.0  # > 0: one-cycle, the learning rate rises from learning_rate/25 over this share of the steps
+    decay: bool = True  # False: a constant learning rate (no cosine decay), as in the original collection's notebooks
     patience: int = 5
     clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
     loss: str = "sparse_categorical_crossentropy"

@@ -240,8 +240,9 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         else:
             model = exp.make_model(data)
         if not cfg.resume and not exp.phases:
-            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see _time_budget
-                exp.learning_rate, exp.warmup, epochs * steps)
+            constant = minutes or not exp.decay  # a time budget decays the rate itself (see _time_budget)
+            schedule = exp.learning_rate if constant else learning_rate_schedule(exp.learning_rate, exp.warmup,
+                                                                                 epochs * steps)
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
 
@@ -336,7 +337,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
                      # can land between an epoch's checkpoint and its history.csv row)
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
-                     **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else {}),
+                     **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else
+                        {} if exp.decay else {"schedule": "constant"}),
                      "strategy": Strategy(cfg.strategy).value, "workers": worker.workers, "quick": cfg.quick, "resumed": cfg.resume,
                      "interrupted": interrupted is not None, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
                      "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),
