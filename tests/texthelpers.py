@@ -38,17 +38,11 @@ def sample_text(n_chars: int = 6000, seed: int = 0) -> str:
     return "".join(out)[:n_chars]
 
 
-def shared_data() -> Path | None:
-    """The real data beside the clone (`../shared/data`; MLPLAY_SHARED names another shared folder), or None."""
-    import os
-
-    folder = Path(os.environ.get("MLPLAY_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "data"
-    return folder if folder.is_dir() else None
-
-
 def cache_tiny_shakespeare() -> Path | None:
     """tiny-shakespeare cached as the default corpus (in the test's MLPLAY_DATA) from the shared copy, checked by
     SHA-256 as `mlplay data fetch shakespeare --data input.txt` does; None when there is no shared copy."""
+    from helpers import shared_data
+
     from mlplay.text import data as corpora
 
     shared = shared_data()
