@@ -55,7 +55,8 @@ def anchors(size: int = PALM_SIZE, strides=STRIDES) -> np.ndarray:
 
 
 def decode(raw: np.ndarray, logits: np.ndarray, anchor: np.ndarray, size: int = PALM_SIZE, min_score=MIN_PALM_SCORE):
-    """Raw palm outputs → (scores (K,), boxes (K, 4) as cx, cy, w, h, keypoints (K, 7, 2)), all in 0-1, K above min_score."""
+    """Raw palm outputs → (scores (K,), boxes (K, 4) as cx, cy, w, h, keypoints (K, 7, 2)), all in 0-1, K above
+    min_score."""
     scores = 1.0 / (1.0 + np.exp(-np.clip(logits.reshape(-1), -100, 100)))
     keep = scores >= min_score
     raw, anchor = raw[keep] / size, anchor[keep]
@@ -66,11 +67,13 @@ def decode(raw: np.ndarray, logits: np.ndarray, anchor: np.ndarray, size: int = 
 
 def _iou(box: np.ndarray, others: np.ndarray) -> np.ndarray:
     def corners(b):
-        return b[..., 0] - b[..., 2] / 2, b[..., 1] - b[..., 3] / 2, b[..., 0] + b[..., 2] / 2, b[..., 1] + b[..., 3] / 2
+        cx, cy, half_w, half_h = b[..., 0], b[..., 1], b[..., 2] / 2, b[..., 3] / 2
+        return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
     ax0, ay0, ax1, ay1 = corners(box)
     bx0, by0, bx1, by1 = corners(others)
-    inter = np.clip(np.minimum(ax1, bx1) - np.maximum(ax0, bx0), 0, None) * np.clip(np.minimum(ay1, by1) - np.maximum(ay0, by0), 0, None)
+    inter = (np.clip(np.minimum(ax1, bx1) - np.maximum(ax0, bx0), 0, None)
+             * np.clip(np.minimum(ay1, by1) - np.maximum(ay0, by0), 0, None))
     return inter / np.maximum(box[2] * box[3] + others[:, 2] * others[:, 3] - inter, 1e-9)
 
 
@@ -86,7 +89,8 @@ def weighted_nms(scores, boxes, keypoints, iou: float = NMS_IOU) -> list[tuple[f
         group = left & (_iou(boxes[i], boxes) > iou)
         group[i] = True
         w = scores[group][:, None]
-        found.append((float(scores[i]), (boxes[group] * w).sum(0) / w.sum(), (keypoints[group] * w[:, :, None]).sum(0) / w.sum()))
+        found.append((float(scores[i]), (boxes[group] * w).sum(0) / w.sum(),
+                      (keypoints[group] * w[:, :, None]).sum(0) / w.sum()))
         left &= ~group
     return found
 
@@ -176,18 +180,19 @@ class _Model:
         self.lite = LiteModel(path, threads, hint=HANDS_HINT, what=f"hand model {path.name}")
         inp, outs = self.lite.inputs, self.lite.outputs
         if len(inp) != 1 or tuple(inp[0]["shape"]) != (1, size, size, 3) or len(outs) != outputs:
-            raise MlplayError(f"{path} is not the expected hand model (input {inp[0]['shape'].tolist() if inp else None})", HANDS_HINT)
+            raise MlplayError(f"{path} is not the expected hand model (input "
+                              f"{inp[0]['shape'].tolist() if inp else None})", HANDS_HINT)
 
     def __call__(self, rgb01: np.ndarray) -> list[np.ndarray]:
         return [out[0] for out in self.lite.raw(rgb01[None])]
 
 
 def hands_dir(models_root: Path | None = None) -> Path:
-    """hands/ in the models folder in use; the repository's shipped copy when that folder has none."""
-    from mlplay.paths import REPO, models_dir
+    """hands/ in the models folder in use; the shipped copy when that folder has none."""
+    from mlplay.paths import SHIPPED, models_dir
 
     folder = models_dir(models_root) / "hands"
-    return folder if folder.is_dir() else REPO / "models" / "hands"
+    return folder if folder.is_dir() else SHIPPED / "hands"
 
 
 class HandTracker:
@@ -226,7 +231,8 @@ class HandTracker:
         found = weighted_nms(*decode(raw, logits, self.anchors))
         self.seconds["palm"] += time.perf_counter() - start
         to_px = np.float32([PALM_SIZE / k, PALM_SIZE / k])
-        return [(score, np.concatenate([box[:2] * to_px - [ox / k, oy / k], box[2:] * to_px]), kps * to_px - [ox / k, oy / k])
+        shift = [ox / k, oy / k]
+        return [(score, np.concatenate([box[:2] * to_px - shift, box[2:] * to_px]), kps * to_px - shift)
                 for score, box, kps in found]
 
     def landmarks(self, frame: np.ndarray, roi: Roi, detected: bool = False) -> Hand:
