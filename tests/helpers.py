@@ -93,8 +93,8 @@ def jpeg_with_orientation(upright: np.ndarray, orientation: int, little_endian: 
     """A JPEG as a phone writes it: the pixels stored turned/flipped, and an EXIF Orientation tag (0x0112)
     saying how to show them upright. Orientation 3 = stored upside down, 6 = stored turned 90° anticlockwise…"""
     stored = {1: lambda a: a, 2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1],
-              5: lambda a: np.swapaxes(a, 0, 1), 6: lambda a: np.rot90(a, 1), 7: lambda a: np.swapaxes(a, 0, 1)[::-1, ::-1],
-              8: lambda a: np.rot90(a, -1)}[orientation](upright)
+              5: lambda a: np.swapaxes(a, 0, 1), 6: lambda a: np.rot90(a, 1),
+              7: lambda a: np.swapaxes(a, 0, 1)[::-1, ::-1], 8: lambda a: np.rot90(a, -1)}[orientation](upright)
     ok, jpeg = cv2.imencode(".jpg", np.ascontiguousarray(stored), [cv2.IMWRITE_JPEG_QUALITY, 95])
     e = "<" if little_endian else ">"
     tiff = (b"II*\0" if little_endian else b"MM\0*") + struct.pack(e + "I", 8) + struct.pack(e + "H", 1) \

@@ -20,7 +20,8 @@ def test_help_lists_the_panels_and_the_commands():
 
 
 def test_help_is_fast_because_tensorflow_is_not_imported(mlplay):
-    code = "import sys, mlplay.cli; mlplay.cli.app(['--help'], standalone_mode=False); print('tensorflow' in sys.modules)"
+    code = ("import sys, mlplay.cli; mlplay.cli.app(['--help'], standalone_mode=False); "
+            "print('tensorflow' in sys.modules)")
     assert mlplay.python("-c", code).stdout.strip().endswith("False")
 
 

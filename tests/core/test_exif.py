@@ -5,9 +5,10 @@ OpenCV ignores the tag when it keeps alpha and bit depth (IMREAD_UNCHANGED). One
 import cv2
 import numpy as np
 import pytest
-from helpers import jpeg_with_orientation
 
 from mlplay.imageio import exif_orientation, read_bgr, read_grey
+
+from helpers import jpeg_with_orientation
 
 
 def asymmetric(h=60, w=40):

@@ -49,7 +49,8 @@ def test_round_trip_keras_litert_card_and_predictor_agree(tmp_path):
     from mlplay.runtime import Predictor
 
     inputs = keras.Input((6,))
-    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(8, activation="relu")(inputs)))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(hidden))
     card = {"name": "toy", "task": "test", "labels": ["a", "b", "c"], "metrics": {"test_accuracy": 0.5}}
     store.save(model, card, tmp_path)
 

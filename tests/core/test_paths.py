@@ -24,5 +24,6 @@ def test_plain_labels_pass():
 def test_draw_refuses_a_label_outside_its_folder_in_one_line_before_any_window(tmp_path, command, mlplay):
     result = mlplay(*command, "../../x", cwd=tmp_path, env={"DISPLAY": ""})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "'../../x' is not a plain name" in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line
+    assert "'../../x' is not a plain name" in result.stderr
     assert list(tmp_path.iterdir()) == []

@@ -23,7 +23,8 @@ def test_speedup_compares_the_times_to_a_threshold_and_gives_a_lower_bound_when_
 
 
 @pytest.mark.slow
-def test_bench_trains_the_original_the_shipped_and_both_fast_recipes_and_says_the_test_set_picks_nothing(tiny_mnist, tmp_path, mlplay):
+def test_bench_times_the_original_the_shipped_and_both_fast_recipes_and_says_the_test_set_picks_nothing(tiny_mnist,
+                                                                                                         mlplay):
     result = mlplay.python("-m", "mlplay.digits.speed", "--quick", "--data", tiny_mnist, timeout=900,
                            env={"COLUMNS": "200"})
     assert result.returncode == 0, result.stderr[-2000:]

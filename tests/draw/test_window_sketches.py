@@ -45,7 +45,8 @@ def draw_each(mlplay, display, drawings: dict) -> dict:
 
 
 def test_drawn_circle_triangle_and_star_are_recognised(display, mlplay):
-    guesses = draw_each(mlplay, display, {"circle": [ellipse((200, 200), 130, 120)], "triangle": [TRIANGLE], "star": [STAR]})
+    guesses = draw_each(mlplay, display, {"circle": [ellipse((200, 200), 130, 120)], "triangle": [TRIANGLE],
+                                          "star": [STAR]})
     assert {name: guess["label"] for name, guess in guesses.items()} == {"circle": "circle", "triangle": "triangle",
                                                                           "star": "star"}, guesses
 

@@ -7,10 +7,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.rps import game as rps
-from mlplay.rps import view as rps_view
-from mlplay.shell import camera
+from mlplay.rps import game as rps, view as rps_view
 from mlplay.rps.app import RecordApp, RpsApp, format_round
+from mlplay.shell import camera
 
 COLOURS = {"rock": (0, 0, 200), "paper": (0, 200, 0), "scissors": (200, 0, 0)}
 
@@ -93,7 +92,8 @@ def test_record_app_pauses_on_space(tmp_path):
 
 
 def test_camera_rps_without_a_model_says_how_to_get_one(tmp_path, mlplay):
-    result = mlplay("camera", "rps", "--model", "rps-cnn", "--source", "missing.mp4", "--no-show", "--models-dir", tmp_path)
+    result = mlplay("camera", "rps", "--model", "rps-cnn", "--source", "missing.mp4", "--no-show", "--models-dir",
+                    tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Error: no trained rock-paper-scissors model 'rps-cnn'")

@@ -9,10 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.rps import data as rps
-from mlplay.rps import synthetic as rps_synthetic
 from mlplay.download import Source
 from mlplay.errors import MlplayError
+from mlplay.rps import data as rps, synthetic as rps_synthetic
 from mlplay.rps.game import MOVES
 
 
@@ -49,11 +48,12 @@ def test_fetch_extracts_class_folders_and_is_idempotent(official_zips, tmp_path)
     for split, n in (("train", 4), ("test", 2)):
         for move in MOVES:
             assert len(list((folder / split / move).glob("*.png"))) == n + (move == "rock")  # + the hostile entry
-    assert sorted(tmp_path.rglob("escape.png")) == [folder / split / "rock" / "escape.png" for split in ("test", "train")]
+    escaped = [folder / split / "rock" / "escape.png" for split in ("test", "train")]
+    assert sorted(tmp_path.rglob("escape.png")) == escaped
     assert not (folder.parent.parent / "rock").exists() and not list(folder.glob("download-*"))
     assert rps.fetch(tuple(sources), log=lambda m: 1 / 0) == folder  # cached: nothing downloaded or logged
     data = rps.load(None, 32, quick=False)
-    x_train, y_train, x_test, y_test, source, meta = data.x_train, data.y_train, data.x_test, data.y_test, data.source, data.meta
+    x_train, x_test, y_test, source, meta = data.x_train, data.x_test, data.y_test, data.source, data.meta
     assert data.x_val is None  # one series per class: too few to hold one out
     assert x_train.shape == (13, 32, 32, 3) and len(x_test) == 7 and source == rps.OFFICIAL_SOURCE
     assert sorted(np.bincount(y_test)) == [2, 2, 3] and "train/ and test/" in meta["test_split"]
@@ -80,7 +80,8 @@ def test_no_data_at_all_says_how_to_get_some():
 def test_class_folders_get_a_stratified_held_out_test_split(tmp_path):
     folder = rps_synthetic.write_folders(tmp_path / "synth", per_class=10, size=48, seed=0)
     data = rps.load(folder, 40, quick=False)
-    x_train, y_train, x_test, y_test, source, meta = data.x_train, data.y_train, data.x_test, data.y_test, data.source, data.meta
+    x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
+    source, meta = data.source, data.meta
     assert "SYNTHETIC" in source and data.x_val is None
     assert x_train.shape == (24, 40, 40, 3) and x_test.shape == (6, 40, 40, 3)
     assert list(np.bincount(y_test)) == [2, 2, 2] and list(np.bincount(y_train)) == [8, 8, 8]
@@ -134,8 +135,8 @@ def test_rps_synthetic_data_set_is_generated_once():
 
 
 def test_train_all_trains_what_the_data_allows_and_says_what_it_skipped(monkeypatch, tmp_path):
-    from mlplay.vision import pretrained
     from mlplay.rps import models as rps_experiments
+    from mlplay.vision import pretrained
 
     def offline(*a, **k):
         raise MlplayError("cannot download the rock-paper-scissors data (no network)")
@@ -159,7 +160,8 @@ def test_a_retry_after_a_failed_second_download_reuses_the_first_zip(official_zi
         rps.fetch((sources[0], gone), log=lambda m: None)
     moved = Source(f"{base}/moved-away.zip", sources[0].sha256, "rps.zip")  # the server no longer has it
     folder = rps.fetch((moved, sources[1]), log=lambda m: None)
-    assert len(list((folder / "train" / "rock").glob("*.png"))) == 4 + 1 and not list(folder.glob("download-*"))  # + the hostile entry
+    # + the hostile entry
+    assert len(list((folder / "train" / "rock").glob("*.png"))) == 4 + 1 and not list(folder.glob("download-*"))
 
 
 def write_series(folder, per_series, series, prefix=""):
@@ -168,7 +170,8 @@ def write_series(folder, per_series, series, prefix=""):
         (folder / move).mkdir(parents=True)
         for s in range(series):
             for f in range(per_series):
-                cv2.imwrite(str(folder / move / f"{prefix}{move}{s:02d}-{f:03d}.png"), np.full((12, 12, 3), 50 * i + s, np.uint8))
+                cv2.imwrite(str(folder / move / f"{prefix}{move}{s:02d}-{f:03d}.png"),
+                            np.full((12, 12, 3), 50 * i + s, np.uint8))
 
 
 def test_with_its_own_test_folder_validation_holds_out_whole_series_of_training_pictures(tmp_path):
@@ -178,7 +181,7 @@ def test_with_its_own_test_folder_validation_holds_out_whole_series_of_training_
     assert data.x_train.shape[0] == 3 * 2 * 4 and data.x_val.shape[0] == 3 * 4 and len(data.x_test) == 6
     held = data.meta["validation_series"]
     assert set(held) == set(MOVES) and all(name.startswith(move) for move, name in held.items())
-    for i, move in enumerate(MOVES):  # each series has its own grey level: none is in both train and validation
+    for i in range(len(MOVES)):  # each series has its own grey level: none is in both train and validation
         train_levels = set(data.x_train[data.y_train == i][:, 0, 0, 0])
         val_levels = set(data.x_val[data.y_val == i][:, 0, 0, 0])
         assert len(val_levels) == 1 and not train_levels & val_levels

@@ -80,13 +80,15 @@ def fixed_model(tmp_path_factory):
 def test_the_game_reports_exactly_the_moves_shown_to_a_model_with_fixed_answers(fixed_model, mlplay):
     env = home(fixed_model)
     game = video(fixed_model / "game.mp4", GAME)
-    out = succeeded(mlplay("camera", "rps", "--model", "rps-cnn", "--source", game, "--auto", "--jsonl", "--no-show", "--seed", 0, "--save", env=env, timeout=600))
+    out = succeeded(mlplay("camera", "rps", "--model", "rps-cnn", "--source", game, "--auto", "--jsonl", "--no-show",
+                           "--seed", 0, "--save", env=env, timeout=600))
     rounds = rounds_of(out)
     assert [r["human"] for r in rounds] == GAME, rounds
     assert [r["round"] for r in rounds] == list(range(1, len(GAME) + 1))
     beats = {"rock": "scissors", "paper": "rock", "scissors": "paper"}
     for r in rounds:  # the score follows the rules for whatever the computer played
-        expected = "draw" if r["human"] == r["computer"] else "human" if beats[r["human"]] == r["computer"] else "computer"
+        expected = ("draw" if r["human"] == r["computer"] else
+                    "human" if beats[r["human"]] == r["computer"] else "computer")
         assert r["winner"] == expected, r
     assert "opened video" in out.stderr and "320×240" in out.stderr and "frames/s" in out.stderr
     assert (fixed_model / "runs" / "camera" / "rps" / "annotated.mp4").stat().st_size > 10_000
@@ -105,7 +107,8 @@ def test_recorded_then_trained_model_learns_pictures_it_cannot_confuse_and_plays
     assert card["data"]["official_test_split"] is False and card["data"]["splits"]["test"] >= 30
     assert card["metrics"]["test_accuracy"] == 1.0, card["metrics"]  # flat, stripes, checks: nothing to confuse
     game = video(tmp_path / "game.mp4", GAME, "pattern", seed=99)
-    out = succeeded(mlplay("camera", "rps", "--model", "rps-cnn", "--source", game, "--auto", "--jsonl", "--no-show", "--seed", 0, env=env, timeout=600))
+    out = succeeded(mlplay("camera", "rps", "--model", "rps-cnn", "--source", game, "--auto", "--jsonl", "--no-show",
+                           "--seed", 0, env=env, timeout=600))
     assert [r["human"] for r in rounds_of(out)] == GAME
 
 
@@ -120,7 +123,8 @@ def test_the_same_game_in_a_real_window(fixed_model, tmp_path, mlplay):
         app = mlplay.popen("camera", "rps", "--model", "rps-cnn", "--source", short, "--auto", "--jsonl", "--seed", 0,
                            env={**env, "DISPLAY": display})
         try:
-            Window("mlplay - rock paper scissors", {**mlplay.environment(env), "DISPLAY": display}, min_width=320, app=app)
+            Window("mlplay - rock paper scissors", {**mlplay.environment(env), "DISPLAY": display}, min_width=320,
+                   app=app)
             out = LineReader(app.stdout)
             rounds = [json.loads(out.next(timeout=60)) for _ in GAME[:3]]
             assert app.wait(timeout=60) == 0
@@ -131,5 +135,6 @@ def test_the_same_game_in_a_real_window(fixed_model, tmp_path, mlplay):
         xvfb.terminate()
         xvfb.wait()
     assert [r["human"] for r in rounds] == GAME[:3], rounds
-    headless = succeeded(mlplay("camera", "rps", "--model", "rps-cnn", "--source", short, "--auto", "--jsonl", "--no-show", "--seed", 0, env=env, timeout=600))
+    headless = succeeded(mlplay("camera", "rps", "--model", "rps-cnn", "--source", short, "--auto", "--jsonl",
+                                "--no-show", "--seed", 0, env=env, timeout=600))
     assert rounds == rounds_of(headless)  # the window shows what the headless run computes

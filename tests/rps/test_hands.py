@@ -7,10 +7,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from helpers import SHARED, needs_shared
 
 from mlplay.errors import MlplayError
 from mlplay.rps import gestures, hands
+
+from helpers import SHARED, needs_shared
 
 REAL, CGI_TEST = SHARED / "rps-real", SHARED / "rps-cgi" / "test"
 needs_real = needs_shared("rps-real")
@@ -38,7 +39,8 @@ def test_decoding_and_weighted_nms_merge_overlapping_palms_and_keep_separate_one
     raw[:, 4:] = 1.92  # every keypoint 0.01 right and below its anchor
     logits = np.array([3.0, 1.0, 2.0, -5.0])[:3]
     scores, boxes, kps = hands.decode(raw, logits, anchor)
-    assert len(scores) == 3 and np.allclose(boxes[1], [0.55, 0.5, 40 / 192, 40 / 192]) and np.allclose(kps[2, 0], [0.21, 0.21])
+    assert len(scores) == 3 and np.allclose(boxes[1], [0.55, 0.5, 40 / 192, 40 / 192])
+    assert np.allclose(kps[2, 0], [0.21, 0.21])
     found = hands.weighted_nms(scores, boxes, kps)
     assert len(found) == 2
     (s0, b0, _), (s1, b1, _) = found
@@ -59,10 +61,12 @@ def test_a_rotated_region_maps_crop_pixels_to_the_frame_and_back():
 
 
 def test_the_hand_region_turns_the_fingers_up_and_moves_towards_them():
-    up = hands.roi_from_palm(np.array([100.0, 100.0, 40.0, 40.0]), np.array([[100, 120], [0, 0], [100, 80]] + [[0, 0]] * 4))
+    palm = np.array([100.0, 100.0, 40.0, 40.0])
+    up = hands.roi_from_palm(palm, np.array([[100, 120], [0, 0], [100, 80]] + [[0, 0]] * 4))
     assert up.angle == pytest.approx(0.0) and up.size == pytest.approx(104) and up.cy == pytest.approx(80)
-    right = hands.roi_from_palm(np.array([100.0, 100.0, 40.0, 40.0]), np.array([[80, 100], [0, 0], [120, 100]] + [[0, 0]] * 4))
-    assert right.angle == pytest.approx(math.pi / 2) and right.cx == pytest.approx(120) and right.cy == pytest.approx(100)
+    right = hands.roi_from_palm(palm, np.array([[80, 100], [0, 0], [120, 100]] + [[0, 0]] * 4))
+    assert right.angle == pytest.approx(math.pi / 2)
+    assert right.cx == pytest.approx(120) and right.cy == pytest.approx(100)
 
 
 def hand_points(seed=0) -> np.ndarray:
@@ -137,7 +141,8 @@ def test_tracking_follows_the_hand_without_the_palm_detector():
     first = tracker(image)
     palm_seconds = tracker.seconds["palm"]
     for dx in (3, 6, 9):  # the hand moves a little
-        frame = cv2.warpAffine(image, np.float32([[1, 0, dx], [0, 1, 0]]), image.shape[1::-1], borderMode=cv2.BORDER_REPLICATE)
+        frame = cv2.warpAffine(image, np.float32([[1, 0, dx], [0, 1, 0]]), image.shape[1::-1],
+                               borderMode=cv2.BORDER_REPLICATE)
         hand = tracker(frame)
         assert hand is not None and not hand.detected
     assert tracker.seconds["palm"] == palm_seconds  # no detection while tracking

@@ -10,14 +10,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from helpers import SHARED, needs_shared
 
 from mlplay.download import Source, sha256_file
 from mlplay.errors import MlplayError
 from mlplay.paths import REPO
-from mlplay.rps import hand_fetch, hands
-from mlplay.rps import landmarks as hand_data
+from mlplay.rps import hand_fetch, hands, landmarks as hand_data
 from mlplay.rps.game import ROUND_SECONDS
+
+from helpers import SHARED, needs_shared
 
 REAL = SHARED / "rps-real"
 needs_real = needs_shared("rps-real")
@@ -185,9 +185,9 @@ def test_camera_rps_without_a_camera_is_one_line(mlplay):
 
 @pytest.mark.parametrize("size", [(4, 4), (12, 10), (2600, 1900)])
 def test_the_game_takes_tiny_and_huge_frames(size):
+    from mlplay.rps.app import RpsApp
     from mlplay.rps.game import Game, RandomOpponent
     from mlplay.rps.gesture_model import GestureReader
-    from mlplay.rps.app import RpsApp
     from mlplay.shell import camera
 
     records = []
@@ -253,9 +253,9 @@ def test_eval_rps_hands_reproduces_the_card(mlplay):
 
 @needs_real
 def test_the_window_draws_the_skeleton_and_the_live_gesture_or_asks_for_a_hand():
+    from mlplay.rps.app import RpsApp
     from mlplay.rps.game import Game, RandomOpponent
     from mlplay.rps.gesture_model import GestureReader
-    from mlplay.rps.app import RpsApp
 
     app = RpsApp(Game(RandomOpponent(0)), GestureReader())
     photo = cv2.imread(str(held_out("paper", 1)[0]))

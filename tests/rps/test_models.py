@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from mlplay.rps import synthetic as rps_synthetic
 from mlplay.errors import MlplayError
+from mlplay.rps import synthetic as rps_synthetic
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +33,8 @@ def test_mobilenet_trains_in_two_phases_from_scratch(tmp_path, mlplay):
 def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they_should(tmp_path, monkeypatch):
     import keras
 
-    from mlplay.vision import pretrained
     from mlplay.rps import models as rps
+    from mlplay.vision import pretrained
 
     published = keras.applications.MobileNetV2(weights=None, include_top=True)  # stands in for the ImageNet file
     for w in published.weights:
@@ -56,8 +56,8 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
 
 
 def test_without_cached_weights_and_offline_it_says_to_fetch_or_use_no_pretrained(monkeypatch):
-    from mlplay.vision import pretrained
     from mlplay.rps import models as rps
+    from mlplay.vision import pretrained
 
     def offline(fetch=True):
         raise MlplayError("the MobileNetV2 ImageNet weights are not cached and cannot be downloaded (no network)")

@@ -18,8 +18,8 @@ def untrained(tmp_path_factory):
     """An untrained rps-cnn (random weights make different photos give different answers) in a models folder."""
     import keras
 
-    from mlplay.rps.models import build_cnn
     from mlplay.console import quiet_stderr
+    from mlplay.rps.models import build_cnn
 
     keras.utils.set_random_seed(3)
     root = tmp_path_factory.mktemp("models")

@@ -9,6 +9,7 @@ import pytest
 from mlplay import store
 from mlplay.rps import data as rps_data
 from mlplay.rps.game import MOVES
+
 from helpers import SHARED
 
 CARD = store.open("rps-cnn").card.raw

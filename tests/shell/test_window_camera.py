@@ -1,7 +1,5 @@
 """The camera shell with a real cv2 window on Xvfb: frames shown, keys reach the app, q and closing the window quit."""
 
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 
@@ -30,10 +28,9 @@ print("reason", stats.reason, stats.frames > 0, flush=True)
 
 
 @contextmanager
-def opened(display):
+def opened(mlplay, display):
     """The test app started on `display`, ready, its window found: (app, its stdout lines, window); killed after."""
-    app = subprocess.Popen([sys.executable, "-c", SHELL], env=display, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    app = mlplay.popen("-c", SHELL, python=True, env=display)
     try:
         out = LineReader(app.stdout)
         assert out.next() == "ready\n"
@@ -42,8 +39,8 @@ def opened(display):
         app.kill()
 
 
-def test_keys_reach_the_app_and_q_quits(display):
-    with opened(display) as (app, out, window):
+def test_keys_reach_the_app_and_q_quits(display, mlplay):
+    with opened(mlplay, display) as (app, out, window):
         window.key("space")
         assert out.next() == "key space\n"
         window.key("r")
@@ -55,10 +52,10 @@ def test_keys_reach_the_app_and_q_quits(display):
         assert "opened frames" in err and "160×120" in err and "speed:" in err and "Traceback" not in err
 
 
-def test_closing_the_window_quits(display):
+def test_closing_the_window_quits(display, mlplay):
     wm = start_window_manager(display)
     try:
-        with opened(display) as (app, out, window):
+        with opened(mlplay, display) as (app, out, window):
             window.close()
             assert app.wait(timeout=20) == 0
             assert out.next() == "reason window closed True\n"
@@ -66,9 +63,9 @@ def test_closing_the_window_quits(display):
         wm.terminate()
 
 
-def test_a_window_destroyed_from_outside_ends_the_loop(display):
+def test_a_window_destroyed_from_outside_ends_the_loop(display, mlplay):
     """Qt does not notice an X window destroyed under it (cv2 still calls it visible): the shell asks the X server."""
-    with opened(display) as (app, out, window):
+    with opened(mlplay, display) as (app, out, window):
         began = time.monotonic()
         window.destroy()
         assert out.next(timeout=20) == "reason window closed True\n"

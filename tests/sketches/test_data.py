@@ -7,10 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlplay.sketches import doodles, quickdraw
-from mlplay.sketches import data as sketch_data
-from mlplay.sketches.render import fit_image, render
 from mlplay.errors import MlplayError
+from mlplay.sketches import data as sketch_data, doodles, quickdraw
+from mlplay.sketches.render import fit_image, render
 
 
 def ink_box(img, threshold=40):
@@ -128,7 +127,8 @@ def test_quickdraw_fetch_takes_the_first_n_checksums_and_caches(http_files):
     assert sums["circle"]["rows"] == 21 and len(sums["circle"]["sha256"]) == 64
     real = sketch_data.load_data(Path("quickdraw"), quick=False)
     assert real.labels == ["circle", "smiley face"]
-    assert [real.stream.count(s) for s in ("train", "validation", "test")] == [34, 2, 6]  # every 7th is test, every 10th other validates
+    # every 7th is test, every 10th other validates
+    assert [real.stream.count(s) for s in ("train", "validation", "test")] == [34, 2, 6]
     x_test, y_test = real.stream.arrays("test")
     assert np.bincount(y_test).tolist() == [3, 3]
     assert np.array_equal(x_test[-1].reshape(784), served["smiley face"][20])  # rows 6, 13, 20 are test

@@ -9,8 +9,8 @@ import pytest
 
 from mlplay import store
 from mlplay.paths import REPO
-from mlplay.sketches import doodles
-from mlplay.sketches import data as sketch_data
+from mlplay.sketches import data as sketch_data, doodles
+
 from helpers import SHARED
 
 REAL = sketch_data.REAL_CLASSES  # the real classes shipped (../shared's sample: the first 2,000 of each file)

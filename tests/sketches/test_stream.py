@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mlplay.sketches.stream import (CHUNK, SPLITS, DrawingStream, array_part, file_splits, npy_part)
+from mlplay.sketches.stream import CHUNK, SPLITS, DrawingStream, array_part, file_splits, npy_part
 
 
 def class_files(folder, classes, rows):
@@ -53,7 +53,7 @@ def test_training_pipeline_gives_every_training_drawing_once_an_epoch_mixed_acro
         assert np.array_equal(np.sort(seen), np.sort(expected))  # each training drawing exactly once
         assert batches[0][0].dtype == np.float32 and batches[0][0].shape == (32, 28, 28, 1)
         assert len(np.unique(batches[0][1])) >= 4  # the first batch already mixes the classes
-        assert all((np.concatenate([ids(x) for x, _ in batches]) // 100_000 == np.concatenate([y for _, y in batches])))
+        assert all(np.concatenate([ids(x) for x, _ in batches]) // 100_000 == np.concatenate([y for _, y in batches]))
     assert not np.array_equal(ids(epochs[0][0][0]), ids(epochs[1][0][0]))  # reshuffled each epoch
     again = next(iter(stream.dataset("train", 32, shuffle=True, seed=3)))[0].numpy()
     assert np.array_equal(ids(again), ids(epochs[0][0][0]))  # same seed, same order

@@ -7,13 +7,11 @@ import numpy as np
 from typer.testing import CliRunner
 
 from mlplay import store
-from mlplay.sketches import doodles
-from mlplay.sketches.render import render
-from mlplay.sketches import data as sketch_data
-from mlplay.sketches import models as sketches
 from mlplay.draw.app import DrawApp
 from mlplay.draw.panels import sketch_panel
 from mlplay.shell.window import fit_scale, text_width
+from mlplay.sketches import data as sketch_data, doodles, models as sketches
+from mlplay.sketches.render import render
 
 
 class FakeModel:
@@ -29,7 +27,8 @@ def to_canvas(strokes, size=400, margin=40):
     """Fit float strokes into the canvas as integer mouse positions, as a hand on the canvas would give."""
     points = np.concatenate(strokes)
     low, span = points.min(0), (points.max(0) - points.min(0)).max()
-    return [[tuple(int(v) for v in np.round(margin + (p - low) / span * (size - 2 * margin))) for p in s] for s in strokes]
+    scale = (size - 2 * margin) / span
+    return [[tuple(int(v) for v in np.round(margin + (p - low) * scale)) for p in s] for s in strokes]
 
 
 def draw(app, strokes):
@@ -44,7 +43,8 @@ def make_app(tmp_path, label=None, out=None):
     task = sketches.draw_task()
     task.save_dir = tmp_path / "mine"
     model = FakeModel(doodles.CLASSES)
-    return DrawApp(task, ["sketch-cnn"], lambda name: model, (out if out is not None else []).append, record_label=label)
+    return DrawApp(task, ["sketch-cnn"], lambda name: model, (out if out is not None else []).append,
+                   record_label=label)
 
 
 def test_a_doodle_drawn_on_the_canvas_reaches_the_model_as_the_data_has_it(tmp_path):

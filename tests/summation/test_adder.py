@@ -1,17 +1,13 @@
 """Summation RNN: generated data and its disjoint split, the encoding, exact match, parsing bad input,
 and the numpy runtime agreeing with Keras."""
 
-import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from mlplay.errors import MlplayError
 from mlplay.summation import adder as summation
 from mlplay.summation.models import load_data
-from mlplay.errors import MlplayError
-
 
 
 @pytest.mark.parametrize("top", [10, 100])

@@ -5,10 +5,11 @@ import shutil
 
 import pytest
 from prompt_toolkit.output import DummyOutput
-from repl import CTRL_C, CTRL_D, drive
-from texthelpers import random_text_model
 
 from mlplay import store
+
+from repl import CTRL_C, CTRL_D, drive
+from texthelpers import random_text_model
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,8 @@ def test_sum_starts_without_tensorflow(mlplay):
 def test_sum_refuses_the_wrong_kind_of_model_in_one_line(tmp_path, mlplay):
     random_text_model(tmp_path, "book-2")  # ends in -2 like sum-2, but is a text model
     result = mlplay("sum", "--model", "book-2", "--models-dir", tmp_path, stdin="1+1\n")
-    assert result.returncode == 1 and result.stderr.strip() == "Error: book-2 is not a summation model (use sum-2 or sum-3)"
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Error: book-2 is not a summation model (use sum-2 or sum-3)"
     folder = tmp_path / "sum-2"
     folder.mkdir()
     shutil.copy(store.model_path("sum-2") / store.CARD_FILE, folder)  # a real sum card, but no weights

@@ -1,9 +1,10 @@
 """The shipped summation models: the numpy runtime the REPL uses reproduces their cards, which meet the goals."""
 
 import pytest
-from helpers import shipped_card
 
 from mlplay import store
+
+from helpers import shipped_card
 
 SUM_GOALS = {"sum-2": 0.999, "sum-3": 0.995}
 

@@ -1,4 +1,5 @@
-"""`mlplay train sum` through the shared loop (quick configs): its card, and the model it saves answering `mlplay sum`."""
+"""`mlplay train sum` through the shared loop (quick configs): its card, and the model it saves answering
+`mlplay sum`."""
 
 import json
 
@@ -10,7 +11,8 @@ def test_train_sum_quick_then_pipe_questions(tmp_path, mlplay):
     result = mlplay("train", "sum", "--digits", 3, "--quick", "--models-dir", models, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     card = json.loads((models / "sum-3" / "card.json").read_text())
-    assert card["metrics"]["test_exact_match"] <= card["metrics"]["test_char_accuracy"]  # a whole answer needs every digit
+    # a whole answer needs every digit
+    assert card["metrics"]["test_exact_match"] <= card["metrics"]["test_char_accuracy"]
     assert card["data"]["splits"]["test"] == 200 and card["data"]["digits"] == 3
     out = mlplay("sum", "--digits", 3, "--models-dir", models, "--jsonl", stdin="417+385\n")
     record = json.loads(out.stdout)

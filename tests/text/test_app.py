@@ -4,11 +4,12 @@ import json
 import shutil
 
 from prompt_toolkit.output import DummyOutput
-from repl import CTRL_C, CTRL_D, drive
-from texthelpers import random_text_model
 
 from mlplay import store
 from mlplay.text.writer import TextModel
+
+from repl import CTRL_C, CTRL_D, drive
+from texthelpers import random_text_model
 
 
 def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
@@ -112,12 +113,14 @@ def test_scripted_write_is_deterministic_for_a_seed(tmp_path, mlplay):
     piped = mlplay("write", "--model", "tiny", "--models-dir", tmp_path, "--jsonl", "--seed", 1, "--length", 120,
                 "--temperature", 0.5, stdin="ROMEO:\nJULIET:\n")
     records = [json.loads(line) for line in piped.stdout.splitlines()]
-    assert [r["prompt"] for r in records] == ["ROMEO:", "JULIET:"] and "ROMEO:" + records[0]["continuation"] + "\n" == a.stdout
+    assert [r["prompt"] for r in records] == ["ROMEO:", "JULIET:"]
+    assert "ROMEO:" + records[0]["continuation"] + "\n" == a.stdout
 
 
 def test_write_bad_input_is_one_line_error(tmp_path, mlplay):
     result = mlplay("write", "--model", "nothing", "--models-dir", tmp_path, "--prompt", "x")
-    assert result.returncode == 1 and result.stderr.startswith("Error: no model 'nothing'") and "Traceback" not in result.stderr
+    assert result.returncode == 1 and result.stderr.startswith("Error: no model 'nothing'")
+    assert "Traceback" not in result.stderr
     result = mlplay("write", "--models-dir", tmp_path, "--prompt", "x")
     assert result.returncode == 1 and "which model" in result.stderr
     random_text_model(tmp_path)
@@ -150,8 +153,7 @@ def test_write_refuses_the_wrong_kind_of_model_in_one_line(tmp_path, mlplay):
 
 
 def test_the_writer_settings_have_one_range_each_shared_by_the_command_line_and_the_repl():
-    from mlplay.text import app as writerepl
-    from mlplay.text import commands
+    from mlplay.text import app as writerepl, commands
 
     assert (commands.TEMPERATURE, commands.LENGTH, commands.GHOST) == (writerepl.TEMPERATURE, writerepl.LENGTH,
                                                                          writerepl.GHOST)

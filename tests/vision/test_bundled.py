@@ -6,11 +6,8 @@ tests skip. The models themselves ship in models/, so nothing here needs the net
 
 import io
 import json
-import os
 import shutil
 import struct
-import subprocess
-import sys
 import tarfile
 import zipfile
 import zlib
@@ -23,18 +20,13 @@ import pytest
 from mlplay import store
 from mlplay.download import sha256_file
 from mlplay.errors import MlplayError
-from mlplay.paths import REPO
 from mlplay.vision import bundled
 
-SHARED = Path(os.environ.get("MLPLAY_SHARED") or REPO.parent / "shared") / "data" / "pretrained"
-PHOTOS = SHARED / "photos"
-needs_photos = pytest.mark.skipif(not PHOTOS.is_dir(), reason=f"no real photos at {PHOTOS} (../shared beside the clone)")
+from helpers import SHARED, needs_shared
+
+PHOTOS = SHARED / "pretrained" / "photos"
+needs_photos = needs_shared("pretrained/photos")
 CATS = {"tabby", "tiger cat", "Persian cat", "Siamese cat", "Egyptian cat"}
-
-
-def mlplay(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "mlplay", *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
 
 
 def rows(result):
@@ -60,19 +52,22 @@ def test_shipped_cards_record_source_checksum_licence_and_download(name, labels,
 
 
 def test_the_labels_are_read_as_published():
-    card = bundled.load("coco-ssd-quant").card.raw
-    assert card["labels"][1] == "person" and card["labels"][12] == "???" and card["labels"][38] == "kite"
-    card = bundled.load("mobilenet-quant").card.raw
-    assert card["labels"][89] == "macaw" and card["labels"][282].startswith("tabby")  # 0 is background: Keras index k is line k + 1
+    from mlplay.vision.lite import LiteClassifier, LiteDetector
+
+    detector = LiteDetector(bundled.load("coco-ssd-quant"))
+    assert detector.labels[1] == "person" and detector.labels[38] == "kite" and 12 not in detector.labels  # "???"
+    classifier = LiteClassifier(bundled.load("mobilenet-quant"))
+    # 0 is background: Keras index k is line k + 1
+    assert classifier.labels[89] == "macaw" and classifier.labels[282] == "tabby"
 
 
-def test_classify_and_detect_never_import_tensorflow():
+def test_classify_and_detect_never_import_tensorflow(mlplay):
     code = ("import sys, numpy as np\n"
             "from mlplay.vision.models import classifier, detector\n"
             "img = np.zeros((240, 320, 3), np.uint8)\n"
             "classifier(None).classify([img]); detector(None)(img)\n"
             "print('tensorflow' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = mlplay.python("-c", code, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
 
@@ -90,12 +85,13 @@ def test_quantization_goes_through_each_tensors_scale_and_zero_point():
     assert quantize(np.array([-100.0, 0.0, 1.0]), signed).tolist() == [-128, -3, -1]
     assert dequantize(np.array([-3, 1], np.int8), signed).tolist() == [0.0, 2.0]
     floats = {"dtype": np.float32, "quantization": (0.0, 0)}
-    assert quantize(np.array([0.25]), floats).tolist() == [0.25] and dequantize(np.array([0.25]), floats).tolist() == [0.25]
+    assert quantize(np.array([0.25]), floats).tolist() == [0.25]
+    assert dequantize(np.array([0.25]), floats).tolist() == [0.25]
 
 
 # real photos ------------------------------------------------------------------------------------------------
 @needs_photos
-def test_classify_real_photos(tmp_path):
+def test_classify_real_photos(tmp_path, mlplay):
     cat, parrot = rows(mlplay("classify", PHOTOS / "cat.bmp", PHOTOS / "parrot.jpg", "--top", "3", "--threshold", "0",
                               "--jsonl"))
     assert {label for label, _ in cat["labels"]} & CATS, cat
@@ -105,7 +101,7 @@ def test_classify_real_photos(tmp_path):
 
 
 @needs_photos
-def test_classify_greyscale_and_cmyk_pictures_of_the_cat(tmp_path):
+def test_classify_greyscale_and_cmyk_pictures_of_the_cat(tmp_path, mlplay):
     grey = cv2.cvtColor(cv2.imread(str(PHOTOS / "cat.bmp")), cv2.COLOR_BGR2GRAY)
     cv2.imwrite(str(tmp_path / "grey.png"), grey)
     Image = pytest.importorskip("PIL.Image")
@@ -125,11 +121,11 @@ def centre(box):
 
 
 @needs_photos
-def test_detect_real_photos_finds_the_objects_where_they_are(tmp_path):
+def test_detect_real_photos_finds_the_objects_where_they_are(tmp_path, mlplay):
     kites, pets = rows(mlplay("detect", PHOTOS / "kite_and_cold.jpg", PHOTOS / "pets.jpg", "--jsonl"))
     assert len(boxes_of(kites, "person")) >= 2 and len(boxes_of(kites, "kite")) >= 2, kites
-    for x0, y0, x1, y1 in boxes_of(kites, "person"):
-        assert y0 > 400  # the people stand on the beach, in the lower half of the 1352×900 photo
+    for _, top, _, _ in boxes_of(kites, "person"):
+        assert top > 400  # the people stand on the beach, in the lower half of the 1352×900 photo
     dogs = sorted(centre(b) for b in boxes_of(pets, "dog"))
     assert len(dogs) == 2, pets  # a greyhound leaping on the left, a Boston terrier on the right (512×430)
     (lx, ly), (rx, ry) = dogs
@@ -141,7 +137,7 @@ def test_detect_real_photos_finds_the_objects_where_they_are(tmp_path):
 
 
 @needs_photos
-def test_camera_detect_on_a_video_made_from_a_real_photo(tmp_path):
+def test_camera_detect_on_a_video_made_from_a_real_photo(tmp_path, mlplay):
     frame = cv2.resize(cv2.imread(str(PHOTOS / "pets.jpg")), (640, 480), interpolation=cv2.INTER_AREA)
     video = tmp_path / "pets.mp4"
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (640, 480))
@@ -167,7 +163,7 @@ def shipped_copy(name, root, url):
     return folder, card
 
 
-def test_fetch_gets_the_file_from_its_archive_and_checks_it(tmp_path, http_files):
+def test_fetch_gets_the_file_from_its_archive_and_checks_it(tmp_path, http_files, mlplay):
     base, www = http_files
     root = tmp_path / "models"
     model = (store.model_path("coco-ssd-quant") / "model.tflite").read_bytes()
@@ -204,7 +200,7 @@ def test_fetch_keeps_nothing_that_does_not_match_the_card(tmp_path, http_files):
         bundled.fetch("mobilenet-quant", tmp_path, log=lambda *a: None)
 
 
-def test_fetch_offline_is_one_line(tmp_path):
+def test_fetch_offline_is_one_line(tmp_path, mlplay):
     shipped_copy("coco-ssd-quant", tmp_path, "http://127.0.0.1:9/ssd.zip")
     result = mlplay("data", "fetch", "coco-ssd-quant", env={"MLPLAY_MODELS": str(tmp_path)})
     assert result.returncode == 1 and result.stderr.count("\n") == 1
@@ -230,7 +226,7 @@ def bad_pictures(folder):
     return [folder / "notes.jpg", folder / "tiny.png", folder / "huge.png"]
 
 
-def test_bad_pictures_get_one_line_each_and_nothing_is_written(tmp_path):
+def test_bad_pictures_get_one_line_each_and_nothing_is_written(tmp_path, mlplay):
     pictures = bad_pictures(tmp_path)
     for command in ("classify", "detect"):
         result = mlplay(command, *pictures)
@@ -242,7 +238,7 @@ def test_bad_pictures_get_one_line_each_and_nothing_is_written(tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
-def test_a_damaged_model_is_one_line_and_nothing_is_written(tmp_path):
+def test_a_damaged_model_is_one_line_and_nothing_is_written(tmp_path, mlplay):
     root = tmp_path / "models"
     picture = tmp_path / "p.png"
     cv2.imwrite(str(picture), np.full((120, 160, 3), 90, np.uint8))
@@ -257,7 +253,7 @@ def test_a_damaged_model_is_one_line_and_nothing_is_written(tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
-def test_a_model_of_the_other_task_is_refused(tmp_path):
+def test_a_model_of_the_other_task_is_refused(tmp_path, mlplay):
     picture = tmp_path / "p.png"
     cv2.imwrite(str(picture), np.full((120, 160, 3), 90, np.uint8))
     result = mlplay("classify", picture, "--model", "coco-ssd-quant")

@@ -1,9 +1,6 @@
 """Pretrained vision without the real weights: boxes/NMS, labels loaders, classify and detect end to end."""
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,22 +8,15 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.vision import pretrained
 from mlplay.download import Source
 from mlplay.errors import MlplayError
+from mlplay.vision import pretrained
 from mlplay.vision.boxes import Detection, draw, iou, nms, select
 from mlplay.vision.classify import centre_crop, top_guesses
 
-MLPLAY = [sys.executable, "-m", "mlplay"]
-
-
 # Downloads through a proxy on an unreachable loopback port: "offline" even on a connected machine.
-OFFLINE = {name: "http://127.0.0.1:9" for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")}
-
-
-def mlplay(*args, offline=False):
-    env = {**{k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}, **OFFLINE} if offline else None
-    return subprocess.run([*MLPLAY, *map(str, args)], capture_output=True, text=True, timeout=300, env=env)
+OFFLINE = {**{name: "http://127.0.0.1:9" for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")},
+           "no_proxy": None, "NO_PROXY": None}
 
 
 # boxes -------------------------------------------------------------------------------------------
@@ -59,7 +49,8 @@ def test_class_index_json_and_npm_names_parse(tmp_path):
     import io
     import tarfile
 
-    js = "exports.X = {\n" + ",\n".join(f"    {i}: 'name {i}, synonym'" if i != 7 else "    7: 'jack-o\\'-' +\n        'lantern'"
+    split_name = "    7: 'jack-o\\'-' +\n        'lantern'"  # a name the npm file breaks over two lines
+    js = "exports.X = {\n" + ",\n".join(f"    {i}: 'name {i}, synonym'" if i != 7 else split_name
                                        for i in range(1000)) + "\n};\n"
     with tarfile.open(tmp_path / "m.tgz", "w:gz") as tar:
         info = tarfile.TarInfo("package/dist/imagenet_classes.js")
@@ -90,15 +81,13 @@ def test_offline_weights_give_one_clear_message():
         pretrained.mobilenet_weights(fetch=False)
 
 
-def test_the_offline_environment_blocks_even_a_reachable_server(http_files, tmp_path):
+def test_the_offline_environment_blocks_even_a_reachable_server(http_files, tmp_path, mlplay):
     base, www = http_files
     (www / "w.h5").write_bytes(b"weights")
     fetch = ("import sys; from pathlib import Path; from mlplay.download import Source, download; "
              "download(Source(sys.argv[1], None, 'w'), Path(sys.argv[2]))")
-    reached = subprocess.run([sys.executable, "-c", fetch, f"{base}/w.h5", tmp_path / "a"], timeout=60)
-    offline = {**{k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}, **OFFLINE}
-    blocked = subprocess.run([sys.executable, "-c", fetch, f"{base}/w.h5", tmp_path / "b"], env=offline,
-                             capture_output=True, text=True, timeout=60)
+    reached = mlplay.python("-c", fetch, f"{base}/w.h5", tmp_path / "a", timeout=60)
+    blocked = mlplay.python("-c", fetch, f"{base}/w.h5", tmp_path / "b", env=OFFLINE, timeout=60)
     assert reached.returncode == 0 and (tmp_path / "a").read_bytes() == b"weights"
     assert blocked.returncode == 1 and "DownloadError" in blocked.stderr and not (tmp_path / "b").exists()
 
@@ -130,7 +119,7 @@ def photo(path, colour=(40, 160, 220), size=(240, 320)):
 
 
 @pytest.mark.slow
-def test_classify_runs_mobilenet_v2_end_to_end_with_untrained_weights(tmp_path):
+def test_classify_runs_mobilenet_v2_end_to_end_with_untrained_weights(tmp_path, mlplay):
     """The real architecture and path, with weights=None saved where the ImageNet file would be."""
     from mlplay.console import tensorflow
 
@@ -169,7 +158,7 @@ def test_classify_runs_mobilenet_v2_end_to_end_with_untrained_weights(tmp_path):
 
 
 @pytest.mark.slow
-def test_classify_with_any_keras_model_and_labels(tmp_path):
+def test_classify_with_any_keras_model_and_labels(tmp_path, mlplay):
     from mlplay.console import tensorflow
 
     tensorflow()
@@ -188,8 +177,8 @@ def test_classify_with_any_keras_model_and_labels(tmp_path):
     assert bad.returncode == 1 and "2 outputs but 1 labels" in bad.stderr
 
 
-def test_classify_offline_is_one_line_and_bad_paths_are_refused(tmp_path):
-    result = mlplay("classify", photo(tmp_path / "a.png"), "--model", "mobilenet-v2", offline=True)
+def test_classify_offline_is_one_line_and_bad_paths_are_refused(tmp_path, mlplay):
+    result = mlplay("classify", photo(tmp_path / "a.png"), "--model", "mobilenet-v2", env=OFFLINE)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "mobilenet-v2" in result.stderr
     missing = mlplay("classify", tmp_path / "nope.jpg")
     assert missing.returncode == 1 and "no such file" in missing.stderr
@@ -212,7 +201,7 @@ def scene(path, box=(60, 80, 180, 240), size=(240, 320)):
 
 
 @pytest.mark.slow
-def test_detect_images_with_a_savedmodel_writes_annotated_copies(tmp_path, fake_detector):
+def test_detect_images_with_a_savedmodel_writes_annotated_copies(tmp_path, fake_detector, mlplay):
     result = mlplay("detect", scene(tmp_path / "a.png"), scene(tmp_path / "b.png", (10, 10, 50, 50)),
                     "--model", fake_detector, "--jsonl")
     assert result.returncode == 0, result.stderr
@@ -225,11 +214,12 @@ def test_detect_images_with_a_savedmodel_writes_annotated_copies(tmp_path, fake_
     assert again.returncode == 0 and "nothing found" in again.stdout and "runs/detect/exp2" in again.stdout
 
 
-def test_detect_refuses_unknown_classes_and_offline_model(tmp_path):
+def test_detect_refuses_unknown_classes_and_offline_model(tmp_path, mlplay):
     bad = mlplay("detect", scene(tmp_path / "a.png"), "--classes", "unicorn")
     assert bad.returncode == 1 and "unknown COCO class: unicorn" in bad.stderr
-    offline = mlplay("detect", tmp_path / "a.png", "--model", "ssdlite", offline=True)
-    assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr and "Traceback" not in offline.stderr
+    offline = mlplay("detect", tmp_path / "a.png", "--model", "ssdlite", env=OFFLINE)
+    assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr
+    assert "Traceback" not in offline.stderr
 
 
 # live detection on a stream ----------------------------------------------------------------------------
@@ -269,7 +259,7 @@ def test_detect_app_draws_counts_and_emits_one_line_per_frame():
 
 
 @pytest.mark.slow
-def test_camera_detect_on_a_video_writes_jsonl_and_the_annotated_video(tmp_path, fake_detector):
+def test_camera_detect_on_a_video_writes_jsonl_and_the_annotated_video(tmp_path, fake_detector, mlplay):
     video, boxes = moving_square_video(tmp_path / "walk.mp4")
     result = mlplay("camera", "detect", "--source", video, "--model", fake_detector, "--no-show", "--jsonl", "--save")
     assert result.returncode == 0, result.stderr
@@ -290,16 +280,17 @@ def test_camera_detect_on_a_video_writes_jsonl_and_the_annotated_video(tmp_path,
     assert count == len(boxes)
     only_people = mlplay("camera", "detect", "--source", video, "--model", fake_detector, "--no-show", "--jsonl",
                          "--classes", "person")
-    assert only_people.returncode == 0 and all(json.loads(r)["detections"] == [] for r in only_people.stdout.splitlines())
+    assert only_people.returncode == 0
+    assert all(json.loads(r)["detections"] == [] for r in only_people.stdout.splitlines())
 
 
-def test_camera_detect_refuses_bad_sources_classes_and_missing_display(tmp_path, monkeypatch):
+def test_camera_detect_refuses_bad_sources_classes_and_missing_display(tmp_path, monkeypatch, mlplay):
     missing = mlplay("camera", "detect", "--source", tmp_path / "nope.mp4", "--no-show")
     assert missing.returncode == 1 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
     video, _ = moving_square_video(tmp_path / "v.mp4", frames=2)
     bad = mlplay("camera", "detect", "--source", video, "--classes", "unicorn", "--no-show")
     assert bad.returncode == 1 and "unknown COCO class" in bad.stderr
-    offline = mlplay("camera", "detect", "--source", video, "--no-show", "--model", "ssdlite", offline=True)
+    offline = mlplay("camera", "detect", "--source", video, "--no-show", "--model", "ssdlite", env=OFFLINE)
     assert offline.returncode == 1 and "mlplay data fetch ssdlite" in offline.stderr
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
