@@ -13,7 +13,6 @@ import numpy as np
 
 from mlplay.errors import MlplayError
 
-
 # -- display check: with no display Qt aborts the whole process, so look before any cv2 window call --
 
 HINT = "run it on a desktop session, or under a virtual display: xvfb-run -a mlplay …"
@@ -144,7 +143,8 @@ class Window:
         if not self.opened:
             cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
             if self.on_mouse:
-                cv2.setMouseCallback(self.title, lambda event, x, y, *_: event in MOUSE and self.on_mouse(MOUSE[event], x, y))
+                cv2.setMouseCallback(self.title,
+                                     lambda event, x, y, *_: event in MOUSE and self.on_mouse(MOUSE[event], x, y))
             self.opened = True
         cv2.imshow(self.title, frame)
 

@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from mlplay import __version__, store
-from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment
 from mlplay.fileio import atomic_path, remove_leftovers, write_json
-from mlplay.training.interrupt import Interrupted, signals_interrupt, survive_dead_output
 from mlplay.paths import portable, portable_command, runs_dir
+from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
+from mlplay.training.interrupt import Interrupted, signals_interrupt, survive_dead_output
 
 QUICK_EPOCHS = 2
 
@@ -221,7 +221,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     elsewhere = _trained_elsewhere(cfg.weights, exp, folder) if cfg.weights else None
     state = json.loads((folder / "state.json").read_text()) if cfg.resume or elsewhere else {}
     initial_epoch = state.get("epoch", 0)
-    if initial_epoch >= epochs and cfg.resume:  # e.g. a killed run: nothing left to fit, so finalise it (best model + card)
+    # e.g. a killed run: nothing left to fit, so finalise it (best model + card)
+    if initial_epoch >= epochs and cfg.resume:
         log(f"the run in {folder} already did {initial_epoch} epochs: saving its best model")
     log(f"{exp.name}: {n_train} train / {n_val} validation / {n_test} test from {data.source}")
     log(f"run folder {folder}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
@@ -241,8 +242,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
             model = exp.make_model(data)
         if not cfg.resume and not exp.phases:
             constant = minutes or not exp.decay  # a time budget decays the rate itself (see _time_budget)
-            schedule = exp.learning_rate if constant else learning_rate_schedule(exp.learning_rate, exp.warmup,
-                                                                                 epochs * steps)
+            schedule = (exp.learning_rate if constant
+                        else learning_rate_schedule(exp.learning_rate, exp.warmup, epochs * steps))
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
 
@@ -250,9 +251,11 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         train_ds = data.stream.dataset("train", global_batch, shuffle=True, seed=cfg.seed)
         val_ds = data.stream.dataset("validation", global_batch)
     else:
-        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(global_batch)
+        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed)
+        train_ds = train_ds.batch(global_batch)
         val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(global_batch)
-    if data.stream is None and x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); models get floats
+    # pictures stay uint8 in memory (4× smaller); models get floats
+    if data.stream is None and x_train.dtype == np.uint8:
         train_ds = train_ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
     if exp.augment:
         augment = exp.augment()
@@ -339,8 +342,9 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
                      **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else
                         {} if exp.decay else {"schedule": "constant"}),
-                     "strategy": Strategy(cfg.strategy).value, "workers": worker.workers, "quick": cfg.quick, "resumed": cfg.resume,
-                     "interrupted": interrupted is not None, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
+                     "strategy": Strategy(cfg.strategy).value, "workers": worker.workers, "quick": cfg.quick,
+                     "resumed": cfg.resume, "interrupted": interrupted is not None, "seconds": round(seconds, 1),
+                     "cpu_seconds": round(cpu_seconds, 1),
                      "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),
                      **({"clipnorm": exp.clipnorm} if exp.clipnorm else {}),
                      **({"phases": phase_records} if exp.phases else {}),
@@ -368,7 +372,8 @@ def _trained_elsewhere(weights: Path, exp: Experiment, folder: Path) -> dict:
 
     weights = Path(weights)
     if not (weights / WEIGHTS).is_file() or not (weights / HISTORY).is_file():
-        raise MlplayError(f"{weights} holds no {WEIGHTS} and {HISTORY}", "make them with: python -m mlplay.training.anywhere")
+        raise MlplayError(f"{weights} holds no {WEIGHTS} and {HISTORY}",
+                          "make them with: python -m mlplay.training.anywhere")
     history = json.loads((weights / HISTORY).read_text())
     if history.get("experiment") != exp.name:
         raise MlplayError(f"{weights} holds weights of {history.get('experiment')}, not of {exp.name}")
@@ -428,8 +433,8 @@ def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, cal
         trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
         log(f"phase {phase.name}: up to {n} epochs at learning rate {phase.learning_rate:g}, "
             f"{trainable:,} trainable parameters")
-        phase_callbacks = [c for c in callbacks if not isinstance(c, (keras.callbacks.EarlyStopping,
-                                                                      keras.callbacks.CSVLogger))]
+        per_run = (keras.callbacks.EarlyStopping, keras.callbacks.CSVLogger)  # each phase gets its own
+        phase_callbacks = [c for c in callbacks if not isinstance(c, per_run)]
         phase_callbacks += [keras.callbacks.EarlyStopping(exp.monitor, patience=patience, mode=mode),
                             keras.callbacks.CSVLogger(str(folder / "history.csv"), append=done > 0)]
         record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,

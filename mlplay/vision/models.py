@@ -1,7 +1,8 @@
 """Which model `--model` means for classify and detect, loaded behind one interface per task.
 
 - default: the shipped uint8 LiteRT models (mobilenet-quant, coco-ssd-quant), offline, no TensorFlow;
-- `mobilenet-v2` / `ssdlite`: the seed's float Keras MobileNetV2 and SSDLite SavedModel, downloaded when first used;
+- `mobilenet-v2` / `ssdlite`: the original collection's float Keras MobileNetV2 and SSDLite SavedModel, downloaded
+  when first used;
 - anything else: a path to your own Keras classifier or detection SavedModel.
 
 A classifier has `labels` and `classify(images)` → probabilities; a detector has `labels` ({id: name}) and is
