@@ -89,8 +89,11 @@ def environment(models_override: str | os.PathLike | None = None) -> dict[str, s
     rows = {"python": platform.python_version(), "platform": platform.platform()}
     rows.update({p: version(p) for p in ("mlplay", "tensorflow", "keras", "ai-edge-litert", "numpy", "opencv-python",
                                           "typer", "rich", "prompt_toolkit")})
-    rows.update({"display": display, "models": str(models_dir(models_override)), "datasets": str(datasets_dir()),
-                 "runs": str(runs_dir())})
+    rows.update({"display": display, "models": str(models_dir(models_override))})
+    shipped = shipped_models_dir(models_override)
+    if shipped is not None:  # an installed mlplay: its own models, in the package
+        rows["shipped models"] = str(shipped)
+    rows.update({"datasets": str(datasets_dir()), "runs": str(runs_dir())})
     return rows
 
 
