@@ -124,8 +124,10 @@ def centre(box):
 def test_detect_real_photos_finds_the_objects_where_they_are(tmp_path, mlplay):
     kites, pets = rows(mlplay("detect", PHOTOS / "kite_and_cold.jpg", PHOTOS / "pets.jpg", "--jsonl"))
     assert len(boxes_of(kites, "person")) >= 2 and len(boxes_of(kites, "kite")) >= 2, kites
-    for _, top, _, _ in boxes_of(kites, "person"):
-        assert top > 400  # the people stand on the beach, in the lower half of the 1352×900 photo
+    people = [top for _, top, _, _ in boxes_of(kites, "person")]
+    assert sum(top > 450 for top in people) >= 3, kites  # people on the beach, in the lower half of the 1352×900 photo
+    assert all(bottom < 450 for _, _, _, bottom in boxes_of(kites, "kite")), kites  # kites in the sky
+    # (the far red kite at x 1074–1098, y 392–418 reads "person" 0.57: one of the model's mistakes, see docs/vision.md)
     dogs = sorted(centre(b) for b in boxes_of(pets, "dog"))
     assert len(dogs) == 2, pets  # a greyhound leaping on the left, a Boston terrier on the right (512×430)
     (lx, ly), (rx, ry) = dogs
