@@ -25,7 +25,8 @@ def untrained(tmp_path_factory):
     root = tmp_path_factory.mktemp("models")
     model = build_cnn()
     with quiet_stderr():
-        store.save(model, {"name": "rps-cnn", "labels": list(MOVES), "input": {"shape": [96, 96, 3]}}, root)
+        store.save(model, {"name": "rps-cnn", "task": "image-classification", "labels": list(MOVES),
+                           "input": {"shape": [96, 96, 3]}}, root)
     return root, model
 
 
