@@ -29,10 +29,14 @@ def test_every_experiment_is_found_by_its_name_and_unknown_names_are_refused():
         registry.experiment("nothing")
 
 
-def test_experiments_cannot_be_changed_after_construction():
-    exp = registry.experiment("digits-mlp")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        exp.epochs = 1
+def test_resolving_names_options_and_cards_never_changes_the_declared_experiments():
+    before = {name: dataclasses.replace(exp) for name, exp in registry.experiments().items()}  # copies
+    copy = registry.for_card({"name": "my-cnn", "family": "digits", "experiment": "digits-cnn"})
+    assert copy.name == "my-cnn" and copy.build is before["digits-cnn"].build
+    assert registry.for_training(TrainRequest("sum", options={"digits": "3"}))[0].name == "sum-3"
+    registry.for_training(TrainRequest("sketch-cnn", options={"mix": "mine"}))
+    registry.for_card({"name": "book", "family": "text", "vocabulary": list("ab ")})
+    assert registry.experiments() == before
 
 
 def test_families_resolve_their_own_names_and_options():
