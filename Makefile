@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint train-all bench data clean
+.PHONY: install demo test test-fast lint smoke train-all bench data clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch wikipedia
 	-$(BIN)/mlplay data fetch rps
 	-$(BIN)/mlplay data fetch hands  # the shipped MediaPipe hand models, re-extracted from PyPI when they do not match their card
+
+smoke: install         ## every model trained with --quick into a temporary folder, then run once (minutes)
+	$(BIN)/python -m mlplay.training.smoke $(if $(wildcard ../shared/data),--shared ../shared/data)
 
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp

@@ -36,7 +36,8 @@ class Processes:
     """`mlplay(*args)`: `python -m mlplay ARGS…` in a new process, its output captured as text; `mlplay.python(*args)`
     runs `python ARGS…` (`-c CODE`, `-m module`); `mlplay.popen(*args)` starts one without waiting.
 
-    `env` adds to this process's environment (a value of None removes that variable); `stdin` is piped in."""
+    `env` adds to this process's environment (a value of None removes that variable); `stdin` is piped in; output is
+    read as UTF-8 (what mlplay writes, whatever the locale) unless `encoding` says otherwise."""
 
     def __init__(self):
         self.started: list[subprocess.Popen] = []
@@ -49,15 +50,17 @@ class Processes:
     def __call__(self, *args, **kw) -> subprocess.CompletedProcess:
         return self.python("-m", "mlplay", *args, **kw)
 
-    def python(self, *args, stdin: str | None = None, env: dict | None = None, timeout: float = 300,
-               cwd=None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, *map(str, args)], input=stdin, capture_output=True, text=True,
+    def python(self, *args, stdin: str | None = None, env: dict | None = None, timeout: float = 300, cwd=None,
+               encoding: str = "utf-8") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *map(str, args)], input=stdin, capture_output=True, encoding=encoding,
                               timeout=timeout, env=self.environment(env), cwd=cwd)
 
     def popen(self, *args, env: dict | None = None, python: bool = False, **kw) -> subprocess.Popen:
         """`python -m mlplay ARGS…` (with `python=True`: `python ARGS…`), stdout and stderr piped as text unless
         `kw` says otherwise; a process still running when the test ends is killed."""
-        kw = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **kw}
+        kw = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "encoding": "utf-8", **kw}
+        if kw.get("text") is False:  # bytes
+            kw.pop("encoding")
         command = [sys.executable, *([] if python else ["-m", "mlplay"]), *map(str, args)]
         proc = subprocess.Popen(command, env=self.environment(env), **kw)
         self.started.append(proc)

@@ -11,7 +11,7 @@ import numpy as np
 
 from mlplay import gru
 from mlplay.errors import MlplayError
-from mlplay.experiment import Dataset, Experiment, Family, TrainOption
+from mlplay.experiment import Dataset, Experiment, Family, TrainOption, Try
 from mlplay.summation import adder
 
 
@@ -123,6 +123,8 @@ def experiment(digits: int) -> Experiment:
         headline="test_exact_match",
         report=report,
         export=export,
+        litert=False,  # it runs in numpy from weights.npz
+        tries=(Try(("sum", "--model", "{name}", "--models-dir", "{models}"), "12+34\n"),),
         generated=True,
     )
 

@@ -16,7 +16,10 @@ def print_eval(name: str, data: Path | None, models_dir: Path | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    card, fresh = rescore(name, data, models_dir)
+    from mlplay.console import working
+
+    with working(f"re-scoring {name} on its held-out test set (loading TensorFlow, the data and the model)…"):
+        card, fresh = rescore(name, data, models_dir)
     table = Table("metric", "card", "now", "match")
     all_match = True
     for key in card:

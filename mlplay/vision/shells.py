@@ -10,7 +10,7 @@ import cv2
 from mlplay.fileio import atomic_path
 from mlplay.imageio import Batch
 from mlplay.paths import next_run_dir
-from mlplay.vision import models as vision_models
+from mlplay.vision import loaders
 from mlplay.vision.boxes import draw
 from mlplay.vision.classify import top_guesses
 from mlplay.vision.lite import read_picture
@@ -18,8 +18,8 @@ from mlplay.vision.lite import read_picture
 
 def run_images(paths, score, classes, jsonl, model) -> None:
     batch = Batch(paths, read_picture)
-    detector = vision_models.detector(model)
-    only = vision_models.parse_classes(classes, detector.labels)
+    detector = loaders.detector(model)
+    only = loaders.parse_classes(classes, detector.labels)
     out_dir = None
     for path, image in batch:
         found = detector(image, score, only)
@@ -30,8 +30,8 @@ def run_images(paths, score, classes, jsonl, model) -> None:
         h, w = image.shape[:2]
         if jsonl:
             print(json.dumps({"image": str(path), "annotated": str(target),
-                              "detections": [{"label": d.label, "score": round(d.score, 4), "box": d.pixels(w, h)}
-                                             for d in found]}))
+                              "detections": [{"label": d.label, "score": round(d.score, 4),
+                                              "box": d.pixels(w, h)} for d in found]}))
         else:
             listed = ", ".join(f"{d.label} {d.score:.0%}" for d in found) or "nothing found"
             print(f"{path}: {listed} → {target}")
@@ -46,8 +46,8 @@ def run_stream(source, score, classes, save, show, jsonl, model) -> None:
     display = make_display(show, "mlplay - detect")  # refuse a missing display before the slow model load
     stream = open_source(source)
     try:
-        detector = vision_models.detector(model)
-        only = vision_models.parse_classes(classes, detector.labels)
+        detector = loaders.detector(model)
+        only = loaders.parse_classes(classes, detector.labels)
     except BaseException:
         stream.close()
         raise
@@ -63,7 +63,7 @@ def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None
     batch = Batch(paths, read_picture)
     readable = list(batch)  # classified together, in batches
     if readable:
-        classifier = vision_models.classifier(model, labels, scale)
+        classifier = loaders.classifier(model, labels, scale)
         results = [top_guesses(p, classifier.labels, top, threshold)
                    for p in classifier.classify([image for _, image in readable])]
         for (path, _), guesses in zip(readable, results):
@@ -82,13 +82,16 @@ def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None
 def _table(path: Path, guesses, threshold: float) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table("label", "probability", title=str(path), title_justify="left")
+    table = Table("label", "probability")
     for label, p in guesses:
         table.add_row(label, f"{p:.1%}")
     if not guesses:
         table.add_row(f"cannot classify (nothing above {threshold:.0%})", "")
-    Console().print(table)
+    console = Console()
+    console.print(Text(str(path), style="bold"), soft_wrap=True)  # a path is never broken inside a word
+    console.print(table)
 
 
 def annotate(bgr, guesses, width: int = 640):
