@@ -20,7 +20,8 @@ def short_task(task: str) -> str:
 # How a figure reads in the table, by its metric's name; others are named after their key.
 PHRASES = {"test_accuracy": "{:.2%} test accuracy", "test_accuracy_quickdraw": "{:.2%} on real drawings",
            "test_accuracy_all": "{:.2%} on all held-out photos", "test_exact_match": "{:.2%} exact answers",
-           "published_accuracy": "{:.1%} ImageNet top-1 (published)", "published_map": "COCO mAP {:.1f} (published)"}
+           "published_accuracy": "{:.1%} ImageNet top-1 (published)", "published_map": "COCO mAP {:.1f} (published)",
+           "frontal_faces_found": "{:.2%} frontal faces found"}
 
 
 def headline(card) -> str:

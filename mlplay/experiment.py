@@ -96,6 +96,7 @@ class Experiment:
     predict_files: Callable[[Predict], None] | None = None  # its own `mlplay predict` (e.g. hands, faces)
     rescore: Callable[[object, Path | None], dict] | None = None  # (store.Model, --data) -> fresh metrics
     fetch: str | None = None  # a shipped pretrained model: the command that gets it again
+    folder: str | None = None  # the models/ folder it runs from when that is not its name (emotion: models/faces)
     # Training (see mlplay/training/loop.py)
     build: Callable[..., object] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
     load_data: Callable[[Path | None, bool], Dataset] | None = None  # (data path or None, quick) -> Dataset

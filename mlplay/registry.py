@@ -23,6 +23,7 @@ PACKAGES = (
     "rps",
     "vision",
     "style",
+    "faces",
 )
 
 

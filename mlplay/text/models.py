@@ -37,7 +37,7 @@ class Size:
     layers: int = 1  # stacked GRUs (named gru, gru_2, …)
 
 
-# The Shakespeare writer: one GRU of 512 units, chosen by measurement on 2 CPU cores (see the README): it trained
+# The Shakespeare writer: one GRU of 512 units, chosen by measurement on 2 CPU cores (docs/text.md): it trained
 # 2.2× more characters per CPU second than a 4-layer causal transformer (d 192) and reached a lower validation loss
 # in the same CPU time; one numpy step a character keeps generation fast. Training stops after 40 minutes, the
 # learning rate decaying over them.

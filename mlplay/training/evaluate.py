@@ -36,8 +36,9 @@ def rescore(name: str, data: Path | None = None, models_root: Path | None = None
     re-scores in its own way when it has one (a text model on the text its card names), else `keras_rescore`."""
     from mlplay import registry, store
 
-    model = store.open(name, models_root)
-    exp = registry.for_card(model.card.raw)
+    declared = registry.experiments().get(name)
+    model = store.open(declared.folder if declared and declared.folder else name, models_root)
+    exp = declared if declared and declared.folder else registry.for_card(model.card.raw)
     fresh = exp.rescore(model, data) if exp.rescore else keras_rescore(exp, model, data)
     return model.card.metrics, fresh
 

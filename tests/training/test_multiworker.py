@@ -49,7 +49,7 @@ def test_multiworker_without_tf_config_is_a_one_line_error(tiny_mnist, tmp_path,
     result = mlplay("train", "digits-mlp", "--quick", "--strategy", "multiworker", "--data", tiny_mnist,
                     "--models-dir", tmp_path, env={"TF_CONFIG": None})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "needs TF_CONFIG" in result.stderr and "README" in result.stderr
+    assert "needs TF_CONFIG" in result.stderr and "docs/training.md" in result.stderr
 
 
 def free_ports(n: int) -> list[int]:
