@@ -301,13 +301,19 @@ def test_a_damaged_video_is_one_line_without_ffmpeg_chatter(tmp_path, mlplay):
 def test_ctrl_c_in_camera_detect_exits_130(tmp_path, mlplay):
     folder = tmp_path / "frames"
     folder.mkdir()
-    for i in range(400):
+    for i in range(1000):
         cv2.imwrite(str(folder / f"{i:04d}.png"), np.full((120, 160, 3), i % 255, np.uint8))
     process = mlplay.popen("camera", "detect", "--source", folder, "--no-show")
-    time.sleep(6)
+    started = []
+    for line in process.stderr:  # the detector is loaded and the frames are flowing: Ctrl-C now, mid-stream
+        started.append(line)
+        if line.startswith("opened "):
+            break
+    time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130 and "Traceback" not in err and "speed:" in err
+    err = "".join(started) + err
+    assert process.returncode == 130 and "Traceback" not in err and "speed:" in err, err
 
 
 # Help and wording -----------------------------------------------------------------------------------------------
