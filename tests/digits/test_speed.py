@@ -3,7 +3,7 @@
 
 import pytest
 
-from mlplay.digits.speed import first_reached, speedup
+from mlplay.digits.speed import first_reached, versus
 
 
 def test_first_reached_is_the_training_time_of_the_first_epoch_at_the_threshold():
@@ -13,13 +13,13 @@ def test_first_reached_is_the_training_time_of_the_first_epoch_at_the_threshold(
     assert first_reached(epochs, 0.994) is None
 
 
-def test_speedup_compares_the_times_to_a_threshold_and_gives_a_lower_bound_when_the_other_never_got_there():
+def test_versus_compares_the_times_to_a_threshold_or_says_the_other_never_got_there():
     fast = [{"seconds": 20.0, "test_accuracy": 0.991}]
     slow = [{"seconds": 50.0, "test_accuracy": 0.985}, {"seconds": 100.0, "test_accuracy": 0.992}]
     never = [{"seconds": 60.0, "test_accuracy": 0.97}, {"seconds": 120.0, "test_accuracy": 0.98}]
-    assert speedup(fast, slow, 0.99) == "5.0×"
-    assert speedup(fast, never, 0.99) == "≥ 6.0× (not reached)"
-    assert speedup(never, fast, 0.99) == "-" and speedup(fast, [], 0.99) == "-"
+    assert versus(fast, slow, 0.99) == "5.0× faster"
+    assert versus(fast, never, 0.99) == "never got there (98.00% after 2 epochs, 120 s)"
+    assert versus(never, fast, 0.99) == "-" and versus(fast, [], 0.99) == "-"
 
 
 @pytest.mark.slow
@@ -30,5 +30,5 @@ def test_bench_times_the_original_the_shipped_and_both_fast_recipes_and_says_the
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
     assert "original:" in out and "shipped:" in out and "fast:" in out and "fast-long:" in out
-    assert "conv5×8→pool→conv5×16" in out and "one-cycle" in out and "faster than the original recipe" in out
+    assert "conv5×8→pool→conv5×16" in out and "one-cycle" in out and "against the original recipe:" in out
     assert "picks no model" in out and "fast recipe to 99.0%" in out and "fast-long recipe to 99.4%" in out
