@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast smoke train-all bench data screenshots clean
+.PHONY: install demo test test-fast lint smoke train-all bench data screenshots clean
 
 install: $(STAMP)
 
@@ -20,8 +20,11 @@ demo: install          ## draw digits in a window, guessed live by the shipped C
 test: install          ## the whole test suite (window tests need Xvfb + xdotool, else they skip)
 	$(BIN)/python -m pytest
 
-test-fast: install     ## skip the slow tests
+test-fast: install     ## skip the slow tests (those that start processes or train): under 3 minutes on 2 cores
 	$(BIN)/python -m pytest -m "not slow"
+
+lint: install          ## ruff (rules in pyproject.toml)
+	$(BIN)/python -m ruff check mlplay tests
 
 # Real data no registry serves: DIGITS_REAL names a folder holding USPS, optdigits and pendigits (the digit cards'
 # real-input figures); MLPLAY_QUICKDRAW_URL=file:///folder fetches Quick, Draw! from a local copy of the official files.

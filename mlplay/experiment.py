@@ -11,9 +11,10 @@ Nothing here imports TensorFlow: the callables are called only when a command ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for the annotations: `mlplay --help` must not load numpy
     import numpy as np
@@ -53,7 +54,7 @@ class Phase:
     name: str
     epochs: int
     learning_rate: float
-    prepare: Callable[["object"], None] | None = None
+    prepare: Callable[[object], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,19 +111,20 @@ class Experiment:
     image_input: Callable[[np.ndarray], np.ndarray] | None = None  # picture (grey, or BGR: image_colour) -> input
     image_colour: bool = False  # `mlplay predict` hands image_input the colour picture (BGR) instead of grey
     predict_files: Callable[[Predict], None] | None = None  # its own `mlplay predict` (e.g. hands, faces)
-    rescore: Callable[["object", Path | None], dict] | None = None  # (store.Model, --data) -> fresh metrics
+    rescore: Callable[[object, Path | None], dict] | None = None  # (store.Model, --data) -> fresh metrics
     read: Callable[[list[str], np.ndarray, int], Guess] | None = None  # (labels, probabilities, top) -> how its
     # answer reads, for `mlplay predict` and the drawing windows; None: the top label, always sure
     fetch: str | None = None  # a shipped pretrained model: the command that gets it again
     folder: str | None = None  # the models/ folder it runs from when that is not its name (emotion: models/faces)
     # Training (see mlplay/training/loop.py)
-    build: Callable[..., "object"] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
+    build: Callable[..., object] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
     load_data: Callable[[Path | None, bool], Dataset] | None = None  # (data path or None, quick) -> Dataset
-    augment: Callable[[], "object"] | None = None  # () -> keras layer applied to training batches
+    augment: Callable[[], object] | None = None  # () -> keras layer applied to training batches
     epochs: int = 10  # unless the data decides (Dataset.epochs)
     batch_size: int = 128
     learning_rate: float = 1e-3
     warmup: float = 0.0  # > 0: one-cycle, the learning rate rises from learning_rate/25 over this share of the steps
+    decay: bool = True  # False: a constant learning rate (no cosine decay), as in the original collection's notebooks
     patience: int = 5
     clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
     loss: str = "sparse_categorical_crossentropy"
@@ -130,7 +132,7 @@ class Experiment:
     monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
     report: Callable[..., dict] | None = None  # (model, data[, card]) -> extra card entries; `card`: the card so far
     calibrate: bool = False  # fit a softmax temperature on validation and fold it in (mlplay/training/calibrate.py)
-    export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    export: Callable[[object, Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
     litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
@@ -156,7 +158,8 @@ class Experiment:
         import inspect
 
         kwargs = {} if pretrained or not self.pretrained else {"pretrained": False}
-        return self.build(data, **kwargs) if "data" in inspect.signature(self.build).parameters else self.build(**kwargs)
+        wants_data = "data" in inspect.signature(self.build).parameters
+        return self.build(data, **kwargs) if wants_data else self.build(**kwargs)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from mlplay.card import Card, CardError
 from mlplay.download import sha256_file
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir
-from mlplay.paths import check_model_name, models_dir
+from mlplay.paths import check_model_name, models_dir, shipped_models_dir
 
 KERAS_FILE = "model.keras"
 LITERT_FILE = "model.tflite"
@@ -25,7 +25,23 @@ LABELS_FILE = "labels.txt"
 
 
 def model_path(name: str, root: Path | None = None) -> Path:
+    """Where the model `name` is saved: in `root`, else in the models folder in use."""
     return Path(root or models_dir()) / check_model_name(name)
+
+
+def find(name: str, root: Path | None = None) -> Path:
+    """Where the model `name` is read from: its folder in the models folder in use, else (an installed mlplay with
+    no models folder chosen) the shipped one in the package; the former when neither has it."""
+    folder = model_path(name, root)
+    shipped = shipped_models_dir(root)
+    if not (folder / CARD_FILE).is_file() and shipped is not None and (shipped / name / CARD_FILE).is_file():
+        return shipped / name
+    return folder
+
+
+def exists(name: str, root: Path | None = None) -> bool:
+    """Whether there is a model called `name` (its card, at least) to open."""
+    return (find(name, root) / CARD_FILE).is_file()
 
 
 @dataclass
@@ -99,7 +115,7 @@ class Model:
 
 def open(name: str, root: Path | None = None) -> Model:  # noqa: A001 - store.open reads as what it does
     """The model `name`, its card read and checked; a one-line error when there is none or its card is broken."""
-    folder = model_path(name, root)
+    folder = find(name, root)
     if not (folder / CARD_FILE).is_file():
         raise MlplayError(f"no model '{name}' in {folder.parent}", _missing_hint(name, root))
     try:
@@ -149,16 +165,17 @@ class Listed:
 
 
 def listing(root: Path | None = None) -> list[Listed]:
-    """Every model folder (not hidden, not temporary), each opened or with the reason it cannot be."""
-    root = Path(root or models_dir())
-    if not root.is_dir():
-        return []
+    """Every model folder (not hidden, not temporary), each opened or with the reason it cannot be; an installed
+    mlplay's shipped models too, unless the models folder in use has one of the same name."""
+    folders = [Path(root or models_dir()), shipped_models_dir(root)]
+    names = sorted({p.name for folder in folders if folder is not None and folder.is_dir() for p in folder.iterdir()
+                    if p.is_dir() and not p.name.startswith(".")})
     found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for name in names:
         try:
-            found.append(Listed(folder.name, open(folder.name, root)))
+            found.append(Listed(name, open(name, root)))
         except MlplayError as e:
-            found.append(Listed(folder.name, None, e.message))
+            found.append(Listed(name, None, e.message))
     return found
 
 

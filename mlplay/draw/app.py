@@ -4,10 +4,10 @@ The cv2 shell (`mlplay/shell/window.py`) only forwards events and shows frames, 
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -94,7 +94,8 @@ class DrawApp:
     def tick(self) -> None:
         """Live prediction while drawing, at most every `live_interval` seconds."""
         now = self.clock()
-        if self.canvas.drawing and self.canvas.version != self.predicted_version and now - self.last_live >= self.task.live_interval:
+        changed = self.canvas.version != self.predicted_version
+        if self.canvas.drawing and changed and now - self.last_live >= self.task.live_interval:
             self.last_live = now
             self.predict()
 
@@ -157,7 +158,8 @@ class DrawApp:
         size = self.task.canvas_size
         left = cv2.cvtColor(self.canvas.image, cv2.COLOR_GRAY2BGR)
         cv2.rectangle(left, (0, 0), (size - 1, size - 1), (90, 90, 90), 1)
-        idle = f"s saves as '{self.record_label}'   c clear   q quit" if self.record_label else "h help   c clear   q quit"
+        idle = (f"s saves as '{self.record_label}'   c clear   q quit" if self.record_label
+                else "h help   c clear   q quit")
         message = self.status if self.clock() < self.status_until else idle
         text(left, message, (10, size - 12), 0.45, (150, 150, 150))
         guess = None if self.probabilities is None else self.guess(len(self.predictor.labels))
@@ -194,7 +196,7 @@ def run(task: DrawTask, model: str, choices: list[str], label: str | None, jsonl
         raise MlplayError(f"{model} is not a model for this window", "choose " + " or ".join(choices))
     window.require_display()
     opened = {model: store.open(model, models_dir)}  # a clear error before any window opens
-    others = [m for m in choices if m != model and (store.model_path(m, models_dir) / store.CARD_FILE).exists()]
+    others = [m for m in choices if m != model and store.exists(m, models_dir)]
     loaded = {}
 
     def load(name):

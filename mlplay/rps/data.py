@@ -21,9 +21,9 @@ from mlplay.download import DownloadError, Source, download
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset
 from mlplay.fileio import atomic_dir, write_json
-from mlplay.rps.game import MOVES
 from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr, skip
 from mlplay.paths import datasets_dir, portable
+from mlplay.rps.game import MOVES
 
 BASE = "https://storage.googleapis.com/download.tensorflow.org/data"
 TRAIN = Source(f"{BASE}/rps.zip", "c2403444395842ad04c53612bad54b574443eae17a0723117a2ff87b9d72194f",

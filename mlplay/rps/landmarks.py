@@ -45,7 +45,7 @@ class Table:
     def __len__(self) -> int:
         return len(self.names)
 
-    def subset(self, mask: np.ndarray) -> "Table":
+    def subset(self, mask: np.ndarray) -> Table:
         return Table(self.names[mask], self.labels[mask], self.landmarks[mask], self.presence[mask], self.right[mask],
                      self.source)
 
@@ -57,7 +57,7 @@ class Table:
                                     version=np.array(CACHE_VERSION))
 
     @staticmethod
-    def load(path: Path) -> "Table":
+    def load(path: Path) -> Table:
         try:
             with np.load(path, allow_pickle=False) as z:
                 if int(z["version"]) != CACHE_VERSION:
@@ -65,11 +65,13 @@ class Table:
                 return Table(z["names"], z["labels"].astype(np.int64), z["landmarks"].astype(np.float32),
                              z["presence"].astype(np.float32), z["right"].astype(np.float32), str(z["source"]))
         except (OSError, ValueError, KeyError) as e:
-            raise MlplayError(f"cannot read landmark table {path}: {e}", "delete it to extract the landmarks again") from None
+            raise MlplayError(f"cannot read landmark table {path}: {e}",
+                              "delete it to extract the landmarks again") from None
 
     @staticmethod
-    def concat(tables: list["Table"]) -> "Table":
-        return Table(*(np.concatenate([getattr(t, k) for t in tables]) for k in ("names", "labels", "landmarks", "presence", "right")),
+    def concat(tables: list[Table]) -> Table:
+        fields = ("names", "labels", "landmarks", "presence", "right")
+        return Table(*(np.concatenate([getattr(t, k) for t in tables]) for k in fields),
                      source="; ".join(t.source for t in tables))
 
 
@@ -111,7 +113,8 @@ def _sidecar(picture: Path):
         saved = json.loads(picture.with_suffix(".json").read_text(encoding="utf-8"))
         if saved.get("landmarks") is None:
             return "no hand"
-        return np.asarray(saved["landmarks"], np.float32).reshape(21, 3), float(saved["presence"]), float(saved["right"])
+        landmarks = np.asarray(saved["landmarks"], np.float32).reshape(21, 3)
+        return landmarks, float(saved["presence"]), float(saved["right"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -185,7 +188,8 @@ def load_spec(spec: str | Path | None, log=print) -> Table:
     for part in parts:
         if part == "rps-real":
             if not SHIPPED.exists():
-                raise MlplayError(f"the shipped landmark table {SHIPPED} is missing", "restore it from git, or give --data DIR")
+                raise MlplayError(f"the shipped landmark table {SHIPPED} is missing",
+                                  "restore it from git, or give --data DIR")
             tables.append(Table.load(SHIPPED))
         elif part.endswith(".npz"):
             if not Path(part).exists():

@@ -21,9 +21,9 @@ in a training epoch each class's chunks come round(largest class / its size) tim
 many drawings; validation and test are read once, as they are.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -81,7 +81,8 @@ def npy_part(path: Path, label: int, source: str, limit: int | None = None) -> P
     rows = min(rows, limit) if limit else rows
 
     def read(start: int, stop: int) -> np.ndarray:
-        mapped = np.memmap(path, np.uint8, "r", offset=start_byte + start * SIDE * SIDE, shape=(stop - start, SIDE * SIDE))
+        mapped = np.memmap(path, np.uint8, "r", offset=start_byte + start * SIDE * SIDE,
+                           shape=(stop - start, SIDE * SIDE))
         out = np.array(mapped).reshape(-1, SIDE, SIDE)
         del mapped  # unmapped here: the pages it touched leave the process (they stay in the OS file cache)
         return out
@@ -143,10 +144,12 @@ class DrawingStream:
 
     def targets(self, split: str) -> np.ndarray:
         """Labels of the split's rows, in the order `dataset(split)` yields them unshuffled."""
-        return np.concatenate([np.full(n, p.label, np.int64) for p, n in zip(self.parts, self._counts[:, SPLITS[split]])])
+        counts = self._counts[:, SPLITS[split]]
+        return np.concatenate([np.full(n, p.label, np.int64) for p, n in zip(self.parts, counts)])
 
     def sources(self, split: str) -> np.ndarray:
-        return np.concatenate([np.full(n, p.source, object) for p, n in zip(self.parts, self._counts[:, SPLITS[split]])])
+        counts = self._counts[:, SPLITS[split]]
+        return np.concatenate([np.full(n, p.source, object) for p, n in zip(self.parts, counts)])
 
     def arrays(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         """The whole split in memory (small data and tests only)."""

@@ -52,7 +52,8 @@ def install(source: Path, root: Path | None = None, speed: bool = True, log=prin
     wanted = [networks / STYLE_NETWORK, networks / TRANSFER_NETWORK, *(styles / f"{p.name}.jpg" for p in PAINTINGS)]
     missing = [str(p) for p in wanted if not p.is_file()]
     if missing:
-        raise MlplayError(f"missing {', '.join(missing)}", "give the folder holding pretrained/magenta_style and styles")
+        raise MlplayError(f"missing {', '.join(missing)}",
+                          "give the folder holding pretrained/magenta_style and styles")
     folder = store.model_path(NAME, root)
     with atomic_dir(folder) as tmp:
         for network in (STYLE_NETWORK, TRANSFER_NETWORK):

@@ -40,7 +40,8 @@ def checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int 
                         self.model.save_weights(tmp)
                 with atomic_path(folder / "last.keras", suffix=".keras") as tmp:
                     self.model.save(tmp)
-                write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best, "best_epoch": self.best_epoch})
+                write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best,
+                                                   "best_epoch": self.best_epoch})
 
     return Checkpoints()
 

@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from mlplay import __version__, imageio, store
-from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment
 from mlplay.fileio import remove_leftovers, write_json
@@ -30,6 +29,7 @@ from mlplay.paths import display, models_dir, portable, portable_command, runs_d
 from mlplay.training import promotion
 from mlplay.training.anywhere import trained_elsewhere
 from mlplay.training.callbacks import checkpoints, learning_rate_schedule, time_budget
+from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.training.interrupt import Guard, Interrupted, survive_dead_output
 
 QUICK_EPOCHS = 2
@@ -202,8 +202,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
                 with opening_weights(cfg.weights):
                     model.load_weights(folder / "best.weights.h5")
         if not cfg.resume and not exp.phases:
-            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see callbacks.time_budget
-                exp.learning_rate, exp.warmup, epochs * steps)
+            constant = minutes or not exp.decay  # a time budget decays the rate itself (see callbacks.time_budget)
+            schedule = (exp.learning_rate if constant
+                        else learning_rate_schedule(exp.learning_rate, exp.warmup, epochs * steps))
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
 
@@ -211,9 +212,11 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         train_ds = data.stream.dataset("train", global_batch, shuffle=True, seed=cfg.seed)
         val_ds = data.stream.dataset("validation", global_batch)
     else:
-        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(global_batch)
+        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed)
+        train_ds = train_ds.batch(global_batch)
         val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(global_batch)
-    if data.stream is None and x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); models get floats
+    # pictures stay uint8 in memory (4× smaller); models get floats
+    if data.stream is None and x_train.dtype == np.uint8:
         train_ds = train_ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
     if exp.augment:
         augment = exp.augment()
@@ -316,7 +319,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
                      # can land between an epoch's checkpoint and its history.csv row)
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
-                     **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else {}),
+                     **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else
+                        {} if exp.decay else {"schedule": "constant"}),
                      "strategy": cfg.strategy.value, "workers": worker.workers, "quick": cfg.quick,
                      "resumed": cfg.resume, "interrupted": guard.signum is not None, "seconds": round(seconds, 1),
                      "cpu_seconds": round(cpu_seconds, 1), "threads": threads(),

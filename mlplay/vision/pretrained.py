@@ -116,7 +116,8 @@ def mobilenet_weights(fetch: bool = True, source: Source = MOBILENET, log=print)
         download(source, path, timeout=60)
     except DownloadError as e:
         raise MlplayError(f"the MobileNetV2 ImageNet weights are not cached and cannot be downloaded ({e})",
-                          f"connect and run: mlplay data fetch mobilenet-v2, or copy {MOBILENET_FILE} into {folder()}") from None
+                          f"connect and run: mlplay data fetch mobilenet-v2, or copy {MOBILENET_FILE} into "
+                          f"{folder()}") from None
     _record(path)
     log(f"MobileNetV2 weights → {path}")
     return path
@@ -151,7 +152,8 @@ def ssdlite_dir(fetch: bool = True, source: Source = SSDLITE, log=print) -> Path
             _record(tarball)
     except DownloadError as e:
         raise MlplayError(f"the SSDLite detection model is not cached and cannot be downloaded ({e})",
-                          f"connect and run: mlplay data fetch ssdlite, or unpack {SSDLITE_NAME}/saved_model into {dest}") from None
+                          f"connect and run: mlplay data fetch ssdlite, or unpack {SSDLITE_NAME}/saved_model into "
+                          f"{dest}") from None
     with tarfile.open(tarball, "r:gz") as tar, atomic_dir(dest) as tmp:
         prefix = f"{SSDLITE_NAME}/saved_model/"
         members = [m for m in tar.getmembers() if m.name.startswith(prefix) and (m.isfile() or m.isdir())]
