@@ -65,9 +65,11 @@ DIAMOND = [  # a cut gem: the table, the crown, the pavilion to its point, the g
 def bumpy(centre, rx, ry, bumps, start=0.0, end=360.0, n=90):
     """An outline of rounded bumps (a cloud, a tree's crown), clockwise from the top, degrees."""
     steps = [start + (end - start) * i / n for i in range(n + 1)]
-    return [(round(centre[0] + rx * (1 + 0.12 * abs(math.sin(math.radians(a) * bumps / 2))) * math.sin(math.radians(a))),
-             round(centre[1] - ry * (1 + 0.12 * abs(math.sin(math.radians(a) * bumps / 2))) * math.cos(math.radians(a))))
-            for a in steps]
+    def bump(a):
+        return 1 + 0.12 * abs(math.sin(math.radians(a) * bumps / 2))
+
+    return [(round(centre[0] + rx * bump(a) * math.sin(math.radians(a))),
+             round(centre[1] - ry * bump(a) * math.cos(math.radians(a)))) for a in steps]
 
 
 TREE = [  # a trunk of two lines, a bumpy crown on top

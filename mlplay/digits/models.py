@@ -58,7 +58,8 @@ def load_data(path: Path | None, quick: bool) -> Dataset:
     val, train = order[:n_val], order[n_val:]
     n_paths, n_generated = round(PATHS_SHARE * len(train)), round(GENERATED_SHARE * len(train))
     cache = not quick
-    drawn = mnist.cached_array(f"paths-v{paths.VERSION}-train", x[train[:n_paths]], lambda: paths.generate(x[train[:n_paths]], seed=0), cache)
+    drawn = mnist.cached_array(f"paths-v{paths.VERSION}-train", x[train[:n_paths]],
+                               lambda: paths.generate(x[train[:n_paths]], seed=0), cache)
     drawn_val = mnist.cached_array(f"paths-v{paths.VERSION}-validation", x[val[: round(PATHS_SHARE * len(val))]],
                                    lambda: paths.generate(x[val[: round(PATHS_SHARE * len(val))]], seed=1), cache)
     made = mnist.cached_array(f"nondigits-v{nondigits.VERSION}-train", n_generated,

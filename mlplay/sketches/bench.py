@@ -34,7 +34,8 @@ WINDOW_GOAL_MS = 30
 def cat() -> list:
     """A cat as a mouse draws it: a round head, two ears, eyes, whiskers; strokes of points a few pixels apart."""
     def ring(cx, cy, rx, ry, n):
-        return [(round(cx + rx * np.sin(2 * np.pi * i / n)), round(cy - ry * np.cos(2 * np.pi * i / n))) for i in range(n + 1)]
+        return [(round(cx + rx * np.sin(2 * np.pi * i / n)), round(cy - ry * np.cos(2 * np.pi * i / n)))
+                for i in range(n + 1)]
 
     def line(a, b, n=12):
         return [(round(a[0] + (b[0] - a[0]) * i / n), round(a[1] + (b[1] - a[1]) * i / n)) for i in range(n + 1)]

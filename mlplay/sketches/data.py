@@ -25,10 +25,11 @@ from mlplay.sketches.stream import DrawingStream, array_part, npy_part
 
 QUICK_TRAIN, QUICK_TEST = 60, 15  # doodles a class with --quick
 QUICK_QUICKDRAW = 300  # QuickDraw drawings a class with --quick
+# the real classes the shipped models know
 REAL_CLASSES = ["The Mona Lisa", "airplane", "alarm clock", "apple", "banana", "bee", "bicycle", "bird", "book",
-                "boomerang", "bowtie", "cake", "car", "cat", "clock", "cloud", "cookie", "diamond", "dog", "eye", "fish",
-                "flip flops", "flower", "frog", "horse", "house", "house plant", "knife", "moon", "panda", "pants",
-                "piano", "rainbow", "scissors", "smiley face", "train", "tree"]  # the real classes the shipped models know
+                "boomerang", "bowtie", "cake", "car", "cat", "clock", "cloud", "cookie", "diamond", "dog", "eye",
+                "fish", "flip flops", "flower", "frog", "horse", "house", "house plant", "knife", "moon", "panda",
+                "pants", "piano", "rainbow", "scissors", "smiley face", "train", "tree"]
 REAL_PER_CLASS = 2000  # drawings fetched of each when missing: the first 2,000 of the official file
 DEFAULT_SPEC = f"quickdraw[{','.join(REAL_CLASSES)}]"
 VALIDATION_RULE = ("every 10th training drawing of each class and source; the test drawings (every 7th of a "

@@ -106,7 +106,8 @@ def read(labels: list[str], probabilities: np.ndarray, top: int = 1) -> Guess:
     order = np.argsort(probabilities)[::-1]
     best = [(labels[i], float(probabilities[i])) for i in order[: max(top, 3)]]
     sure = best[0][1] >= SURE
-    verdict = "" if sure else "not sure (best guesses " + ", ".join(f"{n} {round(100 * p)} %" for n, p in best[:3]) + ")"
+    guesses = ", ".join(f"{n} {round(100 * p)} %" for n, p in best[:3])
+    verdict = "" if sure else f"not sure (best guesses {guesses})"
     return Guess(best[0][0], best[0][1], best[:top], sure, verdict)
 
 

@@ -7,6 +7,7 @@ import pytest
 from mlplay.digits import image, models, nondigits, paths, real
 from mlplay.digits.models import LABELS, NOT_A_DIGIT, read
 from mlplay.errors import MlplayError
+
 from helpers import shared_data
 
 

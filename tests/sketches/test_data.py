@@ -189,12 +189,12 @@ def test_sketch_models_train_on_fetched_quickdraw_classes_and_can_mix_sources(ht
         sketch_data.with_classes("doodles", "cat")
 
 
-def test_default_data_is_the_doodles_and_six_real_classes_fetched_on_first_use(http_files, monkeypatch, capsys):
+def test_default_data_is_the_37_real_classes_fetched_on_first_use(http_files, monkeypatch, capsys):
     """What `mlplay train sketch-cnn` learns with no --data: the shipped models' data, its real classes fetched
     (their first 2,000 drawings) when missing; offline, one clear error that names the way to train without them."""
     url, www = http_files
-    assert sketch_data.default_spec() == "doodles,quickdraw[apple,bicycle,cat,diamond,eye,fish]"
-    real = Path(sketch_data.default_spec().split(",", 1)[1])  # the real part (the doodles take a while to generate)
+    assert sketch_data.default_spec() == f"quickdraw[{','.join(sketch_data.REAL_CLASSES)}]"  # no doodles
+    real = Path(sketch_data.default_spec())
     monkeypatch.setenv("MLPLAY_QUICKDRAW_URL", "http://127.0.0.1:9")
     generated, load = [], doodles.load
     monkeypatch.setattr(doodles, "load", lambda *args, **kwargs: generated.append(args))
@@ -214,7 +214,7 @@ def test_default_data_is_the_doodles_and_six_real_classes_fetched_on_first_use(h
     assert {name: sums[name]["rows"] for name in sums} == {name: 2000 for name in sketch_data.REAL_CLASSES}
     assert np.array_equal(np.load(quickdraw.folder() / "fish.npy"), served["fish"][:2000])
     assert "QuickDraw fish: 2000 drawings" in capsys.readouterr().out
-    assert data.stream.count("test") == 6 * 285  # every 7th of the first 2,000 of each class
+    assert data.stream.count("test") == 37 * 285  # every 7th of the first 2,000 of each class
 
 
 def test_data_spec_names_sources_and_their_classes():

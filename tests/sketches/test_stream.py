@@ -83,7 +83,8 @@ def test_a_balanced_stream_repeats_small_classes_in_training_only(tmp_path):
     """700 drawings of one class and 2,000 of another: the small one's training drawings come 3 times an epoch
     (round(2,000 / 700)), so both bring about as many; validation and test are read once."""
     class_files(tmp_path, ["big", "small"], rows=2000)
-    parts = [npy_part(tmp_path / "big.npy", 0, "quickdraw"), npy_part(tmp_path / "small.npy", 1, "quickdraw", limit=700)]
+    parts = [npy_part(tmp_path / "big.npy", 0, "quickdraw"),
+             npy_part(tmp_path / "small.npy", 1, "quickdraw", limit=700)]
     stream = DrawingStream(parts, ["big", "small"], balance=True)
     assert stream.repeats().tolist() == [1, 3]
     per_label = stream.per_label("train")

@@ -37,7 +37,8 @@ def test_folding_the_temperature_into_the_output_layer_gives_the_tempered_probab
     keras = pytest.importorskip("keras")
 
     inputs = keras.Input((4,))
-    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(8, activation="relu")(inputs)))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(hidden))
     x = np.random.default_rng(0).normal(0, 3, (50, 4)).astype(np.float32)
     before = model.predict(x, verbose=0)
     fold(model, 2.5)
