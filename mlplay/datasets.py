@@ -59,7 +59,7 @@ DATASETS = {
     "mnist": _module("mlplay.digits.mnist", "fetch", "cached"),
     "mobilenet-quant": _shipped("mobilenet-quant"),
     "coco-ssd-quant": _shipped("coco-ssd-quant"),
-    "mobilenet-v2": _module("mlplay.vision.pretrained", "fetch_mobilenet", "mobilenet_cached"),
+    "mobilenet-v2": _module("mlplay.vision.backbone", "fetch", "cached"),
     "ssdlite": _module("mlplay.vision.pretrained", "ssdlite_dir", "ssdlite_cached"),
     "quickdraw": _quickdraw,
     "doodles": _module("mlplay.sketches.doodles", "fetch", "cached"),
