@@ -109,12 +109,18 @@ def rescore(name: str, data: Path | None = None, models_root: Path | None = None
     from mlplay.train import held_out_inputs
 
     card = store.load_card(name, models_root)
+    from mlplay.teach import models as taught
+
+    if taught.is_taught(card):  # a model taught from examples: its head on its held-out examples again
+        return taught.rescore(card, data, models_root)
     if card.get("task") == "character-level text generation":  # built-in or custom: the card says what to score
         from mlplay.text import text_models
 
         exp = text_models.for_card(card)
     else:
         exp = experiments.get(name)
+    if exp.rescore is not None:  # e.g. a model shipped as its LiteRT file only
+        return exp.rescore(card, data, models_root)
     if data is None and card.get("data", {}).get("reload"):
         data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
     from mlplay.runtime import tensorflow

@@ -13,6 +13,7 @@ import typer
 from mlplay import helptext
 from mlplay.datasets import DATASETS
 from mlplay.errors import MlplayError, report
+from mlplay.teach import commands as teach_commands
 
 helptext.flags_take_no_value()
 app = typer.Typer(no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]},
@@ -46,12 +47,19 @@ def train(
     mix: Optional[Path] = typer.Option(None, "--mix", help="Sketch models and rps-hands: add this folder of your recordings to the data."),
     classes: Optional[str] = typer.Option(None, "--classes", help="Sketch models: the QuickDraw classes to train on, comma-separated, or all (every fetched one)."),
     digits: Optional[int] = typer.Option(None, "--digits", min=2, max=3, help="sum: operand digits, 2 or 3 (trains sum-2 or sum-3)."),
-    model_name: Optional[str] = typer.Option(None, "--name", help="text: the name to save the model under."),
+    model_name: Optional[str] = typer.Option(None, "--name", help="text, teach: the name to save the model under."),
+    force: bool = typer.Option(False, "--force", help="teach: replace a shipped model of that --name."),
     no_pretrained: bool = typer.Option(False, "--no-pretrained", help="Start from random weights, not published ones (rps-mobilenet)."),
     minutes: Optional[float] = typer.Option(None, "--minutes", min=0.01, help="Wall-time budget: the learning rate decays over it, training stops at its end (shakespeare: 40)."),
     models_dir: Optional[Path] = ModelsDir,
 ):
-    """Train a model, score its held-out test set once, save it with its card."""
+    """Train a model, score its held-out test set once, save it with its card (teach: a head on the ImageNet
+    MobileNetV2's features from --data DIR of class folders, see camera teach)."""
+    if name == "teach":
+        teach_commands.train_teach(data, model_name, force, models_dir)
+        return
+    if force:
+        raise MlplayError(f"--force is for mlplay train teach, not {name}")
     from mlplay import experiments
     from mlplay.interrupt import Interrupted
     from mlplay.train import TrainConfig, train as run_training
@@ -239,6 +247,9 @@ def camera_rps(
     from mlplay.rps import rpsapp
 
     rpsapp.play(source, model, opponent, auto, rounds, jsonl, show, save, mirror, seed, models_dir)
+
+
+camera_app.command("teach")(teach_commands.camera_teach)
 
 
 @record_app.command("rps")

@@ -38,12 +38,16 @@ class Phase:
     """One stage of a staged training (e.g. a frozen base, then fine-tuning): its own epochs and learning rate.
 
     `prepare(model)` sets which layers train in this phase; the model is recompiled for each phase.
+    `fit(model, (x, y) train, (x, y) validation, epochs, log)`, when given, fits the phase itself instead of model.fit (e.g. a
+    new head on features of a frozen base computed once) and returns {monitor: best value, "epochs_run": n}, or None
+    when it does not apply to this model (then model.fit runs as usual).
     """
 
     name: str
     epochs: int
     learning_rate: float
     prepare: Callable[["object"], None] | None = None
+    fit: Callable[..., dict | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ class Experiment:
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
+    litert: Callable[["object"], bytes] | None = None  # (model) -> the LiteRT file to ship (e.g. quantized); None: float
+    keep_keras: bool = True  # False: models/<name>/ holds the LiteRT file only (a size budget), not model.keras
+    rescore: Callable[[dict, Path | None, Path | None], tuple[dict, dict]] | None = None  # (card, data, models dir) ->
+    # (card metrics, fresh metrics) for `mlplay eval`, when re-scoring needs more than model.keras
     pretrained: bool = False  # build(pretrained=…) may load published weights (mlplay train --no-pretrained)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
     default_data: Callable[[], str] | None = None  # it reads --data as a spec of sources (sketches); the default one

@@ -167,13 +167,18 @@ def predict_images(name: str, images: list[Path], top: int, jsonl: bool, models_
 
         predict_photos(images, top, jsonl, models_dir)
         return
-    exp = experiments.get(name)
-    if exp.image_input is None:
-        raise MlplayError(f"{name} does not take images")
-    predictor = Predictor(name, models_dir)
-    batch = Batch(images, read_bgr if exp.image_colour else read_grey)
+    from mlplay.teach import models as taught
+
+    if taught.taught_card(name, models_dir):  # a model taught with camera teach / train teach: BGR photos in
+        predictor, image_input, colour = taught.Taught(name, models_dir), None, True
+    else:
+        exp = experiments.get(name)
+        if exp.image_input is None:
+            raise MlplayError(f"{name} does not take images")
+        predictor, image_input, colour = Predictor(name, models_dir), exp.image_input, exp.image_colour
+    batch = Batch(images, read_bgr if colour else read_grey)
     for path, picture in batch:
-        guesses = predictor.top(predictor(exp.image_input(picture)), top)
+        guesses = predictor.top(predictor(image_input(picture) if image_input else picture), top)
         if jsonl:
             print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
                               "top": [[label, round(p, 4)] for label, p in guesses]}))

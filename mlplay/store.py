@@ -110,15 +110,24 @@ def folder_size(name: str, root: Path | None = None) -> int:
     return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
 
 
-def save(model, card: dict, root: Path | None = None, extra=None) -> Path:
+def save(model, card: dict, root: Path | None = None, extra=None, litert=None, keep_keras: bool = True) -> Path:
     """Write model.keras, the LiteRT export, card.json and labels.txt; swap the folder in atomically.
 
-    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights).
+    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights); `litert(model)` gives
+    the LiteRT file's bytes instead of the float export (e.g. quantized); `keep_keras=False` leaves model.keras out.
     """
     folder = model_path(card["name"], root)
     with atomic_dir(folder) as tmp:
-        _without_optimizer(model).save(tmp / KERAS_FILE)
-        card = dict(card, files={KERAS_FILE: True, LITERT_FILE: export_litert(model, tmp / LITERT_FILE)})
+        files = {}
+        if keep_keras:
+            _without_optimizer(model).save(tmp / KERAS_FILE)
+            files[KERAS_FILE] = True
+        if litert is not None:
+            (tmp / LITERT_FILE).write_bytes(litert(model))
+            files[LITERT_FILE] = True
+        else:
+            files[LITERT_FILE] = export_litert(model, tmp / LITERT_FILE)
+        card = dict(card, files=files)
         if extra is not None:
             extra(tmp)
             card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})

@@ -275,8 +275,9 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     try:
         with signals_interrupt():
             if exp.phases:
+                arrays = None if data.stream is not None else ((x_train, y_train), (x_val, y_val))
                 phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
-                                            folder, log, cfg.patience or exp.patience)
+                                            folder, log, cfg.patience or exp.patience, arrays, checkpoints)
             elif initial_epoch < epochs:
                 model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
                           callbacks=callbacks, verbose=0, shuffle=False)
@@ -340,7 +341,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda folder: exp.export(model, folder)) if exp.export else None
-    path = store.save(model, card, cfg.models_root, extra)
+    path = store.save(model, card, cfg.models_root, extra, exp.litert, exp.keep_keras)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
     if interrupted is not None:
         raise interrupted  # now that the model is saved: the CLI exits 128 + the signal number, as a shell expects
@@ -362,9 +363,12 @@ def held_out_inputs(data: Dataset) -> dict:
 
 
 def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,
-                patience: int) -> list[dict]:
+                patience: int, arrays=None, checkpoints=None) -> list[dict]:
     """Fit each phase in turn: set its trainable layers, recompile at its learning rate, start from the best
-    weights so far; early stopping per phase; one history, one best checkpoint across all phases."""
+    weights so far; early stopping per phase; one history, one best checkpoint across all phases.
+
+    A phase with its own `fit` (e.g. a head on cached features) is fitted by it; its best weights become the best
+    checkpoint, which later phases must beat."""
     import keras
 
     done, records = 0, []
@@ -388,6 +392,14 @@ def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, cal
         record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,
                   "trainable_params": trainable, "epochs_run": 0}
         records.append(record)
+        own = phase.fit(model, *arrays, n, log) if phase.fit and arrays is not None else None
+        if own is not None:
+            record.update(own)
+            checkpoints.best, checkpoints.best_epoch = float(own[exp.monitor]), done
+            with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
+                model.save_weights(tmp)
+            write_json(folder / "state.json", {"epoch": done, "best": checkpoints.best, "best_epoch": done})
+            continue
         model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
                   callbacks=phase_callbacks, verbose=0, shuffle=False)
         now = json.loads((folder / "state.json").read_text())["epoch"]

@@ -304,10 +304,11 @@ def check(photos: Path, log=print) -> dict:
     pictures = [read_bgr(p) for p in files]
     converted = ImagenetClassifier()
     quant = vision_models.classifier(None)
-    results = {}
+    results, right = {}, {}
     for name, probabilities, offset in (("converted", converted.classify(pictures), 0),
                                         ("mobilenet-quant", quant.classify(pictures), 1)):  # quant: background first
         top5 = np.argsort(-probabilities[:, offset:], axis=1)[:, :5]
+        right[name] = top5[:, 0] == truth
         results[name] = {"top1": round(float(np.mean(top5[:, 0] == truth)), 4),
                          "top5": round(float(np.mean((top5 == truth[:, None]).any(axis=1))), 4)}
         log(f"{name}: top-1 {results[name]['top1']:.1%}, top-5 {results[name]['top5']:.1%} on {len(files)} photos")
@@ -318,6 +319,10 @@ def check(photos: Path, log=print) -> dict:
                       "(converted: shorter side 256, centre 224; mobilenet-quant: shorter side 224, centre 224)",
               "converted": results["converted"], "mobilenet_quant": results["mobilenet-quant"],
               "top1_difference": round(results["converted"]["top1"] - results["mobilenet-quant"]["top1"], 4),
+              "top1_paired": {"both_right": int(np.sum(right["converted"] & right["mobilenet-quant"])),
+                              "only_converted_right": int(np.sum(right["converted"] & ~right["mobilenet-quant"])),
+                              "only_quant_right": int(np.sum(~right["converted"] & right["mobilenet-quant"])),
+                              "both_wrong": int(np.sum(~right["converted"] & ~right["mobilenet-quant"]))},
               "weights_digest": meta["conversion"]["weights_digest"],
               "command": f"python -m mlplay.vision.backbone check {photos}",
               "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
