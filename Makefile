@@ -31,6 +31,7 @@ data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch wikipedia
 	-$(BIN)/mlplay data fetch rps
 	-$(BIN)/mlplay data fetch hands  # the shipped MediaPipe hand models, re-extracted from PyPI when they do not match their card
+	-$(BIN)/mlplay data fetch mobilenet-v2  # torchvision's ImageNet MobileNetV2, converted: camera teach, train teach, rps-mobilenet
 
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp

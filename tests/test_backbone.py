@@ -84,6 +84,10 @@ def test_the_keras_rebuild_computes_what_torchvision_computes(tiny):
     assert np.abs(keras_padding.predict(rgb, verbose=0) - want_probabilities).max() > 1e-3
     features = mobilenet.build(tiny, size=37, classifier=False)
     np.testing.assert_allclose(features.predict(rgb, verbose=0), want_features, rtol=1e-4, atol=1e-4)
+    back = mobilenet.state_dict(model)  # and back: every tensor but the step counters
+    assert set(back) == {k for k in tiny if not k.endswith("num_batches_tracked")}
+    for name, array in back.items():
+        np.testing.assert_array_equal(array, tiny[name])
 
 
 def _wheel(path, weights: bytes) -> None:

@@ -129,7 +129,6 @@ def load_folder(folder: Path, features, labels: list[str] | None = None, log=Non
     files = pictures_in(folder, labels)
     stored = _read_cache(folder, features.sha256) if cache else {}
     examples = Examples(list(files))
-    done = 0
     for label, paths in files.items():
         for path in paths:
             key = f"{label}/{path.name}"
@@ -143,7 +142,6 @@ def load_folder(folder: Path, features, labels: list[str] | None = None, log=Non
                     continue
             examples.files[label].append(path)
             examples.features[label].append(row)
-            done += 1
     if cache:
         write_cache(folder, examples, features.sha256)
     return examples

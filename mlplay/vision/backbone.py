@@ -332,11 +332,37 @@ def check(photos: Path, log=print) -> dict:
     return record
 
 
-if __name__ == "__main__":  # python -m mlplay.vision.backbone check ../shared/data/imagenet-sample
-    if len(sys.argv) != 3 or sys.argv[1] != "check":
-        sys.exit("usage: python -m mlplay.vision.backbone check PHOTOS_DIR")
+def variants(photos: Path, log=print) -> dict:
+    """What torchvision's two conventions are worth: the cached model rebuilt with Keras' stride-2 padding and/or
+    Keras' batch-norm epsilon (1e-3), top-1/top-5 on the same photos (Keras, shorter side 256, centre 224)."""
+    from mlplay.imageio import images_in, read_bgr
+    from mlplay.runtime import tensorflow
+
+    card(check=(KERAS_FILE,))
+    tensorflow()
+    import keras
+
+    state = mobilenet.state_dict(keras.models.load_model(folder() / KERAS_FILE, compile=False))
+    wnids = (Path(photos) / "wnids.txt").read_text().split()
+    files = images_in(Path(photos))
+    truth = np.array([wnids.index(p.name.split("_")[0]) for p in files])
+    x = np.stack([centre_square(read_bgr(p), mobilenet.SIZE, CLASSIFY_CROP) for p in files]).astype(np.float32)
+    out = {}
+    for torch_padding, epsilon in ((True, 1e-5), (False, 1e-5), (True, 1e-3), (False, 1e-3)):
+        model = mobilenet.build(state, torch_padding=torch_padding, epsilon=epsilon)
+        top5 = np.argsort(-model.predict(x, batch_size=50, verbose=0), axis=1)[:, :5]
+        name = f"{'torch' if torch_padding else 'keras'} padding, epsilon {epsilon:g}"
+        out[name] = {"top1": round(float(np.mean(top5[:, 0] == truth)), 4),
+                     "top5": round(float(np.mean((top5 == truth[:, None]).any(axis=1))), 4)}
+        log(f"{name}: top-1 {out[name]['top1']:.1%}, top-5 {out[name]['top5']:.1%}")
+    return out
+
+
+if __name__ == "__main__":  # python -m mlplay.vision.backbone check|variants ../shared/data/imagenet-sample
+    if len(sys.argv) != 3 or sys.argv[1] not in ("check", "variants"):
+        sys.exit("usage: python -m mlplay.vision.backbone check|variants PHOTOS_DIR")
     try:
-        check(Path(sys.argv[2]))
+        (check if sys.argv[1] == "check" else variants)(Path(sys.argv[2]))
     except MlplayError as e:
         from mlplay.errors import report
 

@@ -171,3 +171,37 @@ def digest(state: dict) -> str:
             h.update(f"{name}/{i}/{w.shape}\n".encode())
             h.update(w.tobytes())
     return h.hexdigest()
+
+
+def state_dict(model) -> dict[str, np.ndarray]:
+    """torchvision's state dict back from a model `build` made (the inverse of keras_weights; batch-norm step
+    counters are not kept): lets the cached Keras model be rebuilt in other ways, e.g. to measure Keras' padding."""
+    names = {layer.name for layer in model.layers}
+
+    def weights(name):
+        return model.get_layer(name).get_weights()
+
+    def bn(prefix, layer):
+        gamma, beta, mean, var = weights(layer)
+        return {f"{prefix}.weight": gamma, f"{prefix}.bias": beta, f"{prefix}.running_mean": mean,
+                f"{prefix}.running_var": var}
+
+    state = {"features.0.0.weight": weights("stem")[0].transpose(3, 2, 0, 1), **bn("features.0.1", "stem_bn")}
+    for i in range(1, len(STRIDES) + 1):
+        p = f"features.{i}.conv"
+        expand = f"block{i}_expand" in names
+        if expand:
+            state[f"{p}.0.0.weight"] = weights(f"block{i}_expand")[0].transpose(3, 2, 0, 1)
+            state.update(bn(f"{p}.0.1", f"block{i}_expand_bn"))
+        d = 1 if expand else 0
+        state[f"{p}.{d}.0.weight"] = weights(f"block{i}_depthwise")[0].transpose(2, 3, 0, 1)
+        state.update(bn(f"{p}.{d}.1", f"block{i}_depthwise_bn"))
+        state[f"{p}.{d + 1}.weight"] = weights(f"block{i}_project")[0].transpose(3, 2, 0, 1)
+        state.update(bn(f"{p}.{d + 2}", f"block{i}_project_bn"))
+    n = len(STRIDES) + 1
+    state[f"features.{n}.0.weight"] = weights("head")[0].transpose(3, 2, 0, 1)
+    state.update(bn(f"features.{n}.1", "head_bn"))
+    if "classifier" in names:
+        w, b = weights("classifier")
+        state["classifier.1.weight"], state["classifier.1.bias"] = w.T, b
+    return {k: np.ascontiguousarray(v) for k, v in state.items()}
