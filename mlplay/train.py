@@ -399,6 +399,11 @@ def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, cal
             with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
                 model.save_weights(tmp)
             write_json(folder / "state.json", {"epoch": done, "best": checkpoints.best, "best_epoch": done})
+            from mlplay.progress import Progress
+
+            for callback in callbacks:  # its epochs are not the loop's: the epoch count shown leaves them out
+                if isinstance(callback, Progress):
+                    callback.epochs -= n
             continue
         model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
                   callbacks=phase_callbacks, verbose=0, shuffle=False)

@@ -129,6 +129,10 @@ def test_problems_are_one_line_in_the_window_and_nothing_recorded_is_lost(tmp_pa
     assert not saved and "t first" in lines[-1]
     app.key("9", 5.2)  # no ninth label: nothing happens
     assert len(list((tmp_path / "examples").rglob("*.jpg"))) == sum(app.examples.counts().values()) == 19
+    from mlplay.imageio import read_bgr
+
+    first = app.examples.files["green"][0]  # what was learned from is what reads back from the file
+    assert np.array_equal(ColourFeatures()(read_bgr(first)), app.examples.features["green"][0])
     assert "red 7" in app.summary() and "not saved" in app.summary()
 
 
@@ -274,9 +278,9 @@ def test_a_camera_that_stops_while_recording_keeps_what_was_recorded(tmp_path, w
     source.live = True  # a camera: its stream is not supposed to end
     monkeypatch.setattr(window, "make_display", lambda show, title: ScriptedDisplay({i: "1" for i in range(12)}))
     monkeypatch.setattr(camera, "open_source", lambda spec: source)
-    with pytest.raises(MlplayError, match="the camera stopped sending frames: the 12 frames recorded this session are kept"):
+    with pytest.raises(MlplayError, match="the camera stopped sending frames: the 11 frames recorded this session are kept"):
         commands.run_camera("things", "red,green", "0", True, False, None, False, tmp_path / "models")
-    assert len(list((data.examples_dir("things") / "red").glob("*.jpg"))) == 12
+    assert len(list((data.examples_dir("things") / "red").glob("*.jpg"))) == 11  # the key comes after frame 1
 
 
 def test_camera_teach_refuses_bad_labels_and_shipped_names_before_opening_anything():

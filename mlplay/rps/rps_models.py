@@ -12,7 +12,7 @@ from mlplay.rps.game import MOVES
 from mlplay.rps.gesture_model import EXPERIMENT as HANDS_EXPERIMENT
 
 CNN_SIZE, MOBILENET_SIZE = 96, 128
-FINE_TUNE_FROM = 14  # MobileNetV2 blocks from this one on (of 17), and the last convolution, are fine-tuned
+FINE_TUNE_FROM = 10  # MobileNetV2 blocks from this one on (of 17), and the last convolution, are fine-tuned
 GOALS = {"rps-cnn": 0.97, "rps-mobilenet": 0.98, "rps-mobilenet-official": 0.97}
 
 
@@ -323,7 +323,7 @@ EXPERIMENTS = [
                litert=quantized_litert, keep_keras=False, rescore=mobilenet_rescore, headline="litert_test_accuracy",
                phases=[Phase(name="head (base frozen)", epochs=60, learning_rate=1e-3, prepare=freeze_base,
                              fit=head_on_features),
-                       Phase(name=f"fine-tune (blocks {FINE_TUNE_FROM}+)", epochs=4, learning_rate=1e-4,
+                       Phase(name=f"fine-tune (blocks {FINE_TUNE_FROM}+)", epochs=8, learning_rate=1e-4,
                              prepare=fine_tune_top)]),
     HANDS_EXPERIMENT,
 ]

@@ -32,7 +32,8 @@ HELP = ["hold 1-9: record that label", "t: train (seconds)", "s: save the model"
 
 class TeachApp:
     """features: .prepare(bgr) → the square RGB picture the backbone sees, .of_rgb(rgb) → its feature vector.
-    recorder: .save(label, rgb) → path. train(examples) → (head, report); save(head, report) → where it went."""
+    recorder: .save(label, rgb) → (path, the picture as saved). train(examples) → (head, report);
+    save(head, report) → where it went."""
 
     def __init__(self, name: str, examples: Examples, features, recorder, train: Callable, save: Callable,
                  log: Callable[[str], None] = print):
@@ -59,14 +60,15 @@ class TeachApp:
         if self.recording is not None and t > self.until:
             self._stop_recording()
         vector = None
+        if self.recording is not None:
+            began = time.perf_counter()
+            path, rgb = self.recorder.save(self.recording, rgb)  # learn from the frame as it is kept
+            self.seconds["save frames"] += time.perf_counter() - began
         if self.recording is not None or self.head is not None:
             began = time.perf_counter()
             vector = self.features.of_rgb(rgb)
             self.seconds["features"] += time.perf_counter() - began
         if self.recording is not None:
-            began = time.perf_counter()
-            path = self.recorder.save(self.recording, rgb)
-            self.seconds["save frames"] += time.perf_counter() - began
             self.examples.files[self.recording].append(path)
             self.examples.features[self.recording].append(vector)
             self.recorded[self.recording] += 1

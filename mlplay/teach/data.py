@@ -182,14 +182,16 @@ class Recorder:
         self.next[label] += 1
         return n
 
-    def save(self, label: str, rgb: np.ndarray) -> Path:
+    def save(self, label: str, rgb: np.ndarray) -> tuple[Path, np.ndarray]:
+        """Write the picture; return its path and the picture as it reads back (JPEG is lossy: what is learned from
+        is what is kept, so `mlplay eval` re-reading the files finds the same features)."""
         path = self.folder / label / f"{self._number(label):05d}.jpg"
         ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])
         if not ok:
             raise MlplayError(f"cannot encode a frame for {path}")
         with atomic_path(path) as tmp:
             tmp.write_bytes(jpeg.tobytes())
-        return path
+        return path, cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_UNCHANGED), cv2.COLOR_BGR2RGB)
 
 
 def write_labels(folder: Path, labels: list[str]) -> None:
