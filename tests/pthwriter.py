@@ -42,7 +42,8 @@ def state_pickle(state: dict, legacy: bool, extra_global: tuple[str, str] | None
     """The object pickle of a state dict; storages are keyed "0", "1", … in order."""
     out = [b"\x80\x02", _global("collections", "OrderedDict"), b")R", b"("]
     for key, (name, array) in enumerate(state.items()):
-        pid = [b"(", _str("storage"), _global("torch", TYPES[array.dtype]), _str(str(key)), _str("cpu"), _int(array.size)]
+        pid = [b"(", _str("storage"), _global("torch", TYPES[array.dtype]), _str(str(key)), _str("cpu"),
+               _int(array.size)]
         if legacy:
             pid.append(b"N")  # no view
         strides = [s // array.itemsize for s in array.strides] if array.ndim else []

@@ -74,7 +74,8 @@ def test_mobilenet_trains_in_two_phases_from_scratch(tmp_path):
     assert card["weights"].startswith("trained from scratch (--no-pretrained)")
     assert card["labels"] == ["rock", "paper", "scissors"] and card["input"]["shape"] == [128, 128, 3]
     assert "[-1, 1]" in card["input"]["preprocessing"] and "SYNTHETIC" in card["data"]["source"]
-    assert card["files"] == {"model.tflite": True} and not (tmp_path / "models" / "rps-mobilenet" / "model.keras").exists()
+    assert card["files"] == {"model.tflite": True}
+    assert not (tmp_path / "models" / "rps-mobilenet" / "model.keras").exists()
     result = subprocess.run([*MLPLAY, "train", "rps-mobilenet", "--resume", "--data", str(data)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "--resume is not supported" in result.stderr

@@ -27,7 +27,8 @@ def test_labels_are_plain_folder_names_two_to_nine():
     assert data.parse_labels(None) == ["one", "two", "three"]
     assert data.parse_labels(" cup, phone ,nothing ") == ["cup", "phone", "nothing"]
     for bad, message in (("cup", "only one label"), ("../up,down", "not a plain name"), ("a/b,c", "not a plain name"),
-                         (".hidden,x", "not a plain name"), ("a,b,a", "given twice"), (",".join("abcdefghij"), "at most 9")):
+                         (".hidden,x", "not a plain name"), ("a,b,a", "given twice"),
+                         (",".join("abcdefghij"), "at most 9")):
         with pytest.raises(MlplayError, match=message):
             data.parse_labels(bad)
 
@@ -197,7 +198,8 @@ def test_train_teach_then_predict_models_and_eval(tmp_path, with_backbone):
     assert len(rows) == 30
     for row in rows:
         p = taught(read_bgr(Path(row["image"])))
-        assert row["label"] == taught.labels[int(np.argmax(p))] and row["probability"] == pytest.approx(p.max(), abs=1e-4)
+        assert row["label"] == taught.labels[int(np.argmax(p))]
+        assert row["probability"] == pytest.approx(p.max(), abs=1e-4)
 
     listed = mlplay("models", "--models-dir", models_dir)
     assert "things" in listed.stdout and "held out accuracy" in listed.stdout
@@ -263,7 +265,8 @@ def test_camera_teach_records_trains_saves_and_adds_to_a_saved_model(tmp_path, w
     again = json.loads((models_dir / "things" / "card.json").read_text())
     assert again["data"]["per_label"]["red"]["examples"] > counts["red"]
     assert again["data"]["per_label"]["green"]["examples"] == counts["green"]
-    assert sorted(p.name for p in (folder / "red").glob("*.jpg"))[-1] == f"{again['data']['per_label']['red']['examples'] - 1:05d}.jpg"
+    last = again["data"]["per_label"]["red"]["examples"] - 1
+    assert sorted(p.name for p in (folder / "red").glob("*.jpg"))[-1] == f"{last:05d}.jpg"
     evaluated = mlplay("eval", "things", "--models-dir", models_dir)
     assert evaluated.returncode == 0, evaluated.stdout + evaluated.stderr
 
@@ -278,7 +281,7 @@ def test_a_camera_that_stops_while_recording_keeps_what_was_recorded(tmp_path, w
     source.live = True  # a camera: its stream is not supposed to end
     monkeypatch.setattr(window, "make_display", lambda show, title: ScriptedDisplay({i: "1" for i in range(12)}))
     monkeypatch.setattr(camera, "open_source", lambda spec: source)
-    with pytest.raises(MlplayError, match="the camera stopped sending frames: the 11 frames recorded this session are kept"):
+    with pytest.raises(MlplayError, match="camera stopped sending frames: the 11 frames recorded this session are kept"):
         commands.run_camera("things", "red,green", "0", True, False, None, False, tmp_path / "models")
     assert len(list((data.examples_dir("things") / "red").glob("*.jpg"))) == 11  # the key comes after frame 1
 

@@ -285,8 +285,8 @@ def load_mixed(spec: str | Path | None, size: int, quick: bool, seed: int = 0, q
     split_notes, sources = [], []
     for folder in folders:
         if not folder.is_dir():
-            raise MlplayError(f"{folder} is not a folder", "give folders of rock/, paper/, scissors/ folders "
-                                                             "(or the official set's train/ and test/), comma-separated")
+            raise MlplayError(f"{folder} is not a folder", "give folders of rock/, paper/, scissors/ folders (or "
+                                                             "the official set's train/ and test/), comma-separated")
         sources.append(describe(folder))
         if (folder / "train").is_dir() and (folder / "test").is_dir():
             tr, te = class_files(folder / "train"), class_files(folder / "test")

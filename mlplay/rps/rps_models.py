@@ -310,8 +310,8 @@ EXPERIMENTS = [
                image_colour=True, epochs=12, batch_size=32,
                learning_rate=2e-3, patience=8, report=_report("rps-cnn")),
     Experiment(name="rps-mobilenet", task="image-classification", labels=list(MOVES),
-               summary="torchvision's MobileNetV2 (ImageNet weights, converted) at 128×128 → global pool → dense 3: a "
-                       "head on cached features of the frozen base, then fine-tuning of blocks "
+               summary="torchvision's MobileNetV2 (ImageNet weights, converted) at 128×128 → global pool → "
+                       "dense 3: a head on cached features of the frozen base, then fine-tuning of blocks "
                        f"{FINE_TUNE_FROM}–17 and the last convolution; real photos and rendered hands; shipped as "
                        "LiteRT with int8 weights",
                input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3),

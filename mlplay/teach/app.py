@@ -167,8 +167,8 @@ class TeachApp:
                  0.45, RED if recording else DIM)
             if self.probabilities is not None:
                 p = float(self.probabilities[i])
-                cv2.rectangle(img, (34, y + 19), (34 + int((inner - 70) * p), y + row - 10), ACCENT if i == best else DIM,
-                              -1)
+                bar = ACCENT if i == best else DIM
+                cv2.rectangle(img, (34, y + 19), (34 + int((inner - 70) * p), y + row - 10), bar, -1)
                 text(img, f"{p:4.0%}", (inner - 26, y + row - 11), 0.4, DIM)
         y = top + row * len(self.labels) + 14
         if self.head is not None:

