@@ -120,7 +120,8 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
     head_only = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     assert head_only == 64 * 3 + 3  # the narrow test backbone has 64 features
     rps.fine_tune_top(model)
-    assert not base.get_layer("block13_project").trainable and base.get_layer("block14_project").trainable
+    first = rps.FINE_TUNE_FROM
+    assert not base.get_layer(f"block{first - 1}_project").trainable and base.get_layer(f"block{first}_project").trainable
     assert base.get_layer("head").trainable and not base.get_layer("stem").trainable
     assert head_only < sum(int(np.prod(w.shape)) for w in model.trainable_weights)
 
