@@ -7,6 +7,7 @@ it on a private Xvfb, number keys are held with xdotool while each gesture is sh
 captured a little later, while it names the gestures live. Needs the real backbone (mlplay data fetch mobilenet-v2).
 """
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -37,9 +38,13 @@ def video(photos: Path, path: Path) -> float:
 
 
 def main(photos: str, out: str) -> None:
+    from mlplay.vision import backbone
+
     proc, name = start_xvfb()
-    env = {**__import__("os").environ, "DISPLAY": name}
     with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "datasets").mkdir()
+        (Path(tmp) / "datasets" / backbone.NAME).symlink_to(backbone.folder())  # the examples go to the temporary one
+        env = {**os.environ, "DISPLAY": name, "MLPLAY_DATA": str(Path(tmp) / "datasets")}
         segment = video(Path(photos), Path(tmp) / "hands.mp4")
         app = subprocess.Popen([sys.executable, "-m", "mlplay", "camera", "teach", "hands-demo", "--labels",
                                 "rock,paper,scissors", "--source", str(Path(tmp) / "hands.mp4"), "--models-dir",
