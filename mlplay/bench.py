@@ -1,5 +1,6 @@
-"""`make bench`: speed figures against the naive way, measured in one run; each package's *_bench.py module
-holds its own figures (digits, sketches, vision, text, summation, rps) and these shared helpers.
+"""`make bench`: speed figures against the naive way, measured in one run. Each experiment package's `bench.py`
+holds its own figures in a `run()`; `python -m mlplay.<package>.bench` runs one package's (see `main`), and
+`python -m mlplay.bench` runs them all, in the registry's order. The shared helpers below time and judge them.
 """
 
 import importlib
@@ -16,9 +17,6 @@ from rich.console import Console
 from mlplay.errors import MlplayError, report
 
 console = Console()
-BENCHES = ["mlplay.digits.digits_bench", "mlplay.digits.train_speed",
-           "mlplay.sketches.sketches_bench", "mlplay.vision.vision_bench",
-           "mlplay.text.text_bench", "mlplay.summation.summation_bench", "mlplay.rps.rps_bench"]
 
 
 def per_call_ms(fn, x, repeats: int, warmup: int = 3) -> float:
@@ -45,10 +43,14 @@ def goal(ok: bool) -> str:
     return "[green]met[/]" if ok else "[red]missed[/]"
 
 
-def main() -> None:
+def main(*runs) -> None:
+    """Run the given bench functions (default: every package's `run`), one-line errors and exit 1 on failure.
+    Every bench module ends with `if __name__ == "__main__": main(run)`."""
+    from mlplay import registry
+
     try:
-        for module in BENCHES:
-            importlib.import_module(module).run()
+        for run in runs or [importlib.import_module(m).run for m in registry.bench_modules()]:
+            run()
     except MlplayError as e:
         report(e)
         sys.exit(1)

@@ -27,6 +27,19 @@ def export(model, path: Path) -> None:
         np.savez(f, **arrays)
 
 
+def load_model_weights(path: Path, name: str, hint: str | None = None) -> dict[str, list[np.ndarray]]:
+    """`load`, with a one-line error naming the model when the file is missing or does not load."""
+    from mlplay.errors import MlplayError
+
+    try:
+        return load(path)
+    except FileNotFoundError:
+        raise MlplayError(f"model '{name}': {Path(path).name} is missing", hint) from None
+    except Exception as e:  # noqa: BLE001 - a file that does not load (truncated, corrupt, foreign)
+        reason = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
+        raise MlplayError(f"model '{name}': {Path(path).name} is damaged or unreadable: {reason}", hint) from None
+
+
 def load(path: Path) -> dict[str, list[np.ndarray]]:
     """Layer name → its weight arrays, in Keras order."""
     layers: dict[str, dict[int, np.ndarray]] = {}

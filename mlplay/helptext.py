@@ -1,7 +1,5 @@
-"""How `mlplay … --help` reads: flags show no value placeholder, and `train --help` lists the model names.
-
-Model names come from the experiment families, which are imported only when that help is shown (never at start).
-"""
+"""How `mlplay … --help` reads: flags show no value placeholder, and `train --help` lists the models and the options
+each family adds (read from the registry when that help is shown, never at start)."""
 
 from typer.core import TyperCommand, TyperOption
 
@@ -19,12 +17,15 @@ def flags_take_no_value() -> None:
 
 
 class TrainHelp(TyperCommand):
-    """`mlplay train`: its help ends with the names of the models it trains (read when the help is shown)."""
+    """`mlplay train`: its help ends with the models each family trains and the options only it reads."""
 
     def format_help(self, ctx, formatter):
-        from mlplay import experiments
+        from mlplay import registry
 
-        names = ", ".join(sorted(experiments.all_experiments()))
-        if names not in (self.help or ""):
-            self.help = f"{self.help}\n\nModels: {names}; also sum (--digits 2|3) and text (--data FILE --name NAME)."
+        if "Models:" not in (self.help or ""):
+            lines = [f"[bold]{f.name}[/]: {f.help}" for f in registry.families() if f.help]
+            options = [f"{flag} {o.metavar if not o.flag_only else ''}  {o.help}"
+                       for flag, found in registry.train_options().items() for o, _ in found[:1]]
+            self.help = (f"{self.help}\n\nModels: " + " · ".join(lines)
+                         + ("\n\nFamily options: " + " · ".join(options) if options else ""))
         return super().format_help(ctx, formatter)

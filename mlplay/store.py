@@ -1,18 +1,22 @@
-"""The model store: `models/<name>/` holds model.keras, model.tflite, card.json and labels.txt.
+"""The model store: `models/<name>/` holds the model's files and its card (card.json).
 
-Reading cards and listing models never imports TensorFlow; only `load_keras` and `save` do.
-`save` records each file's SHA-256 in the card (`sha256`); `load_card` checks them, so a truncated or
-corrupted file is a one-line error naming the model and the command that rebuilds it, never a traceback.
+`open(name)` is the one way in: it reads and checks the card once and returns a `Model` handle, whose files are
+verified against the SHA-256 the card records the first time each is used. A missing, damaged or foreign model is
+a one-line error naming it and the command that rebuilds it, never a traceback. Listing models never imports
+TensorFlow; only `Model.keras` and `save` do.
 """
 
 import json
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlplay import card as cards
+from mlplay.card import Card, CardError
 from mlplay.download import sha256_file
-from mlplay.errors import MlplayError, closest
+from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir
-from mlplay.paths import models_dir
+from mlplay.paths import check_model_name, models_dir
 
 KERAS_FILE = "model.keras"
 LITERT_FILE = "model.tflite"
@@ -21,113 +25,173 @@ LABELS_FILE = "labels.txt"
 
 
 def model_path(name: str, root: Path | None = None) -> Path:
-    if not name or "/" in name or name.startswith("."):
-        raise MlplayError(f"bad model name {name!r}", "use a name such as digits-cnn")
-    return Path(root or models_dir()) / name
+    return Path(root or models_dir()) / check_model_name(name)
 
 
-def load_card(name: str, root: Path | None = None, check: bool | tuple[str, ...] = True) -> dict:
-    """The model's card; with `check`, its files (True: all; a tuple: those named) are verified against the
-    SHA-256s the card records."""
-    path = model_path(name, root) / CARD_FILE
-    if not path.exists():
-        raise MlplayError(f"no model '{name}' in {path.parent.parent}", _missing_hint(name, root))
-    try:
-        card = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"cannot read {path}: {e}", f"retrain with: mlplay train {name}") from None
-    if check:
-        bad = damaged(name, root, card, None if check is True else check)
-        if bad:
-            raise MlplayError(f"model '{name}' is damaged: {', '.join(bad)} not as it was saved",
-                              rebuild_hint(card))
-    return card
+@dataclass
+class Model:
+    """A model folder whose card has been read and checked."""
 
+    name: str
+    folder: Path
+    card: Card
+    _verified: set = field(default_factory=set)
 
-def damaged(name: str, root: Path | None = None, card: dict | None = None,
-            files: tuple[str, ...] | None = None) -> list[str]:
-    """The files (all, or those in `files`) whose content differs from the SHA-256 the card records (missing ones too).
+    @property
+    def labels(self) -> list[str]:
+        return list(self.card.labels)
 
-    Cards written before hashes were recorded have none: nothing to compare, so nothing is reported
-    (loading such a model still fails in one line, see `opening`)."""
-    card = card if card is not None else load_card(name, root, check=False)
-    folder = model_path(name, root)
-    return [file if (folder / file).is_file() else f"{file} (missing)"
-            for file, digest in sorted(card.get("sha256", {}).items())
-            if (files is None or file in files)
-            and (not (folder / file).is_file() or sha256_file(folder / file) != digest)]
+    def has(self, file: str) -> bool:
+        return (self.folder / file).is_file()
 
+    def file(self, file: str) -> Path:
+        """The path of one of its files, checked against the card's SHA-256 (once): a one-line error when it is
+        missing or differs from what was saved."""
+        path = self.folder / file
+        if file not in self._verified:
+            if not path.is_file():
+                raise MlplayError(f"model '{self.name}': {file} is missing", f"rebuild it with: {self.card.rebuild}")
+            digest = self.card.sha256.get(file)
+            if digest and sha256_file(path) != digest:
+                raise MlplayError(f"model '{self.name}' is damaged: {file} not as it was saved",
+                                  f"rebuild it with: {self.card.rebuild}")
+            self._verified.add(file)
+        return path
 
-def rebuild_hint(card: dict) -> str:
-    """How to get a good copy of this model: the command its card says made it."""
-    return f"rebuild it with: {card.get('command') or 'mlplay train ' + card.get('name', 'NAME')}"
+    def damaged(self) -> list[str]:
+        """Its files whose content differs from the card's SHA-256 (missing ones too)."""
+        return [f if (self.folder / f).is_file() else f"{f} (missing)" for f, digest in sorted(self.card.sha256.items())
+                if not (self.folder / f).is_file() or sha256_file(self.folder / f) != digest]
 
+    def litert(self, file: str = LITERT_FILE, threads: int = 2):
+        from mlplay.litert import LiteModel
 
-@contextmanager
-def opening(name: str, file: str, root: Path | None = None):
-    """Turn any failure to load one of a model's files into a one-line error naming the model and its rebuild."""
-    try:
-        yield
-    except MlplayError:
-        raise
-    except Exception as e:  # noqa: BLE001 - a file that does not load (truncated, corrupt, foreign) is a bad model
+        return LiteModel(self.file(file), threads, hint=f"rebuild it with: {self.card.rebuild}",
+                         what=f"model '{self.name}' ({file})")
+
+    def keras(self):
+        """The Keras model (imports TensorFlow)."""
+        path = self.file(KERAS_FILE)
+        from mlplay.console import tensorflow
+
+        tensorflow()
+        import keras
+
+        with self.opening(KERAS_FILE):
+            return keras.models.load_model(path, compile=False)
+
+    @contextmanager
+    def opening(self, file: str):
+        """Turn any failure to load one of its files into a one-line error naming the model and its rebuild."""
         try:
-            hint = rebuild_hint(load_card(name, root, check=False))
+            yield
         except MlplayError:
-            hint = f"rebuild it with: mlplay train {name}"
-        reason = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
-        raise MlplayError(f"model '{name}': {file} is damaged or unreadable: {reason}", hint) from None
+            raise
+        except Exception as e:  # noqa: BLE001 - a file that does not load (truncated, corrupt, foreign) is a bad model
+            reason = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
+            raise MlplayError(f"model '{self.name}': {file} is damaged or unreadable: {reason}",
+                              f"rebuild it with: {self.card.rebuild}") from None
+
+    @property
+    def size(self) -> int:
+        return sum(f.stat().st_size for f in self.folder.iterdir() if f.is_file())
+
+
+def open(name: str, root: Path | None = None) -> Model:  # noqa: A001 - store.open reads as what it does
+    """The model `name`, its card read and checked; a one-line error when there is none or its card is broken."""
+    folder = model_path(name, root)
+    if not (folder / CARD_FILE).is_file():
+        raise MlplayError(f"no model '{name}' in {folder.parent}", _missing_hint(name, root))
+    try:
+        card = cards.read(folder / CARD_FILE)
+    except CardError as e:
+        raise MlplayError(f"model '{name}' is broken: {e.message}", f"rebuild it with: mlplay train {name}") from None
+    if card.name != name:
+        raise MlplayError(f"model folder '{name}' holds a card for '{card.name}' (renamed or copied?)",
+                          f"rename the folder back to {card.name}, or retrain under the new name")
+    return Model(name, folder, card)
+
+
+def open_folder(folder: Path) -> Model:
+    """A model saved in any folder (e.g. a run's `model/`), its card read and checked."""
+    folder = Path(folder)
+    try:
+        card = cards.read(folder / CARD_FILE)
+    except CardError as e:
+        raise MlplayError(f"the model in {folder} is broken: {e.message}") from None
+    return Model(card.name, folder, card)
 
 
 def _missing_hint(name: str, root: Path | None) -> str:
     """Train it if it is a model mlplay can train; else the closest real model; never a command that cannot work."""
-    from mlplay import experiments
+    from mlplay import registry
+    from mlplay.errors import closest
 
-    trainable = experiments.all_experiments()
-    if name in trainable:
-        return f"train it with: mlplay train {name}"
-    guess = closest(name, [*trainable, *(c["name"] for c in list_cards(root))])
+    declared = registry.experiments()
+    if name in declared:
+        exp = declared[name]
+        return f"train it with: mlplay train {name}" if exp.trainable else f"get it with: {exp.fetch}"
+    guess = closest(name, [*declared, *(m.name for m in listing(root) if m.card)])
     return f"did you mean {guess}?" if guess else "see the models: mlplay models --all"
 
 
-def list_cards(root: Path | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class Listed:
+    """A folder of the models folder, as `mlplay models` shows it: its model, or why it cannot be used."""
+
+    name: str
+    model: Model | None
+    problem: str | None = None
+
+    @property
+    def card(self) -> Card | None:
+        return self.model.card if self.model else None
+
+
+def listing(root: Path | None = None) -> list[Listed]:
+    """Every model folder (not hidden, not temporary), each opened or with the reason it cannot be."""
     root = Path(root or models_dir())
     if not root.is_dir():
         return []
-    cards = []
-    for card in sorted(root.glob(f"*/{CARD_FILE}")):
-        if card.parent.name.startswith("."):
-            continue
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         try:
-            cards.append(json.loads(card.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
-    return cards
+            found.append(Listed(folder.name, open(folder.name, root)))
+        except MlplayError as e:
+            found.append(Listed(folder.name, None, e.message))
+    return found
 
 
-def folder_size(name: str, root: Path | None = None) -> int:
-    folder = model_path(name, root)
-    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+def save(model, card: dict, root: Path | None = None, extra=None, litert: bool = True) -> Path:
+    """Save into models/<card name>/ (see `save_to`)."""
+    return save_to(model_path(card["name"], root), model, card, extra, litert)
 
 
-def save(model, card: dict, root: Path | None = None, extra=None, litert=None, keep_keras: bool = True) -> Path:
-    """Write model.keras, the LiteRT export, card.json and labels.txt; swap the folder in atomically.
+def save_to(folder: Path, model, card: dict, extra=None, litert: bool = True, litert_file=None,
+            keep_keras: bool = True) -> Path:
+    """Write model.keras, the LiteRT export, card.json and labels.txt into a temporary folder, check every file
+    against the SHA-256 the card records, then swap the folder in: it is written whole or not at all.
 
-    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights); `litert(model)` gives
-    the LiteRT file's bytes instead of the float export (e.g. quantized); `keep_keras=False` leaves model.keras out.
+    `extra(folder)`, when given, writes more files (e.g. numpy weights). `litert`: the model runs from its LiteRT
+    export, so a failed export fails the save (otherwise it runs without one, from numpy weights or TensorFlow).
+    `litert_file(model)`, when given, gives the LiteRT file's bytes instead of the float export (e.g. int8 weights);
+    `keep_keras=False` leaves model.keras out (the model runs from its LiteRT file alone).
     """
-    folder = model_path(card["name"], root)
-    with atomic_dir(folder) as tmp:
+    from mlplay.console import working
+
+    with writing(folder), atomic_dir(folder) as tmp, working(f"saving {card['name']} (Keras, LiteRT export)…"):
         files = {}
         if keep_keras:
             _without_optimizer(model).save(tmp / KERAS_FILE)
             files[KERAS_FILE] = True
-        if litert is not None:
-            (tmp / LITERT_FILE).write_bytes(litert(model))
-            files[LITERT_FILE] = True
+        if litert_file is not None:
+            (tmp / LITERT_FILE).write_bytes(litert_file(model))
+            exported = True
         else:
-            files[LITERT_FILE] = export_litert(model, tmp / LITERT_FILE)
-        card = dict(card, files=files)
+            exported = export_litert(model, tmp / LITERT_FILE)
+        if (litert or not keep_keras) and not exported:
+            raise MlplayError(f"cannot export {card['name']} to LiteRT: the converter failed", "nothing was replaced")
+        card = dict(card, files={**files, LITERT_FILE: exported})
         if extra is not None:
             extra(tmp)
             card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})
@@ -135,7 +199,58 @@ def save(model, card: dict, root: Path | None = None, extra=None, litert=None, k
             (tmp / LABELS_FILE).write_text("\n".join(card["labels"]) + "\n", encoding="utf-8")
         card["sha256"] = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()}
         (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _verify(tmp, card["name"])
     return folder
+
+
+def install(source: Path, name: str, root: Path | None = None) -> Path:
+    """Copy a saved model folder (e.g. a run's) into models/<name>/, checked against its card, swapped in whole."""
+    import shutil
+
+    folder = model_path(name, root)
+    with writing(folder), atomic_dir(folder) as tmp:
+        for file in Path(source).iterdir():
+            if file.is_file():
+                shutil.copyfile(file, tmp / file.name)
+        if (tmp / CARD_FILE).is_file():
+            raw = json.loads((tmp / CARD_FILE).read_text(encoding="utf-8"))
+            if raw.get("name") != name:  # a quick run goes in as NAME-quick: its card says so
+                raw = {**raw, "name": name, "experiment": raw.get("experiment", raw.get("name"))}
+                (tmp / CARD_FILE).write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _verify(tmp, name)
+    return folder
+
+
+def _verify(folder: Path, name: str) -> None:
+    """Every file the card lists is there with the SHA-256 it records (a full disk can truncate a file silently)."""
+    card = cards.read(folder / CARD_FILE)
+    bad = [f for f, digest in card.sha256.items() if not (folder / f).is_file() or sha256_file(folder / f) != digest]
+    if bad:
+        raise MlplayError(f"saving {name}: {', '.join(bad)} did not read back as written", "nothing was replaced")
+
+
+@contextmanager
+def writing(folder: Path):
+    """Turn a failed write (disk full, read-only folder, no permission) into a one-line error naming the folder."""
+    try:
+        yield
+    except OSError as e:
+        raise MlplayError(f"cannot write {folder}: {e.strerror or e}", "free some space or choose another folder "
+                          "(--models-dir or $MLPLAY_MODELS); nothing was replaced") from None
+
+
+def check_writable(folder: Path) -> None:
+    """Before hours of work: a one-line error now if `folder` (or where it would be made) cannot be written."""
+    import tempfile
+
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mlplay-probe-"):
+            pass
+    except OSError as e:
+        raise MlplayError(f"cannot write to {folder}: {e.strerror or e}",
+                          "choose a folder you can write to (--models-dir, $MLPLAY_MODELS or $MLPLAY_RUNS)") from None
 
 
 def _without_optimizer(model):
@@ -154,7 +269,7 @@ def export_litert(model, path: Path) -> bool:
 
     import tensorflow as tf
 
-    from mlplay.runtime import quiet_stderr
+    from mlplay.console import quiet_stderr
 
     try:
         with contextlib.redirect_stdout(io.StringIO()), quiet_stderr():  # the converter's C++ errors, if any
@@ -164,11 +279,3 @@ def export_litert(model, path: Path) -> bool:
     except Exception:  # noqa: BLE001 - any converter failure means "no LiteRT file"
         path.unlink(missing_ok=True)
         return False
-
-
-def load_keras(name: str, root: Path | None = None):
-    load_card(name, root)  # a clear error if the model is missing or damaged
-    import keras
-
-    with opening(name, KERAS_FILE, root):
-        return keras.models.load_model(model_path(name, root) / KERAS_FILE)

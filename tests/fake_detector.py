@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def export(folder: Path) -> Path:
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tf = tensorflow()
 

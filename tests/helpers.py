@@ -9,8 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from mlplay.digits.mnist import KEYS
-from mlplay.digits.digit_image import to_mnist
+from mlplay.digits.data import KEYS
+from mlplay.digits.image import to_mnist
 
 FONTS = [cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_PLAIN]
 

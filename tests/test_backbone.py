@@ -73,7 +73,7 @@ def test_the_layout_is_read_from_the_shapes(tiny):
 def test_the_keras_rebuild_computes_what_torchvision_computes(tiny):
     """Against a plain numpy forward pass written the way torch computes (pad 1 on every side, epsilon 1e-5), on an
     odd size where the padding conventions differ; Keras' own padding gives other numbers."""
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     rgb = np.random.default_rng(1).integers(0, 256, (2, 37, 37, 3)).astype(np.float32)

@@ -47,11 +47,13 @@ def forget_hashes(folder):
 
 
 def test_every_shipped_card_records_the_sha256_of_its_files_and_they_match():
-    for card in store.list_cards():
+    for entry in store.listing():
+        assert entry.model is not None, entry.problem
+        card = entry.card.raw
         folder = models_dir() / card["name"]
         files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "card.json")
         assert sorted(card["sha256"]) == files, card["name"]
-        assert store.damaged(card["name"]) == [], card["name"]
+        assert entry.model.damaged() == [], card["name"]
         assert not card.get("run", {}).get("folder", "").startswith("/"), card["name"]  # relative to the project
 
 
@@ -86,11 +88,11 @@ def test_a_damaged_keras_file_is_one_line_too(tmp_path):
     folder = copy_model("digits-mlp", tmp_path)
     flip_bytes(folder / "model.keras")
     with pytest.raises(MlplayError, match="'digits-mlp' is damaged: model.keras not as it was saved"):
-        store.load_keras("digits-mlp", tmp_path)
+        store.open("digits-mlp", tmp_path).keras()
     forget_hashes(folder)
     truncate(folder / "model.keras")
     with pytest.raises(MlplayError, match="'digits-mlp': model.keras is damaged or unreadable") as e:
-        store.load_keras("digits-mlp", tmp_path)
+        store.open("digits-mlp", tmp_path).keras()
     assert e.value.hint == "rebuild it with: mlplay train digits-mlp"
 
 
@@ -99,12 +101,12 @@ def test_the_predictor_checks_the_file_it_opens_and_only_that_one(tmp_path):
 
     folder = copy_model("digits-cnn", tmp_path)
     flip_bytes(folder / "model.keras")  # not read when the LiteRT file serves: not hashed either
-    assert Predictor("digits-cnn", tmp_path).backend == "litert"
+    assert Predictor(store.open("digits-cnn", tmp_path)).backend == "litert"
     with pytest.raises(MlplayError, match="'digits-cnn' is damaged: model.keras not as it was saved"):
-        Predictor("digits-cnn", tmp_path, backend="tensorflow")
+        Predictor(store.open("digits-cnn", tmp_path), backend="tensorflow")
     flip_bytes(folder / "model.tflite")
     with pytest.raises(MlplayError, match="'digits-cnn' is damaged: model.tflite not as it was saved"):
-        Predictor("digits-cnn", tmp_path)
+        Predictor(store.open("digits-cnn", tmp_path))
 
 
 def test_models_marks_a_damaged_model_and_says_how_to_rebuild_it(tmp_path):
@@ -122,10 +124,11 @@ def test_save_records_hashes_that_verify_and_catch_a_changed_file(tmp_path):
 
     inputs = keras.Input((4,))
     model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(inputs))
-    store.save(model, {"name": "toy", "labels": ["a", "b"], "command": "mlplay train toy"}, tmp_path)
-    card = store.load_card("toy", tmp_path)
-    assert sorted(card["sha256"]) == ["labels.txt", "model.keras", "model.tflite"]
+    store.save(model, {"name": "toy", "task": "test", "labels": ["a", "b"], "command": "mlplay train toy"}, tmp_path)
+    model = store.open("toy", tmp_path)
+    assert sorted(model.card.sha256) == ["labels.txt", "model.keras", "model.tflite"] and model.damaged() == []
     (tmp_path / "toy" / "labels.txt").write_text("b\na\n")
+    assert model.damaged() == ["labels.txt"]
     with pytest.raises(MlplayError, match="labels.txt not as it was saved") as e:
-        store.load_card("toy", tmp_path)
+        store.open("toy", tmp_path).file("labels.txt")
     assert e.value.hint == "rebuild it with: mlplay train toy"

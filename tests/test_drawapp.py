@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from mlplay.digits.digit_models import canvas_input, draw_task
-from mlplay.digits.drawapp import DrawApp, format_line
+from mlplay.digits.models import canvas_input, draw_task
+from mlplay.draw.app import DrawApp, format_line
 
 
 class FakeModel:

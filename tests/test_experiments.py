@@ -1,4 +1,4 @@
-"""The Experiment contract and the lazy registry."""
+"""The Experiment contract and the lazy registry: the core reaches experiments only through it."""
 
 import dataclasses
 import json
@@ -8,46 +8,53 @@ from pathlib import Path
 
 import pytest
 
-from mlplay import experiments
+from mlplay import registry
 from mlplay.errors import MlplayError
+from mlplay.experiment import TrainRequest
 
 
-def test_getting_a_model_imports_only_the_family_that_owns_it():
-    code = ("import json, sys; from mlplay import experiments; experiments.get('digits-cnn'); "
-            "print(json.dumps(sorted(sys.modules)))")
+def test_the_cli_starts_without_any_experiment_family_or_tensorflow():
+    code = "import json, sys; import mlplay.cli; print(json.dumps(sorted(sys.modules)))"
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-    assert "mlplay.digits.digit_models" in loaded
-    others = [m for m in loaded if m.startswith(("mlplay.text", "mlplay.sketches", "mlplay.rps", "mlplay.summation"))]
-    assert others == []
-    assert "tensorflow" not in loaded and "keras" not in loaded
+    assert not [m for m in loaded if m.endswith(".models") and m.startswith("mlplay.")]
+    assert "tensorflow" not in loaded and "keras" not in loaded and "numpy" not in loaded
 
 
 def test_every_experiment_is_found_by_its_name_and_unknown_names_are_refused():
-    everything = experiments.all_experiments()
+    everything = registry.experiments()
     assert len(everything) >= 8
     for name, exp in everything.items():
-        assert experiments.get(name) is exp
+        assert registry.experiment(name) is exp and exp.family in registry.PACKAGES
     with pytest.raises(MlplayError, match="unknown model 'digits-rnn'"):
-        experiments.get("digits-rnn")
+        registry.experiment("digits-rnn")
     with pytest.raises(MlplayError, match="unknown model"):
-        experiments.get("nothing")
+        registry.experiment("nothing")
 
 
 def test_experiments_cannot_be_changed_after_construction():
-    exp = experiments.get("digits-mlp")
+    exp = registry.experiment("digits-mlp")
     with pytest.raises(dataclasses.FrozenInstanceError):
         exp.epochs = 1
 
 
-def test_train_option_rules():
-    assert experiments.for_training("sum", digits=3)[0].name == "sum-3"
-    with pytest.raises(MlplayError, match="--digits is for mlplay train sum"):
-        experiments.for_training("digits-cnn", digits=3)
+def test_families_resolve_their_own_names_and_options():
+    assert registry.for_training(TrainRequest("sum", options={"digits": "3"}))[0].name == "sum-3"
+    with pytest.raises(MlplayError, match="--digits is not an option of mlplay train digits-cnn"):
+        registry.for_training(TrainRequest("digits-cnn", options={"digits": "3"}))
     with pytest.raises(MlplayError, match="generated data"):
-        experiments.for_training("sum", data=Path("x"))
-    with pytest.raises(MlplayError, match="--mix is for the sketch models and rps-hands"):
-        experiments.for_training("digits-cnn", mix=Path("mine"))
-    exp, data = experiments.for_training("sketch-cnn", mix=Path("mine"))
-    assert str(data).endswith(",mine") and exp.default_data is not None
+        registry.for_training(TrainRequest("sum", data=Path("x")))
+    with pytest.raises(MlplayError, match="--mix is not an option of mlplay train digits-cnn"):
+        registry.for_training(TrainRequest("digits-cnn", options={"mix": "mine"}))
+    exp, data = registry.for_training(TrainRequest("sketch-cnn", options={"mix": "mine"}))
+    assert exp.name == "sketch-cnn" and str(data).endswith(",mine")
     with pytest.raises(MlplayError, match="is the name of a built-in model"):
-        experiments.for_training("text", data=Path("book.txt"), text_name="shakespeare")
+        registry.for_training(TrainRequest("text", data=Path("book.txt"), save_as="shakespeare"))
+    with pytest.raises(MlplayError, match="pretrained model"):
+        registry.for_training(TrainRequest("coco-ssd-quant"))
+
+
+def test_a_model_saved_under_its_own_name_is_found_through_its_card_family():
+    exp = registry.for_card({"name": "book", "family": "text", "vocabulary": list("ab ")})
+    assert exp.name == "book" and exp.family == "text" and exp.rescore is not None
+    with pytest.raises(MlplayError, match="belongs to no experiment"):
+        registry.for_card({"name": "odd", "family": "nothing"})

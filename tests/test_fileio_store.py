@@ -33,7 +33,7 @@ def test_atomic_dir_swaps_whole_folders_or_nothing(tmp_path):
 
 def test_missing_model_names_the_command_that_makes_it(tmp_path):
     with pytest.raises(MlplayError) as e:
-        store.load_card("digits-cnn", tmp_path)
+        store.open("digits-cnn", tmp_path)
     assert "mlplay train digits-cnn" in str(e.value)
 
 
@@ -53,15 +53,15 @@ def test_round_trip_keras_litert_card_and_predictor_agree(tmp_path):
     card = {"name": "toy", "task": "test", "labels": ["a", "b", "c"], "metrics": {"test_accuracy": 0.5}}
     store.save(model, card, tmp_path)
 
-    assert store.load_card("toy", tmp_path)["files"] == {"model.keras": True, "model.tflite": True}
+    assert store.open("toy", tmp_path).card.raw["files"] == {"model.keras": True, "model.tflite": True}
     assert (tmp_path / "toy" / "labels.txt").read_text().split() == ["a", "b", "c"]
-    assert [c["name"] for c in store.list_cards(tmp_path)] == ["toy"]
+    assert [m.name for m in store.listing(tmp_path)] == ["toy"]
     x = np.random.default_rng(0).random(6).astype(np.float32)
     expected = model(x[None]).numpy()[0]
-    reloaded = store.load_keras("toy", tmp_path)
+    reloaded = store.open("toy", tmp_path).keras()
     np.testing.assert_allclose(reloaded(x[None]).numpy()[0], expected, atol=1e-6)
     for backend in ("litert", "tensorflow"):
-        predictor = Predictor("toy", tmp_path, backend=backend)
+        predictor = Predictor(store.open("toy", tmp_path), backend=backend)
         assert predictor.backend == backend
         np.testing.assert_allclose(predictor(x), expected, atol=1e-5)
     assert predictor.top(expected, 2)[0][0] == "abc"[int(np.argmax(expected))]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from helpers import synthetic_mnist, write_npm_tarball, write_npz
-from mlplay.digits import mnist
+from mlplay.digits import data as mnist
 from mlplay.download import Source
 from mlplay.errors import MlplayError
 

@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.digits.digit_image import to_mnist
+from mlplay.digits.image import to_mnist
 from mlplay.imageio import as_white_on_black, ink_bbox
 
 

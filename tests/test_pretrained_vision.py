@@ -46,7 +46,8 @@ def rows(result):
 @pytest.mark.parametrize("name, labels, first", [("mobilenet-quant", 1001, "background"),
                                                  ("coco-ssd-quant", 91, "???")])
 def test_shipped_cards_record_source_checksum_licence_and_download(name, labels, first):
-    folder, card = bundled.load(name)
+    model = bundled.load(name)
+    folder, card = model.folder, model.card.raw
     assert card["licence"] == "Apache-2.0" and card["credit"] and card["data"]["source"]
     assert card["download"]["url"].startswith("https://storage.googleapis.com/download.tensorflow.org/models/")
     assert card["download"]["name"] == Path(card["download"]["url"]).name and card["download"]["member"]
@@ -59,15 +60,15 @@ def test_shipped_cards_record_source_checksum_licence_and_download(name, labels,
 
 
 def test_the_labels_are_read_as_published():
-    _, card = bundled.load("coco-ssd-quant")
+    card = bundled.load("coco-ssd-quant").card.raw
     assert card["labels"][1] == "person" and card["labels"][12] == "???" and card["labels"][38] == "kite"
-    _, card = bundled.load("mobilenet-quant")
+    card = bundled.load("mobilenet-quant").card.raw
     assert card["labels"][89] == "macaw" and card["labels"][282].startswith("tabby")  # 0 is background: Keras index k is line k + 1
 
 
 def test_classify_and_detect_never_import_tensorflow():
     code = ("import sys, numpy as np\n"
-            "from mlplay.vision.vision_models import classifier, detector\n"
+            "from mlplay.vision.loaders import classifier, detector\n"
             "img = np.zeros((240, 320, 3), np.uint8)\n"
             "classifier(None).classify([img]); detector(None)(img)\n"
             "print('tensorflow' in sys.modules)")
@@ -77,7 +78,7 @@ def test_classify_and_detect_never_import_tensorflow():
 
 
 def test_quantization_goes_through_each_tensors_scale_and_zero_point():
-    from mlplay.runtime import dequantize, pixel_table, quantize
+    from mlplay.litert import dequantize, pixel_table, quantize
 
     image_input = {"dtype": np.uint8, "quantization": (0.0078125, 128)}  # the shipped models' input: [-1, 1)
     assert quantize(np.array([-1.0, 0.0, 0.5, 1.0]), image_input).tolist() == [0, 128, 192, 255]  # 1.0 clips
@@ -185,7 +186,7 @@ def test_fetch_gets_the_file_from_its_archive_and_checks_it(tmp_path, http_files
     folder, _ = shipped_copy("mobilenet-quant", root, f"{base}/m.tgz")
     result = mlplay("data", "fetch", "mobilenet-quant", env={"MLPLAY_MODELS": str(root)})
     assert result.returncode == 0, result.stderr
-    assert sha256_file(folder / "model.tflite") == bundled.load("mobilenet-quant", root)[1]["sha256"]["model.tflite"]
+    assert sha256_file(folder / "model.tflite") == bundled.load("mobilenet-quant", root).card.sha256["model.tflite"]
 
 
 def test_fetch_keeps_nothing_that_does_not_match_the_card(tmp_path, http_files):
@@ -233,9 +234,10 @@ def test_bad_pictures_get_one_line_each_and_nothing_is_written(tmp_path):
     pictures = bad_pictures(tmp_path)
     for command in ("classify", "detect"):
         result = mlplay(command, *pictures)
-        errors = result.stderr.strip().splitlines()
+        lines = result.stderr.strip().splitlines()
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-        assert len(errors) == 4 and all(e.startswith("Error: ") for e in errors), errors
+        assert len(lines) == 4 and all(e.startswith("Warning: skipped ") for e in lines[:3]), lines
+        assert lines[3].startswith("Error: 3 of 3 images could not be read")
         assert "too small" in result.stderr and "too large" in result.stderr and "cannot read" in result.stderr
         assert result.stdout == ""
     assert not (tmp_path / "runs").exists()

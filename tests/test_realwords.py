@@ -59,7 +59,8 @@ def test_a_wheel_without_the_plays_is_refused(http_files, monkeypatch):
 def test_the_complete_plays_become_plain_speeches_for_data(http_files, monkeypatch):
     from mlplay import datasets
     from mlplay.download import Source, sha256_file
-    from mlplay.text import corpora, plays
+    from mlplay.text import plays
+    from mlplay.text import data as corpora
 
     play = ("# Hamlet\n\n## ACT I\n\n### SCENE I. Elsinore.\n\n_FRANCISCO at his post. Enter to him\nBERNARDO_\n\n"
             "**BERNARDO**  \nWho's there?\n\n**FRANCISCO**  \nNay, answer me: _[Aside]_ stand,  \nand unfold \\[yourself\\].\n\n"

@@ -11,7 +11,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from mlplay import store
-from mlplay.text.textgen import TextModel
+from mlplay.text.writer import TextModel
 from texthelpers import random_text_model
 
 MLPLAY = [sys.executable, "-m", "mlplay"]
@@ -23,7 +23,7 @@ def adder():
     """The shipped sum-2 (committed in models/, so required: a missing one fails the tests that use it)."""
     from mlplay.summation.adder import Adder
 
-    return Adder(store.model_path("sum-2"), 2)
+    return Adder(store.open("sum-2").file("weights.npz"), 2)
 
 
 def drive(run, keys: str):
@@ -36,7 +36,7 @@ def drive(run, keys: str):
 
 
 def test_sum_repl_checks_answers_handles_bad_input_and_ctrl_c(adder, tmp_path):
-    from mlplay.summation import sumrepl
+    from mlplay.summation import app as sumrepl
 
     history = tmp_path / "h" / "sum.history"
     keys = "17+38\r" + "abc\r" + "1" * 10_000 + "\r" + "99" + CTRL_C + "5+5\r" + CTRL_D
@@ -50,7 +50,7 @@ def test_sum_repl_checks_answers_handles_bad_input_and_ctrl_c(adder, tmp_path):
 
 
 def test_sum_live_toolbar_shows_answer_and_confidence_or_a_hint(adder):
-    from mlplay.summation import sumrepl
+    from mlplay.summation import app as sumrepl
 
     line = sumrepl.live(adder, "17+38")
     assert line.startswith(" 17+38 = ") and "confidence per digit" in line and "%" in line
@@ -65,10 +65,10 @@ def test_sum_live_toolbar_shows_answer_and_confidence_or_a_hint(adder):
 def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
     from rich.console import Console
 
-    from mlplay.text import writerepl
+    from mlplay.text import app as writerepl
 
     random_text_model(tmp_path)
-    model = TextModel("tiny", tmp_path)
+    model = TextModel.open("tiny", tmp_path)
     settings = writerepl.Settings(temperature=0.5, length=30, seed=3)
     out = tmp_path / "out.txt"
     keys = ":temp 0\r" + ":len 25\r" + ":temp 9\r" + "half typed" + CTRL_C + "Héllo\r" + ":nope\r" + CTRL_D
@@ -89,10 +89,10 @@ def test_write_repl_commands_streaming_unknown_chars_and_exit(tmp_path):
 def test_write_repl_prints_the_users_text_literally_never_as_markup(tmp_path):
     from rich.console import Console
 
-    from mlplay.text import writerepl
+    from mlplay.text import app as writerepl
 
     random_text_model(tmp_path)
-    model = TextModel("tiny", tmp_path)
+    model = TextModel.open("tiny", tmp_path)
     settings = writerepl.Settings(temperature=0, length=10, seed=1)
     typed = ["a [/] b", "[bold]x[/bold]", ":[/]", "[red"]
     out = tmp_path / "out.txt"
@@ -110,10 +110,10 @@ def test_ghost_text_is_offered_as_an_auto_suggestion(tmp_path):
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.document import Document
 
-    from mlplay.text import writerepl
+    from mlplay.text import app as writerepl
 
     random_text_model(tmp_path)
-    model = TextModel("tiny", tmp_path)
+    model = TextModel.open("tiny", tmp_path)
     settings = writerepl.Settings(ghost=12)
     suggest = writerepl._auto_suggest(writerepl.Shown(model, settings))
     got = suggest.get_suggestion(Buffer(), Document("To be"))
@@ -126,10 +126,10 @@ def test_ghost_text_is_offered_as_an_auto_suggestion(tmp_path):
 def test_enter_writes_on_from_the_ghost_text_that_was_on_screen(tmp_path):
     from rich.console import Console
 
-    from mlplay.text import writerepl
+    from mlplay.text import app as writerepl
 
     random_text_model(tmp_path)
-    model = TextModel("tiny", tmp_path)
+    model = TextModel.open("tiny", tmp_path)
     settings = writerepl.Settings(temperature=1.5, length=60, ghost=20, seed=7)  # hot: sampling differs from the ghost
     shown = writerepl.Shown(model, settings)
     ghost = shown.suggest("To be")
@@ -146,7 +146,7 @@ def test_enter_writes_on_from_the_ghost_text_that_was_on_screen(tmp_path):
 
 
 def test_temperature_zero_is_called_greedy():
-    from mlplay.text import writerepl
+    from mlplay.text import app as writerepl
 
     settings = writerepl.Settings()
     assert "greedy" not in settings.describe()
@@ -217,22 +217,26 @@ def test_sum_and_write_refuse_the_wrong_kind_of_model_in_one_line(tmp_path):
     folder.mkdir()
     shutil.copy(store.model_path("sum-2") / store.CARD_FILE, folder)  # a real sum card, but no weights
     result = run("sum", "--models-dir", tmp_path, stdin="1+1\n")
-    assert result.returncode == 1 and "weights.npz (missing)" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "weights.npz is missing" in result.stderr and "Traceback" not in result.stderr
     result = run("write", "--model", "sum-2", "--models-dir", tmp_path, "--prompt", "x")
     assert result.returncode == 1 and "sum-2 is not a text model" in result.stderr and "retrain" not in result.stderr
     (tmp_path / "book-2" / "weights.npz").unlink()
     result = run("write", "--model", "book-2", "--models-dir", tmp_path, "--prompt", "x")
-    assert result.returncode == 1 and "book-2 has no weights.npz" in result.stderr
+    assert result.returncode == 1 and "'book-2': weights.npz is missing" in result.stderr
 
 
-def test_write_length_has_one_limit_shared_with_the_repl(tmp_path):
-    from mlplay.text import writerepl
+def test_the_writer_settings_have_one_range_each_shared_by_the_command_line_and_the_repl(tmp_path):
+    from mlplay.text import app as writerepl
+    from mlplay.text import commands
 
+    assert (commands.TEMPERATURE, commands.LENGTH, commands.GHOST) == (writerepl.TEMPERATURE, writerepl.LENGTH,
+                                                                         writerepl.GHOST)
     random_text_model(tmp_path)
-    result = run("write", "--model", "tiny", "--models-dir", tmp_path, "--prompt", "x",
-                 "--length", writerepl.MAX_LENGTH + 1)
-    assert result.returncode == 1 and result.stderr.startswith("Error: --length: length must be between 1 and")
+    top = writerepl.LENGTH[1]
+    result = run("write", "--model", "tiny", "--models-dir", tmp_path, "--prompt", "x", "--length", top + 1)
+    assert result.returncode == 2 and "--length" in result.stderr and "Traceback" not in result.stderr
     settings = writerepl.Settings()
-    assert settings.command(f":len {writerepl.MAX_LENGTH + 1}") == writerepl.length_problem(writerepl.MAX_LENGTH + 1)
-    settings.command(f":len {writerepl.MAX_LENGTH}")
-    assert settings.length == writerepl.MAX_LENGTH
+    assert settings.command(f":len {top + 1}") == f"length must be between 1 and {top:,}"
+    assert settings.command(":temp 2.5") == "temperature must be between 0 and 2"
+    settings.command(f":len {top}")
+    assert settings.length == top

@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.rps import rps_data as rps, rps_synthetic
+from mlplay.rps import data as rps
+from mlplay.rps import synthetic as rps_synthetic
 from mlplay.download import Source
 from mlplay.errors import MlplayError
 from mlplay.rps.game import MOVES
@@ -133,7 +134,7 @@ def test_rps_synthetic_data_set_is_generated_once():
 
 
 def test_train_all_trains_what_the_data_allows_and_says_what_it_skipped(monkeypatch, tmp_path):
-    from mlplay.rps import rps_models as rps_experiments
+    from mlplay.rps import models as rps_experiments
     from mlplay.vision import backbone
 
     def offline(*a, **k):

@@ -68,7 +68,7 @@ def rounds_of(out):
 def fixed_model(tmp_path_factory):
     """rps-cnn with hand-set weights: the mean colour of the guide box → rock (red), paper (green), scissors (blue)."""
     from mlplay import store
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     import keras

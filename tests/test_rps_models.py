@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mlplay.rps import synthetic as rps_synthetic
 from mlplay.errors import MlplayError
-from mlplay.rps import rps_synthetic
 
 MLPLAY = [sys.executable, "-m", "mlplay"]
 
 
 @pytest.fixture(scope="module")
 def backbone_folder(tmp_path_factory):
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
     from teachhelpers import tiny_backbone
 
     tensorflow()
@@ -34,7 +34,7 @@ def with_backbone(backbone_folder):
 
 
 def test_mixed_data_holds_out_the_photos_rps_hands_holds_out_and_the_official_test_split(tmp_path):
-    from mlplay.rps import hand_data, rps_data
+    from mlplay.rps import data as rps_data, landmarks as hand_data
 
     real = rps_synthetic.write_folders(tmp_path / "real", per_class=30, size=32, seed=0)
     official = tmp_path / "cgi"
@@ -48,9 +48,8 @@ def test_mixed_data_holds_out_the_photos_rps_hands_holds_out_and_the_official_te
     data = rps_data.load_mixed(f"{official},{real}", 32, quick=False)
     names = np.array([f"{m}/{p}" for m in ("rock", "paper", "scissors") for p in sorted(os.listdir(real / m))])
     assert len(data.y_test) == int(hand_data.is_test(names).sum())  # the real photos' fifth, by the same hash
-    assert data.meta["test_is"].startswith("held-out real photos") and len(data.meta["official_test"]) == 1
-    official_test = rps_data.official_test_arrays(data.meta, 32)
-    assert len(official_test[1]) == 3 * 3 * (4 // 3 + 1)  # moves × series × frames
+    assert data.meta["test_is"].startswith("held-out real photos") and "reload" not in data.meta  # outside the project
+    assert len(data.other_tests["official"][1]) == 3 * 3 * (4 // 3 + 1)  # moves × series × frames
     per = data.meta["per_class"]
     rock = names[:30]
     real_validation = ~hand_data.is_test(rock) & hand_data.is_test(np.array([f"validation/{n}" for n in rock]), 0.125)
@@ -67,7 +66,7 @@ def test_mobilenet_trains_in_two_phases_from_scratch(tmp_path):
                              "--models-dir", str(tmp_path / "models")], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "phase head (base frozen)" in result.stdout and "phase fine-tune" in result.stdout
-    card = json.loads((tmp_path / "models" / "rps-mobilenet" / "card.json").read_text())
+    card = json.loads((tmp_path / "models" / "rps-mobilenet-quick" / "card.json").read_text())
     phases = card["training"]["phases"]
     assert [p["learning_rate"] for p in phases] == [1e-3, 1e-4] and all(p["epochs_run"] == 1 for p in phases)
     assert card["training"]["pretrained_weights"] is False and card["training"]["epochs_run"] == 2
@@ -75,7 +74,7 @@ def test_mobilenet_trains_in_two_phases_from_scratch(tmp_path):
     assert card["labels"] == ["rock", "paper", "scissors"] and card["input"]["shape"] == [128, 128, 3]
     assert "[-1, 1]" in card["input"]["preprocessing"] and "SYNTHETIC" in card["data"]["source"]
     assert card["files"] == {"model.tflite": True}
-    assert not (tmp_path / "models" / "rps-mobilenet" / "model.keras").exists()
+    assert not (tmp_path / "models" / "rps-mobilenet-quick" / "model.keras").exists()
     result = subprocess.run([*MLPLAY, "train", "rps-mobilenet", "--resume", "--data", str(data)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "--resume is not supported" in result.stderr
@@ -89,15 +88,19 @@ def test_from_imagenet_weights_the_head_learns_on_cached_features_and_the_int8_f
                              "--models-dir", str(models_dir)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "head on cached features" in result.stdout
-    card = json.loads((models_dir / "rps-mobilenet" / "card.json").read_text())
+    card = json.loads((models_dir / "rps-mobilenet-quick" / "card.json").read_text())
     assert card["training"]["phases"][0]["on_cached_features"] is True
-    assert card["headline"] == "litert_test_accuracy" and 0 <= card["metrics"]["litert_test_accuracy"] <= 1
-    assert card["litert"]["bytes"] == (models_dir / "rps-mobilenet" / "model.tflite").stat().st_size
+    assert 0 <= card["metrics"]["test_accuracy"] <= 1 and "test_accuracy" in card["float_model"]
+    assert card["litert"]["bytes"] == (models_dir / "rps-mobilenet-quick" / "model.tflite").stat().st_size
     assert card["weights"]["weights_digest"] and "BSD-3-Clause" in card["weights"]["licence"]
-    evaluated = subprocess.run([*MLPLAY, "eval", "rps-mobilenet", "--models-dir", str(models_dir)],
-                               capture_output=True, text=True, timeout=300)
-    assert evaluated.returncode == 0 and "litert_test_accuracy" in evaluated.stdout, evaluated.stdout + evaluated.stderr
-    predicted = subprocess.run([*MLPLAY, "predict", "rps-mobilenet", str(data / "rock"), "--models-dir",
+    assert sorted(card["sha256"]) == ["labels.txt", "model.tflite"]  # no model.keras
+    evaluated = subprocess.run([*MLPLAY, "eval", "rps-mobilenet-quick", "--data", str(data), "--models-dir",
+                                str(models_dir)], capture_output=True, text=True, timeout=300)
+    assert evaluated.returncode == 0 and "test_accuracy" in evaluated.stdout, evaluated.stdout + evaluated.stderr
+    no_data = subprocess.run([*MLPLAY, "eval", "rps-mobilenet-quick", "--models-dir", str(models_dir)],
+                             capture_output=True, text=True, timeout=300)
+    assert no_data.returncode == 1 and "--data" in no_data.stderr
+    predicted = subprocess.run([*MLPLAY, "predict", "rps-mobilenet-quick", str(data / "rock"), "--models-dir",
                                 str(models_dir), "--jsonl"], capture_output=True, text=True, timeout=300)
     assert predicted.returncode == 0 and len(predicted.stdout.splitlines()) == 10, predicted.stderr
 
@@ -106,7 +109,7 @@ def test_from_imagenet_weights_the_head_learns_on_cached_features_and_the_int8_f
 def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they_should(with_backbone):
     import keras
 
-    from mlplay.rps import rps_models as rps
+    from mlplay.rps import models as rps
     from mlplay.vision import backbone
 
     cached = keras.models.load_model(backbone.folder() / backbone.KERAS_FILE, compile=False)
@@ -127,7 +130,7 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
 
 
 def test_without_cached_weights_and_offline_it_says_to_fetch_or_use_no_pretrained(monkeypatch):
-    from mlplay.rps import rps_models as rps
+    from mlplay.rps import models as rps
     from mlplay.vision import backbone
 
     def offline(*a, **k):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from mlplay.rps import game as rps
-from mlplay.rps import rps_view
-from mlplay.rps.rpsapp import RecordApp, RpsApp
+from mlplay.rps import view as rps_view
+from mlplay.rps.app import RecordApp, RpsApp
 from mlplay.shell import camera
 from mlplay.shell.window import NoWindow
 

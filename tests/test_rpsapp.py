@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from mlplay.rps import game as rps
-from mlplay.rps import rps_view
+from mlplay.rps import view as rps_view
 from mlplay.shell import camera
-from mlplay.rps.rpsapp import RecordApp, RpsApp, format_round
+from mlplay.rps.app import RecordApp, RpsApp, format_round
 
 MLPLAY = [sys.executable, "-m", "mlplay"]
 COLOURS = {"rock": (0, 0, 200), "paper": (0, 200, 0), "scissors": (200, 0, 0)}

@@ -15,7 +15,7 @@ GOALS = {"digits-mlp": 0.985, "digits-cnn": 0.994}
 @pytest.fixture(scope="module")
 def real_mnist():
     """The real data set, cached in the repository's datasets/ like a user's (fetched once)."""
-    from mlplay.digits import mnist
+    from mlplay.digits import data as mnist
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MLPLAY_DATA", str(REPO / "datasets"))
@@ -27,7 +27,7 @@ def real_mnist():
 
 @pytest.mark.parametrize("name", sorted(GOALS))
 def test_card_meets_goal_and_was_not_trained_on_its_test_set(name):
-    card = store.load_card(name)
+    card = store.open(name).card.raw
     assert card["metrics"]["test_accuracy"] >= GOALS[name]
     assert card["data"]["splits"] == {"train": 54000, "validation": 6000, "test": 10000}
     assert not card["training"]["quick"]

@@ -9,11 +9,11 @@ import sys
 import pytest
 
 from mlplay import store
-from mlplay.rps import rps_data
+from mlplay.rps import data as rps_data
 from mlplay.rps.game import MOVES
 from texthelpers import shared_data
 
-CARD = store.load_card("rps-cnn")
+CARD = store.open("rps-cnn").card.raw
 
 
 def test_card_is_on_the_official_test_split_with_validation_carved_from_train():

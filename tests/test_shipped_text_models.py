@@ -18,7 +18,7 @@ TEXT = ("shakespeare", "wikipedia")
 def shipped_card(name):
     """The shipped card; these models are committed, so a missing one is a failure, not a skip."""
     try:
-        return store.load_card(name)
+        return store.open(name).card.raw
     except MlplayError as e:
         pytest.fail(f"{name} should be shipped in models/: {e}")
 
@@ -35,13 +35,13 @@ def test_sum_cards_meet_the_exact_match_goal_on_unseen_pairs(name):
 @pytest.mark.parametrize("name", sorted(SUM_GOALS))
 def test_numpy_adder_reproduces_the_card_on_the_regenerated_test_set(name):
     from mlplay.summation import adder as summation
-    from mlplay.summation.sum_model import load_data
+    from mlplay.summation.models import load_data
 
     card = shipped_card(name)
     digits = int(name[-1])
     data = load_data(digits, quick=False)
     assert len(data.x_test) == card["data"]["splits"]["test"]
-    adder = summation.Adder(store.model_path(name), digits)
+    adder = summation.Adder(store.open(name).file("weights.npz"), digits)
     predicted = adder.probabilities(data.x_test).argmax(axis=-1)
     assert summation.exact_match(predicted, data.y_test) == pytest.approx(card["metrics"]["test_exact_match"], abs=1e-4)
 
@@ -57,13 +57,13 @@ def test_text_models_beat_their_ngram_baseline_on_the_test_block(name):
 
 
 def test_the_shakespeare_writer_meets_its_goals_on_tiny_shakespeare():
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
 
     card = shipped_card("shakespeare")
     data, metrics = card["data"], card["metrics"]
     assert data["source"] == corpora.TINY_SHAKESPEARE.label and data["text_sha256"] == corpora.TINY_SHAKESPEARE_SHA256
     assert data["blocks"]["test"] >= 111_000 and data["split"].startswith("contiguous blocks: first 80 % train")
-    assert metrics["test_nats_per_char"] <= 1.70  # goal 1.60 not reached on 2 CPU cores (README); nanoGPT's 1.4697
+    assert metrics["test_nats_per_char"] <= 1.70  # goal 1.60 not reached on 2 CPU cores (docs/text.md); nanoGPT's 1.4697
     assert card["validation"]["nats_per_char"] <= 1.50  # is the card's reference
     assert card["reference"]["validation_nats_per_char"] == 1.4697
     assert metrics["real_words_t0.5"] >= 0.96 and metrics["real_words_t0.8"] >= 0.90
@@ -85,7 +85,7 @@ def test_the_wikipedia_writer_reports_real_english_words():
 def fetch_corpus_the_card_names(card):
     """The corpus named by the card's data.source, through the project's own fetch (from the download with that
     label only, so a connected machine does not get another corpus); skip only when it cannot be downloaded."""
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
 
     wanted = card["data"]["source"]
     if wanted == corpora.TINY_SHAKESPEARE.label and cache_tiny_shakespeare():  # the shared copy, not a download
@@ -103,13 +103,13 @@ def fetch_corpus_the_card_names(card):
 
 @pytest.mark.parametrize("name", ["shakespeare", pytest.param("wikipedia", marks=pytest.mark.slow)])  # 25 s here
 def test_shipped_weights_reproduce_the_card_bits_per_char_on_the_test_block(name):
-    from mlplay.text import textgen
-    from mlplay.text.text_models import load_text
+    from mlplay.text import writer as textgen
+    from mlplay.text.models import load_text
 
     card = shipped_card(name)
     text = load_text(fetch_corpus_the_card_names(card))
     assert len(text) == card["data"]["chars"]
-    model = textgen.TextModel(name)
+    model = textgen.TextModel.open(name)
     test = model.encode(textgen.split_blocks(text)[2]).text
     assert len(test) == card["data"]["blocks"]["test"]
     bpc = textgen.bits(model.cross_entropy(test))
@@ -118,7 +118,7 @@ def test_shipped_weights_reproduce_the_card_bits_per_char_on_the_test_block(name
 
 def test_eval_refuses_another_text_cached_under_the_corpus_name():
     """The card records the corpus's SHA-256: a different text cached as tiny-shakespeare is refused in one line."""
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
 
     default = corpora.path("shakespeare")  # under this test's own MLPLAY_DATA
     default.parent.mkdir(parents=True)

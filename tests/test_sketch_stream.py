@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mlplay.sketches.sketch_stream import (CHUNK, SPLITS, DrawingStream, array_part, file_splits, npy_part)
+from mlplay.sketches.stream import (CHUNK, SPLITS, DrawingStream, array_part, file_splits, npy_part)
 
 
 def class_files(folder, classes, rows):

@@ -8,10 +8,12 @@ from typer.testing import CliRunner
 
 from mlplay import store
 from mlplay.sketches import doodles
-from mlplay.sketches.sketch_render import render
-from mlplay.sketches import sketch_data, sketch_models as sketches
-from mlplay.digits.drawapp import DrawApp
-from mlplay.shell.window import fit_scale, sketch_panel, text_width
+from mlplay.sketches.render import render
+from mlplay.sketches import data as sketch_data
+from mlplay.sketches import models as sketches
+from mlplay.draw.app import DrawApp
+from mlplay.draw.panels import sketch_panel
+from mlplay.shell.window import fit_scale, text_width
 
 
 class FakeModel:
@@ -73,9 +75,9 @@ def test_panel_says_what_it_looks_like_with_three_more_guesses_and_fits_long_nam
 
 
 def test_empty_panel_lists_every_label_the_model_knows_within_its_width():
-    from mlplay.shell.window import wrap
+    from mlplay.draw.panels import wrap
 
-    labels = store.load_card("sketch-cnn")["labels"]  # the shipped model's 21, the real classes among them
+    labels = store.open("sketch-cnn").labels  # the shipped model's 21, the real classes among them
     lines = wrap(labels, 256, 0.45)
     assert ", ".join(lines).replace(",,", ",") == ", ".join(labels)  # every label, in order, once
     assert all(text_width(line, 0.45) <= 256 for line in lines) and len(lines) <= 9
@@ -128,11 +130,11 @@ def test_record_then_train_round_trip(tmp_path):
     run = CliRunner().invoke(cli, ["train", "sketch-mlp", "--quick", "--data", "doodles", "--mix", str(mine),
                                    "--models-dir", str(models)])
     assert run.exit_code == 0, run.output
-    card = json.loads((models / "sketch-mlp" / "card.json").read_text())
+    card = json.loads((models / "sketch-mlp-quick" / "card.json").read_text())
     assert card["labels"] == [*doodles.CLASSES, "tick"]  # circle merged with the doodles' circle
     assert "generated doodles" in card["data"]["source"] and "recorded drawings" in card["data"]["source"]
     assert card["data"]["splits"]["test"] == len(doodles.CLASSES) * sketch_data.QUICK_TEST + 2
-    predictor = Predictor("sketch-mlp", models)
+    predictor = Predictor(store.open("sketch-mlp-quick", models))
     image = cv2.imread(ticks[0]["path"], cv2.IMREAD_GRAYSCALE)[..., None].astype(np.float32)
     p = predictor(image)
     assert p.shape == (len(doodles.CLASSES) + 1,) and abs(p.sum() - 1) < 1e-4

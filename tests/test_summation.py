@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mlplay.summation import adder as summation
-from mlplay.summation.sum_model import load_data
+from mlplay.summation.models import load_data
 from mlplay.errors import MlplayError
 
 MLPLAY = [sys.executable, "-m", "mlplay"]
@@ -82,11 +82,11 @@ def test_good_questions_parse_with_spaces_and_leading_zeros():
 
 def test_numpy_adder_matches_keras_on_a_small_random_model(tmp_path):
     from mlplay import gru
-    from mlplay.summation.sum_model import build
+    from mlplay.summation.models import build
 
     model = build(2)
     gru.export(model, tmp_path / gru.WEIGHTS_FILE)
-    adder = summation.Adder(tmp_path, 2)
+    adder = summation.Adder(tmp_path / gru.WEIGHTS_FILE, 2)
     x, _ = summation.arrays(np.array([[1, 2], [99, 99], [17, 38], [0, 0]]), 2)
     keras_p = model.predict(x, verbose=0)
     assert np.abs(adder.probabilities(x) - keras_p).max() < 1e-5
@@ -99,15 +99,15 @@ def test_numpy_adder_matches_keras_on_a_small_random_model(tmp_path):
 def test_adder_refuses_a_folder_without_weights_or_with_other_layers(tmp_path):
     from texthelpers import random_text_model
 
-    with pytest.raises(MlplayError, match="has no weights.npz"):
-        summation.Adder(tmp_path, 2)
+    with pytest.raises(MlplayError, match="weights.npz is missing"):
+        summation.Adder(tmp_path / "weights.npz", 2)
     text_model = random_text_model(tmp_path, "text-2")  # a text model whose name ends like sum-2
     with pytest.raises(MlplayError, match="not a summation model"):
-        summation.Adder(text_model, 2)
+        summation.Adder(text_model / "weights.npz", 2)
 
 
 def test_typed_questions_are_the_test_questions_as_a_person_types_them():
-    from mlplay.summation.sum_model import typed_questions
+    from mlplay.summation.models import typed_questions
 
     data = load_data(2, quick=True)
     typed = typed_questions(data.x_test)
@@ -121,7 +121,7 @@ def test_the_card_scores_typed_questions_through_the_repl_path_as_the_model_scor
     result = subprocess.run([*MLPLAY, "train", "sum", "--digits", "2", "--quick", "--models-dir", str(tmp_path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    card = json.loads((tmp_path / "sum-2" / "card.json").read_text())
+    card = json.loads((tmp_path / "sum-2-quick" / "card.json").read_text())
     metrics, n = card["metrics"], card["typed"]["questions"]
     assert n == len(load_data(2, quick=True).x_test)
     assert abs(metrics["typed_exact_match"] - metrics["test_exact_match"]) <= 1 / n

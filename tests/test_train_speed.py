@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from mlplay.digits.train_speed import first_reached
+from mlplay.digits.speed import first_reached
 
 
 def test_first_reached_is_the_training_time_of_the_first_epoch_at_the_threshold():
@@ -18,7 +18,7 @@ def test_first_reached_is_the_training_time_of_the_first_epoch_at_the_threshold(
 
 @pytest.mark.slow
 def test_bench_trains_both_recipes_and_says_the_test_set_picks_nothing(tiny_mnist, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "mlplay.digits.train_speed", "--quick", "--data", str(tiny_mnist)],
+    result = subprocess.run([sys.executable, "-m", "mlplay.digits.speed", "--quick", "--data", str(tiny_mnist)],
                             capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout

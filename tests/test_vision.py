@@ -92,7 +92,7 @@ def photo(path, colour=(40, 160, 220), size=(240, 320)):
 
 @pytest.mark.slow
 def test_classify_with_any_keras_model_and_labels(tmp_path):
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     import keras
@@ -170,7 +170,7 @@ def moving_square_video(path, frames=12, size=(120, 160)):
 
 
 def test_detect_app_draws_counts_and_emits_one_line_per_frame():
-    from mlplay.vision.detectapp import DetectApp
+    from mlplay.vision.app import DetectApp
 
     lines = []
     calls = []

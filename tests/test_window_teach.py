@@ -33,7 +33,7 @@ def things_video(path: Path, order=("red", "green", "blue"), seconds: float = SE
 
 @pytest.fixture(scope="module")
 def backbone_folder(tmp_path_factory):
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     return tiny_backbone(tmp_path_factory.mktemp("backbone"))
@@ -61,8 +61,6 @@ def test_camera_teach_is_driven_by_keys_on_a_video(display, backbone_folder, tmp
         time.sleep(max(0.0, shown + 3 * SEGMENT + 1.0 - time.monotonic()))
         window.key("t", pause=1.5)
         window.key("s", pause=1.0)
-        if os.environ.get("MLPLAY_SCREENSHOT"):  # the README's picture: MLPLAY_SCREENSHOT=docs/img/teach.png
-            subprocess.run(["import", "-window", window.id, os.environ["MLPLAY_SCREENSHOT"]], env=display, check=True)
         window.key("q")
         assert app.wait(timeout=30) == 0
     finally:

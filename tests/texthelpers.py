@@ -22,7 +22,7 @@ def random_text_model(root: Path, name: str = "tiny", units: int = 16, embed: in
     folder = Path(root) / name
     folder.mkdir(parents=True)
     np.savez(folder / "weights.npz", **{k: a.astype(np.float32) for k, a in arrays.items()})
-    card = {"name": name, "task": "character-level text generation", "vocabulary": VOCAB, "headline": "test_bits_per_char",
+    card = {"name": name, "family": "text", "task": "character-level text generation", "vocabulary": VOCAB, "headline": "test_bits_per_char",
             "metrics": {"test_bits_per_char": 9.9}, "data": {"source": "random weights (test)"}}
     (folder / "card.json").write_text(json.dumps(card))
     return folder
@@ -49,7 +49,7 @@ def shared_data() -> Path | None:
 def cache_tiny_shakespeare() -> Path | None:
     """tiny-shakespeare cached as the default corpus (in the test's MLPLAY_DATA) from the shared copy, checked by
     SHA-256 as `mlplay data fetch shakespeare --data input.txt` does; None when there is no shared copy."""
-    from mlplay.text import corpora
+    from mlplay.text import data as corpora
 
     shared = shared_data()
     copy = shared / "tinyshakespeare" / "input.txt" if shared else None

@@ -1,6 +1,6 @@
 """rps-hands: rock, paper or scissors from the 21 hand landmarks, and `none` when no hand is found.
 
-Training (`mlplay train rps-hands`) reads landmark tables (mlplay.rps.hand_data): by default the shipped table of
+Training (`mlplay train rps-hands`) reads landmark tables (mlplay.rps.landmarks): by default the shipped table of
 the real photos of rps-real, or `--data DIR` of rock/ paper/ scissors/ pictures (extracted once, cached), or
 several comma-separated (`--mix DIR` adds yours to the real photos). A fifth of the pictures, chosen by a hash of
 their names, is held out as the test split. The card reports beside the model: the finger-extension rule on the
@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from mlplay.errors import MlplayError
-from mlplay.experiments import Dataset, Experiment
-from mlplay.rps import hand_data
+from mlplay.experiment import Dataset, Experiment, Try
+from mlplay.rps import landmarks as hand_data
+from mlplay.paths import portable
 from mlplay.rps.gestures import FEATURES, MOVES, features, finger_rule
 
 NAME = "rps-hands"
@@ -90,7 +91,7 @@ def predict_table(model, table: hand_data.Table) -> tuple[list[str], list[str]]:
 
 
 def cgi_test_folder() -> Path | None:
-    from mlplay.rps import rps_data
+    from mlplay.rps import data as rps_data
 
     folder = rps_data.official_dir() / "test"
     return folder if rps_data.cached() and folder.is_dir() else None
@@ -110,9 +111,9 @@ def report(model, data: HandDataset) -> dict:
     else:
         cgi = hand_data.folder_table(folder)
         cgi_model, cgi_rule = predict_table(model, cgi)
-        from mlplay.rps.rps_data import describe
+        from mlplay.rps.data import describe
 
-        result["cgi_test"] = {"folder": str(folder), "source": f"{describe(folder.parent)}: its test split",
+        result["cgi_test"] = {"folder": portable(folder), "source": f"{describe(folder.parent)}: its test split",
                               "never_trained_on": True,
                               "model": _accuracy(cgi_model, cgi), "finger_rule": _accuracy(cgi_rule, cgi)}
     result["goals"] = {"held-out real photos (all pictures)": f"≥ {GOALS['real_test_accuracy']:.0%}",
@@ -131,7 +132,10 @@ EXPERIMENT = Experiment(
     build=build, load_data=load_data, epochs=100, batch_size=32, learning_rate=2e-3, patience=15, report=report,
     monitor="val_loss",  # validation accuracy reaches 100 % within an epoch or two: the loss still tells models apart
     headline="test_accuracy_all",  # on every held-out picture: a picture with no hand found counts as wrong
-    default_data=lambda: "rps-real")
+    predict_files=lambda request: predict_photos(request),
+    tries=(Try(("predict", "{name}", "{picture}", "--models-dir", "{models}")),
+           Try(("camera", "rps", "--model", "{name}", "--models-dir", "{models}", "--source", "{video}", "--no-show",
+                "--auto", "--rounds", "1"))))
 
 
 class GestureReader:
@@ -140,17 +144,15 @@ class GestureReader:
     hands = True  # it looks for a hand anywhere in the picture (the app says "show your hand" when there is none)
     name = NAME
 
-    def __init__(self, models_dir: Path | None = None, track: bool = True, threads: int = 2):
+    def __init__(self, models_dir: Path | None = None, track: bool = True, threads: int = 2, name: str = NAME):
         from mlplay import store
         from mlplay.rps.hands import HandTracker, hands_dir
         from mlplay.runtime import Predictor
 
-        if not (store.model_path(NAME, models_dir) / store.CARD_FILE).exists():
-            raise MlplayError(f"no {NAME} model in {store.model_path(NAME, models_dir).parent}",
-                              f"train it with: mlplay train {NAME}")
-        self.predictor = Predictor(NAME, models_dir, threads=threads)
+        self.name = name
+        self.predictor = Predictor(store.open(name, models_dir), threads=threads)
         if list(self.predictor.labels) != list(MOVES):
-            raise MlplayError(f"{NAME} is not a rock-paper-scissors model (labels {self.predictor.labels})",
+            raise MlplayError(f"{name} is not a rock-paper-scissors model (labels {self.predictor.labels})",
                               f"retrain it with: mlplay train {NAME}")
         self.tracker = HandTracker(hands_dir(models_dir), threads=threads, track=track)
         self.classify_seconds = 0.0
@@ -175,15 +177,16 @@ class GestureReader:
                 "classifier": self.classify_seconds}
 
 
-def predict_photos(paths: list[Path], top: int, jsonl: bool, models_dir: Path | None = None) -> None:
+def predict_photos(request) -> None:
     """`mlplay predict rps-hands PHOTO…`: one line per photo (label `none` when no hand); bad files are reported
     as for every model (imageio.Batch), then one error."""
     import json
 
     from mlplay.imageio import Batch
 
-    reader = GestureReader(models_dir, track=False)
-    batch = Batch(paths)
+    top, jsonl = request.top, request.jsonl
+    reader = GestureReader(request.models_root, track=False, name=request.name)
+    batch = Batch(request.paths, strict=request.strict)
     for path, image in batch:
         _, probabilities = reader.read(image, (0, 0, image.shape[1], image.shape[0]))
         guesses = sorted(probabilities.items(), key=lambda kv: -kv[1])[:top] if probabilities else []

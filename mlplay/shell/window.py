@@ -20,16 +20,24 @@ HINT = "run it on a desktop session, or under a virtual display: xvfb-run -a mlp
 
 
 def require_display() -> None:
+    problem = display_problem()
+    if problem:
+        raise MlplayError(f"{problem}: this command opens a window", HINT)
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, or None when one can."""
     if sys.platform in ("win32", "darwin"):
-        return
+        return None
     display = os.environ.get("DISPLAY", "")
     if not display:
-        raise MlplayError("no display found (DISPLAY is not set): this command opens a window", HINT)
+        return "no display found (DISPLAY is not set)"
     if not _x_server_answers(display):
-        raise MlplayError(f"cannot connect to the X display {display!r}", HINT)
+        return f"cannot connect to the X display {display!r}"
     fonts = "/usr/share/fonts/truetype/dejavu"
     if os.path.isdir(fonts):
         os.environ.setdefault("QT_QPA_FONTDIR", fonts)
+    return None
 
 
 def _x_server_answers(display: str) -> bool:
@@ -98,77 +106,6 @@ def bars(img, labels: list[str], probabilities: np.ndarray, top: int, left: int,
         text(img, f"{float(p):4.0%}", (left + width - 44, y + 14), 0.4, DIM)
 
 
-def thumbnail(img, model_input: np.ndarray, top: int, left: int, scale: int = 3) -> None:
-    """What the model sees, enlarged, with a caption."""
-    small = np.squeeze(model_input).clip(0, 255).astype(np.uint8)
-    big = cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
-    h, w = big.shape
-    img[top : top + h, left : left + w] = big[..., None]
-    cv2.rectangle(img, (left - 1, top - 1), (left + w, top + h), DIM, 1)
-    text(img, "model input", (left + w + 8, top + 14), 0.4, DIM)
-
-
-def guess_panel(height: int, width: int, model_name: str, model_input, prompt: str, guess=None) -> np.ndarray:
-    """A draw window's side panel: the model's name, `prompt` until `guess(img)` draws a guess, the input it saw."""
-    img = blank(height, width)
-    text(img, model_name, (12, 22), 0.5, DIM)
-    if guess is None:
-        text(img, prompt, (12, 80), 0.7, FG)
-    else:
-        guess(img)
-    if model_input is not None:
-        thumbnail(img, model_input, height - 90, 12)
-    return img
-
-
-def digit_panel(height, width, labels, probabilities, model_input, model_name) -> np.ndarray:
-    """Big top guess, ten probability bars, the 28×28 input the model saw."""
-
-    def guess(img):
-        best = int(np.argmax(probabilities))
-        text(img, labels[best], (12, 92), 2.6, ACCENT, 5)
-        text(img, f"{float(probabilities[best]):.0%}", (96, 92), 0.8, FG)
-        bars(img, labels, probabilities, 106, 12, width - 24, 19)
-
-    return guess_panel(height, width, model_name, model_input, "draw a digit", None if probabilities is None else guess)
-
-
-def sketch_panel(height, width, labels, probabilities, model_input, model_name) -> np.ndarray:
-    """'It looks like X' and the next three guesses."""
-
-    def guess(img):
-        order = np.argsort(probabilities)[::-1]
-        text(img, "It looks like", (12, 62), 0.6, FG)
-        text(img, labels[order[0]], (12, 100), fit_scale(labels[order[0]], width - 24, 1.0, 2), ACCENT, 2)
-        text(img, f"{float(probabilities[order[0]]):.0%}", (12, 128), 0.6, FG)
-        text(img, "or maybe", (12, 168), 0.5, DIM)
-        bars(img, [labels[i] for i in order[1:4]], probabilities[order[1:4]], 178, 12, width - 24)
-
-    if probabilities is not None:
-        return guess_panel(height, width, model_name, model_input, "draw something", guess)
-    img = guess_panel(height, width, model_name, model_input, "draw something")
-    text(img, f"It knows these {len(labels)}:", (12, 116), 0.5, DIM)
-    for i, line in enumerate(wrap(labels, width - 24, 0.45)):
-        text(img, line, (12, 140 + 19 * i), 0.45, FG)
-    return img
-
-
-def wrap(words: list[str], max_width: int, scale: float) -> list[str]:
-    """Comma-separated words in lines of at most `max_width` pixels."""
-    lines = [""]
-    for word in words:
-        candidate = f"{lines[-1]}, {word}" if lines[-1] else word
-        if lines[-1] and text_width(candidate + ",", scale) > max_width:
-            lines[-1] += ","
-            lines.append(word)
-        else:
-            lines[-1] = candidate
-    return lines
-
-
-PANELS = {"digit": digit_panel, "sketch": sketch_panel}
-
-
 def help_overlay(img: np.ndarray, lines: list[str]) -> None:
     h = 24 * len(lines) + 16
     overlay = img.copy()
@@ -207,17 +144,35 @@ class Window:
     Closing it with its close button hides it (cv2 sees that); destroying it from outside (a window manager's
     kill, `xdotool windowclose`) goes unnoticed by Qt, so the X server is asked too (shell/x11.py)."""
 
+    MARGIN = (0, 80)  # pixels left free on the screen: the window's title bar, a desktop's panels
+
     def __init__(self, title: str):
         require_display()  # before any cv2 window call: with no display Qt aborts the process
-        self.title, self.opened, self.on_mouse, self.x11 = title, False, None, None
+        self.title, self.opened, self.on_mouse, self.x11, self.scale = title, False, None, None, 1.0
 
     def show(self, frame: np.ndarray) -> None:
         if not self.opened:
-            cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
-            if self.on_mouse:
-                cv2.setMouseCallback(self.title, lambda event, x, y, *_: event in MOUSE and self.on_mouse(MOUSE[event], x, y))
-            self.opened = True
+            self._open(frame.shape[1], frame.shape[0])
+        if self.scale != 1.0:
+            frame = cv2.resize(frame, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_AREA)
         cv2.imshow(self.title, frame)
+
+    def _open(self, width: int, height: int) -> None:
+        """A window that fits the screen (a frame too large is shown smaller, mouse positions scaled back), placed
+        at the top of the screen so none of it runs past the bottom."""
+        from mlplay.shell.x11 import screen_size
+
+        screen = screen_size()
+        if screen:
+            room_w, room_h = screen[0] - self.MARGIN[0], screen[1] - self.MARGIN[1]
+            self.scale = min(1.0, room_w / width, room_h / height)
+        cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+        if screen:
+            cv2.moveWindow(self.title, max(0, (screen[0] - round(width * self.scale)) // 2), 0)
+        if self.on_mouse:
+            cv2.setMouseCallback(self.title, lambda event, x, y, *_: event in MOUSE and self.on_mouse(
+                MOUSE[event], round(x / self.scale), round(y / self.scale)))
+        self.opened = True
 
     def poll(self, wait_ms: int = 1) -> str | None:
         return key_name(cv2.waitKey(max(1, wait_ms)))

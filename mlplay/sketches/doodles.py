@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from mlplay.sketches.sketch_render import PEN, render
+from mlplay.sketches.render import PEN, render
 
 CLASSES = ["circle", "square", "triangle", "hexagon", "star", "line", "zigzag", "house", "smiley face",
            "envelope", "lightning", "moon", "cloud", "sun", "diamond", "ladder"]

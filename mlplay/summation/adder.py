@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlplay import gru, store
+from mlplay import gru
 from mlplay.errors import MlplayError
 
 VOCAB = "0123456789+"  # input characters; index = id
@@ -134,16 +134,11 @@ class Adder:
 
     LAYERS = ("embed", "encoder", "decoder", "answer")
 
-    def __init__(self, folder: Path, digits: int):
-        folder = Path(folder)
-        path = folder / gru.WEIGHTS_FILE
-        if not path.exists():
-            raise MlplayError(f"{folder.name} has no {gru.WEIGHTS_FILE}", f"retrain it: mlplay train sum --digits {digits}")
-        with store.opening(folder.name, gru.WEIGHTS_FILE, folder.parent):
-            w = gru.load(path)
-        missing = [name for name in self.LAYERS if name not in w]
+    def __init__(self, weights: Path, digits: int, name: str = "sum", hint: str | None = None):
+        w = gru.load_model_weights(weights, name, hint or f"retrain it: mlplay train sum --digits {digits}")
+        missing = [layer for layer in self.LAYERS if layer not in w]
         if missing:
-            raise MlplayError(f"{folder.name} is not a summation model (no {', '.join(missing)} layer)",
+            raise MlplayError(f"{name} is not a summation model (no {', '.join(missing)} layer)",
                               "use sum-2 or sum-3")
         self.digits = digits
         self.embedding = w["embed"][0]

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from mlplay.errors import MlplayError
-from mlplay.rps import rps_view
+from mlplay.rps import view as rps_view
 from mlplay.shell.window import ACCENT, DIM, FG, blank, fit_scale, text
 from mlplay.teach.data import Examples
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -106,7 +105,7 @@ def teach_loop(features, frames: int = 300) -> tuple[float, dict]:
 
 def keras_predict_ms(frames: int = 20) -> float | None:
     """The naive way: the same features through the cached Keras model's model.predict, one frame a call."""
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
     from mlplay.vision import backbone
 
     tensorflow()
@@ -125,8 +124,8 @@ def keras_predict_ms(frames: int = 20) -> float | None:
 def rps_mobilenet_loop(frames: int = 300) -> tuple[float, float, float] | None:
     """camera rps --model rps-mobilenet on a 640×480 stream, no window: frames/s, model ms a frame, size in MB."""
     from mlplay import store
+    from mlplay.rps.app import HandClassifier, RpsApp
     from mlplay.rps.game import Game, RandomOpponent
-    from mlplay.rps.rpsapp import HandClassifier, RpsApp
     from mlplay.shell.camera import FrameListSource, run_camera
     from mlplay.shell.window import NoWindow
 
@@ -138,7 +137,7 @@ def rps_mobilenet_loop(frames: int = 300) -> tuple[float, float, float] | None:
     stream = [p for i in range(frames // 40 + 1) for p in pictures[list(pictures)[i % 3]]][:frames]
     app = RpsApp(Game(RandomOpponent(0), auto=True), classifier)
     stats = run_camera(app, FrameListSource(stream), show=False, display=NoWindow(), log=io.StringIO())
-    return stats.fps, 1000 * app.model_seconds / stats.frames, store.folder_size("rps-mobilenet") / 1e6
+    return stats.fps, 1000 * app.model_seconds / stats.frames, store.open("rps-mobilenet").size / 1e6
 
 
 def train_teach_accuracy(photos: Path, per_class: int = 20) -> dict:
@@ -204,16 +203,12 @@ def run(photos: Path | None = None) -> None:
 
 
 def main(argv=None) -> None:
+    from mlplay.bench import main as bench
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, help="rock/, paper/, scissors/ photos for the train teach figure")
     args = parser.parse_args(argv)
-    try:
-        run(args.photos)
-    except MlplayError as e:
-        from mlplay.errors import report
-
-        report(e)
-        sys.exit(1)
+    bench(lambda: run(args.photos))
 
 
 if __name__ == "__main__":

@@ -1,33 +1,37 @@
-"""`mlplay camera teach NAME` and `mlplay train teach --data DIR --name NAME`: thin commands (imports inside, so
-`mlplay --help` stays fast), and the two runs they start."""
+"""`mlplay camera teach NAME` (teach it your own things with the camera) and the runs behind it and behind
+`mlplay train teach --data DIR --name NAME` (the `teach` alias of mlplay train, in models.py): thin, with the
+imports inside, so `mlplay --help` stays fast."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from mlplay import options
 from mlplay.errors import MlplayError
 
 
-def camera_teach(
-    name: str = typer.Argument(..., help="The model to teach (saved as models/NAME/; again: adds examples to it)."),
-    labels: Optional[str] = typer.Option(None, "--labels", "-l", help="Your labels, comma-separated, keys 1, 2, 3, … (default: one,two,three; a saved model: its own)."),
-    source: str = typer.Option("0", "--source", "-s", help="Camera index, video file, folder of images or pattern like img_%03d.png."),
-    show: bool = typer.Option(True, "--show/--no-show", help="Show the window."),
-    save: bool = typer.Option(False, "--save", help="Record the annotated stream under runs/camera/."),
-    mirror: Optional[bool] = typer.Option(None, "--mirror/--no-mirror", help="Flip frames left-right (default: on for cameras)."),
-    force: bool = typer.Option(False, "--force", help="Replace a shipped model of that name."),
-    models_dir: Optional[Path] = typer.Option(None, "--models-dir", help="Model folder (default: $MLPLAY_MODELS or models/)."),
-):
-    """Teach it your own things: hold 1, 2, 3 … to record examples of each label, t trains (seconds), live bars
-    show what it sees, s saves, h: keys, q: quit."""
-    run_camera(name, labels, source, show, save, mirror, force, models_dir)
+def register(cli: options.Groups) -> None:
+    @cli.camera.command("teach")
+    def camera_teach(
+        name: str = typer.Argument(..., help="The model to teach (saved as models/NAME/; again: adds examples to it)."),
+        labels: Optional[str] = typer.Option(None, "--labels", "-l", help="Your labels, comma-separated, keys 1, 2, 3, … (default: one,two,three; a saved model: its own)."),
+        source: str = options.source(),
+        show: bool = options.show(),
+        save: bool = options.save("runs/camera/teachN/"),
+        mirror: Optional[bool] = options.mirror(),
+        force: bool = typer.Option(False, "--force", help="Replace a shipped model of that name."),
+        models_dir: Optional[Path] = options.models_dir(),
+    ):
+        """Teach it your own things: hold 1, 2, 3 … to record each label, t trains, s saves, h: keys, q: quit."""
+        run_camera(name, labels, source, show, save, mirror, force, models_dir)
 
 
-def train_teach(data: Optional[Path], name: Optional[str], force: bool, models_dir: Optional[Path]) -> None:
+def train_teach(data: Optional[Path], name: Optional[str], force: bool, models_dir: Optional[Path]) -> dict:
     """`mlplay train teach --data DIR --name NAME`: the same model from a folder of class folders, no window."""
     from mlplay.teach import models
     from mlplay.teach.data import load_folder
@@ -46,6 +50,7 @@ def train_teach(data: Optional[Path], name: Optional[str], force: bool, models_d
     where = models.save(name, head, examples.labels, report, features.card, str(data), Path(data),
                         _command(), models_dir)
     print(f"saved {where}")
+    return json.loads((where / "card.json").read_text(encoding="utf-8"))
 
 
 def run_camera(name: str, labels_text: str | None, source: str, show: bool, save: bool, mirror: bool | None,

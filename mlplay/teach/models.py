@@ -2,12 +2,13 @@
 `mlplay models`, `mlplay eval NAME`).
 
 A taught model is the backbone `mlplay data fetch mobilenet-v2` made (its LiteRT feature extractor, named in the
-card by its SHA-256) and a head (head.py) saved as `head.npz`. Its card (`kind: taught`) records the labels, the
-examples of each label and how many were held out, the held-out accuracy, where the examples are, and the
-backbone's SHA-256: a model is refused if the backbone it was taught on has changed.
+card by its SHA-256) and a head (head.py) saved as `head.npz`. Its card (family `teach`, kind `taught`) records the
+labels, the examples of each label and how many were held out, the held-out accuracy, where the examples are, and
+the backbone's SHA-256: a model is refused if the backbone it was taught on has changed.
 
-FAMILY tells the core what this package adds (until the core's Experiment seam takes it): no fixed experiments,
-models of this kind found by their card, and how `predict` and `eval` run them.
+FAMILY: no declared models (each taught model has a name of its own: `for_card` reads it), the `teach` alias of
+`mlplay train` (`--data DIR --name NAME [--force]`, trained here without the Keras loop), and how `predict` and
+`eval` run a taught model.
 """
 
 from __future__ import annotations
@@ -20,40 +21,42 @@ import numpy as np
 
 from mlplay import store
 from mlplay.errors import MlplayError
+from mlplay.experiment import Experiment, Family, Predict, TrainOption, TrainRequest
 from mlplay.teach import head as heads
 from mlplay.teach.data import Examples, check_examples, held_out, load_folder
 
-KIND = "taught"
+FAMILY_NAME, KIND = "teach", "taught"
 HEAD_FILE = "head.npz"
-RESERVED = ("teach", "text", "sum")  # words `mlplay train` reads as commands
 
 
 def is_taught(card: dict) -> bool:
-    return card.get("kind") == KIND
+    return card.get("family") == FAMILY_NAME and card.get("kind") == KIND
 
 
 def taught_card(name: str, models_root: Path | None = None) -> dict | None:
-    """The card of a taught model of this name (unchecked), None when there is no model or it is another kind."""
+    """The card of a taught model of this name, None when there is none (or the folder holds another kind)."""
     if not (store.model_path(name, models_root) / store.CARD_FILE).exists():
         return None
-    card = store.load_card(name, models_root, check=False)
+    try:
+        card = store.open(name, models_root).card.raw
+    except MlplayError:
+        return None
     return card if is_taught(card) else None
 
 
 def check_name(name: str, models_root: Path | None = None, force: bool = False) -> None:
     """A taught model may replace an earlier taught model of the same name, never a shipped or built-in one unless
     `force`."""
-    from mlplay import experiments
+    from mlplay import registry
 
     folder = store.model_path(name, models_root)  # one-line error for a bad name
-    if name in RESERVED:
+    if name in registry.aliases():
         raise MlplayError(f"'{name}' is a word mlplay train reads as a command", "choose another --name")
     if force:
         return
-    if name in experiments.all_experiments():
-        raise MlplayError(f"'{name}' is the name of a built-in model", "choose another name, e.g. my-" + name)
-    if (folder / store.CARD_FILE).exists() and not is_taught(store.load_card(name, models_root, check=False)):
-        raise MlplayError(f"'{name}' is a shipped model ({folder}): teaching would replace it",
+    shipped = (folder / store.CARD_FILE).exists() and taught_card(name, models_root) is None
+    if name in registry.experiments() or shipped:
+        raise MlplayError(f"'{name}' is a model mlplay ships or trains: teaching would replace {folder}",
                           f"choose another name, e.g. my-{name}; or --force to replace it")
 
 
@@ -91,6 +94,7 @@ def save(name: str, head: heads.Head, labels: list[str], report: dict, backbone:
     target = store.model_path(name, models_root)
     card = {
         "name": name,
+        "family": FAMILY_NAME,
         "kind": KIND,
         "task": "image-classification",
         "summary": f"taught: softmax regression on MobileNetV2 ImageNet features, {len(labels)} labels",
@@ -111,7 +115,7 @@ def save(name: str, head: heads.Head, labels: list[str], report: dict, backbone:
         "command": command,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    with atomic_dir(target) as tmp:
+    with store.writing(target), atomic_dir(target) as tmp:
         head.save(tmp / HEAD_FILE)
         (tmp / store.LABELS_FILE).write_text("\n".join(labels) + "\n", encoding="utf-8")
         card["sha256"] = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()}
@@ -125,19 +129,22 @@ class Taught:
     def __init__(self, name: str, models_root: Path | None = None, features=None):
         from mlplay.vision.backbone import Features
 
-        self.card = store.load_card(name, models_root)  # its files as saved
+        self.model = store.open(name, models_root)
+        self.card = self.model.card.raw
         if not is_taught(self.card):
             raise MlplayError(f"{name} is not a taught model")
         self.name, self.labels = name, list(self.card["labels"])
         self.features = features or Features()
         if self.features.sha256 != self.card["backbone"]["sha256"]:
             raise MlplayError(f"{name} was taught on another backbone than the one in datasets/mobilenet-v2",
-                              f"teach it again: mlplay train teach --data {self.card['data']['folder']} --name {name}")
-        with store.opening(name, HEAD_FILE, models_root):
-            self.head = heads.Head.load(store.model_path(name, models_root) / HEAD_FILE)
+                              f"teach it again: mlplay train teach --data DIR --name {name} (DIR: its examples, "
+                              f"{self.card['data']['folder']})")
+        path = self.model.file(HEAD_FILE)  # checked against the card's SHA-256
+        with self.model.opening(HEAD_FILE):
+            self.head = heads.Head.load(path)
         if self.head.w.shape[1] != len(self.labels):
             raise MlplayError(f"{name}: the head has {self.head.w.shape[1]} outputs for {len(self.labels)} labels",
-                              store.rebuild_hint(self.card))
+                              f"rebuild it with: {self.model.card.rebuild}")
         self.backend = "litert"
 
     def __call__(self, bgr: np.ndarray) -> np.ndarray:
@@ -148,27 +155,72 @@ class Taught:
         return [(self.labels[i], float(probabilities[i])) for i in order]
 
 
-def rescore(card: dict, data: Path | None, models_root: Path | None) -> tuple[dict, dict]:
+def predict_files(request: Predict) -> None:
+    """`mlplay predict NAME PHOTO…` for a taught model: one line (or JSON object) a picture, as for every model."""
+    import json
+
+    from mlplay.imageio import Batch, read_bgr
+
+    model = Taught(request.name, request.models_root)
+    batch = Batch(request.paths, read_bgr, strict=request.strict)
+    for path, picture in batch:
+        guesses = model.top(model(picture), request.top)
+        if request.jsonl:
+            print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
+                              "top": [[label, round(p, 4)] for label, p in guesses]}))
+        else:
+            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
+    batch.done()
+
+
+def rescore(model: store.Model, data: Path | None) -> dict:
     """`mlplay eval NAME`: the saved head on the held-out examples again (the first examples of each label, as many
     as the card records, from the card's folder or --data)."""
     from mlplay.paths import from_portable
 
-    model = Taught(card["name"], models_root)
-    folder = Path(data) if data else from_portable(card["data"]["folder"])
-    examples = load_folder(folder, model.features, labels=model.labels, cache=False)
+    card = model.card.raw
+    taught = Taught(model.name, model.folder.parent)
+    where = card["data"]["folder"]
+    if data is None and "outside the project" in where:
+        raise MlplayError(f"{model.name} was taught from pictures outside the project ({where})",
+                          f"give that folder with: mlplay eval {model.name} --data DIR")
+    folder = Path(data) if data else from_portable(where)
+    examples = load_folder(folder, taught.features, labels=taught.labels, cache=False)
     x, y = [], []
-    for i, label in enumerate(model.labels):
+    for i, label in enumerate(taught.labels):
         want = card["data"]["per_label"][label]["examples"]
         rows = examples.features[label]
         if len(rows) < want:
-            raise MlplayError(f"{folder}/{label} has {len(rows)} pictures; the card's model was taught on {want}",
+            raise MlplayError(f"{folder}/{label} has {len(rows)} pictures; the model was taught on {want}",
                               "give the folder it was taught from with --data")
         mask = held_out(want)
         x += [r for r, m in zip(rows[:want], mask) if m]
         y += [i] * int(mask.sum())
-    fresh = round(heads.accuracy(model.head, np.array(x), np.array(y)), 6)
-    return {"held_out_accuracy": card["metrics"]["held_out_accuracy"]}, {"held_out_accuracy": fresh}
+    return {"held_out_accuracy": round(heads.accuracy(taught.head, np.array(x), np.array(y)), 6)}
 
 
-FAMILY = {"name": "teach", "experiments": [], "card_kind": KIND, "predictor": Taught, "rescore": rescore,
-          "commands": ("mlplay camera teach NAME [--labels a,b,c]", "mlplay train teach --data DIR --name NAME")}
+def for_card(card: dict) -> Experiment:
+    """The experiment behind a taught model's card: its labels, and how predict and eval run it."""
+    return Experiment(name=card["name"], task="image-classification", summary=card.get("summary", ""),
+                      labels=list(card.get("labels", [])), headline="held_out_accuracy",
+                      predict_files=predict_files, rescore=rescore)
+
+
+def teach_alias(request: TrainRequest) -> Experiment:
+    """`mlplay train teach --data DIR --name NAME [--force]`: a taught model from a folder of class folders."""
+    from mlplay.teach import commands
+
+    force = bool(request.options.get("force"))
+
+    def trains(exp, cfg) -> dict:
+        return commands.train_teach(cfg.data, cfg.save_as, force, cfg.models_root)
+
+    return Experiment(name=request.save_as or "teach", task="image-classification",
+                      summary="taught: a head on MobileNetV2 ImageNet features, from a folder of class folders",
+                      trains=trains)
+
+
+FAMILY = Family(
+    name=FAMILY_NAME, experiments=[], aliases={"teach": teach_alias}, for_card=for_card,
+    options=(TrainOption("--force", "teach: replace a shipped model of that --name.", flag_only=True),),
+    help="teach --data DIR --name NAME (--force): a head on ImageNet features (camera teach does it live)")

@@ -11,7 +11,7 @@ The order is chosen on the validation text; the test text is scored once with th
 import math
 from collections import Counter
 
-from mlplay.text.textgen import bits
+from mlplay.text.writer import bits
 
 
 class WittenBell:

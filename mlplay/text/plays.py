@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from mlplay.errors import MlplayError
-from mlplay.text import corpora
+from mlplay.text import data as corpora
 from mlplay.text.realwords import PLAYS, read_plays
 
 NAME = "shakespeare-plays"

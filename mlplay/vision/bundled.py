@@ -21,7 +21,7 @@ from pathlib import Path
 from mlplay import store
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir, atomic_path
-from mlplay.paths import datasets_dir
+from mlplay.paths import datasets_dir, portable_command
 
 MODEL_FILE, LABELS_FILE = store.LITERT_FILE, store.LABELS_FILE
 LICENCE = "Apache-2.0"
@@ -71,6 +71,9 @@ SSD_MOBILENET_V1_QUANT = Bundled(
     credit="SSD MobileNet v1 (Liu et al., 2016; Howard et al., 2017), trained on COCO and quantized by Google "
            "(TensorFlow object detection API, TensorFlow Lite example)",
     resize="stretch",
+    published={"published_map": 0.18},
+    published_source="COCO mAP@[.5:.95] listed (as 18) for ssd_mobilenet_v1_quantized_coco, the model this file was "
+                     "converted from, in the TF1 detection model zoo table (not measured here: COCO is not shipped)",
 )
 BUNDLED = {b.name: b for b in (MOBILENET_V2_QUANT, SSD_MOBILENET_V1_QUANT)}
 DEFAULT_CLASSIFIER, DEFAULT_DETECTOR = MOBILENET_V2_QUANT.name, SSD_MOBILENET_V1_QUANT.name
@@ -86,33 +89,22 @@ def hint(name: str) -> str:
     return f"get it again with: mlplay data fetch {name}"
 
 
-def load(name: str, root: Path | None = None) -> tuple[Path, dict]:
-    """The model's folder and card, with a one-line error when either is missing."""
-    folder = store.model_path(name, root)
-    card_file = folder / store.CARD_FILE
-    if not card_file.is_file():
-        raise MlplayError(f"no model '{name}' in {folder.parent}", "it ships with mlplay: restore models/ from git")
-    try:
-        card = json.loads(card_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"cannot read the card {card_file} ({e})", "restore models/ from git") from None
-    missing = [key for key in ("task", "input", "labels", "sha256", "download") if key not in card]
-    if missing or MODEL_FILE not in card["sha256"]:
-        raise MlplayError(f"the card {card_file} lacks {', '.join(missing) or 'the SHA-256 of ' + MODEL_FILE}",
+def load(name: str, root: Path | None = None):
+    """The shipped model `name` (a store.Model), with a one-line error when it or its card is missing or broken."""
+    model = store.open(name, root)
+    missing = [key for key in ("input", "download") if key not in model.card.raw]
+    if missing or MODEL_FILE not in model.card.sha256:
+        raise MlplayError(f"the card of {name} lacks {', '.join(missing) or 'the SHA-256 of ' + MODEL_FILE}",
                           "restore models/ from git")
-    return folder, card
+    return model
 
 
 def cached(name: str) -> Path | None:
     """The model file when it is present and matches its card."""
     try:
-        folder, card = load(name)
+        return load(name).file(MODEL_FILE)
     except MlplayError:
         return None
-    from mlplay.download import sha256_file
-
-    path = folder / MODEL_FILE
-    return path if path.is_file() and sha256_file(path) == card["sha256"][MODEL_FILE] else None
 
 
 # Re-download ----------------------------------------------------------------------------------------------
@@ -120,11 +112,11 @@ def fetch(name: str, root: Path | None = None, log=print) -> Path:
     """The model file from the official download the card names, kept only if its SHA-256 matches the card."""
     from mlplay.download import DownloadError, Source, download, sha256_file  # urllib: only when downloading
 
-    folder, card = load(name, root)
-    target, expected = folder / MODEL_FILE, card["sha256"][MODEL_FILE]
+    model = load(name, root)
+    target, expected = model.folder / MODEL_FILE, model.card.sha256[MODEL_FILE]
     if target.is_file() and sha256_file(target) == expected:
         return target
-    where = card["download"]
+    where = model.card.raw["download"]
     archive = datasets_dir() / "pretrained" / where["name"]
     try:
         download(Source(where["url"], None, where["name"]), archive, timeout=60)
@@ -191,7 +183,7 @@ def install(spec: Bundled, source_dir: Path, root: Path | None = None) -> Path:
 
 def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> dict:
     from mlplay.download import sha256_file
-    from mlplay.runtime import LiteModel
+    from mlplay.litert import LiteModel
 
     model = LiteModel(folder / MODEL_FILE)
     detail = model.inputs[0]
@@ -200,7 +192,8 @@ def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> d
            else "scaled to {0}×{0} (aspect not kept)").format(shape[0])
     scale, zero = detail["quantization"]
     return {
-        "name": spec.name, "task": spec.task, "summary": spec.summary, "runtime": "LiteRT (no TensorFlow)",
+        "name": spec.name, "family": "vision", "task": spec.task, "summary": spec.summary,
+        "runtime": "LiteRT (no TensorFlow)", "fetch": f"mlplay data fetch {spec.name}",
         "input": {"shape": shape, "dtype": str(detail["dtype"].__name__), "colour": "RGB", "resize": spec.resize,
                   "normalise": MOBILENET_NORMALISE,
                   "preprocessing": f"RGB, {how}; (pixel − 127.5) / 127.5, quantized with scale {scale:g}, "
@@ -217,22 +210,24 @@ def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> d
         "files": {MODEL_FILE: True, LABELS_FILE: True},
         "bytes": (folder / MODEL_FILE).stat().st_size,
         "licence": LICENCE, "credit": spec.credit,
-        "command": f"python -m mlplay.vision.bundled install {labels_src.parent.parent}",
+        "command": portable_command(["python", "-m", "mlplay.vision.bundled", "install", str(labels_src.parent.parent)]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 
 
 def check_photos(spec: Bundled, folder: Path, card: dict, photos: Path) -> dict:
     """What the model answers on the real photos whose right answer is known (empty when they are absent)."""
+    from mlplay.card import parse
     from mlplay.imageio import read_bgr
-    from mlplay.vision.lite_vision import LiteClassifier, LiteDetector
+    from mlplay.vision.lite import LiteClassifier, LiteDetector
 
     expected = CLASSIFY_PHOTOS if spec.task == "image-classification" else DETECT_PHOTOS
     if not all((photos / name).is_file() for name in expected):
         return {}
+    model = store.Model(spec.name, folder, parse(card, spec.name))
     answers, found = {}, 0
     if spec.task == "image-classification":
-        classifier = LiteClassifier(folder, card)
+        classifier = LiteClassifier(model)
         for name, right in expected.items():
             p = classifier.classify([read_bgr(photos / name)])[0]
             top3 = [(classifier.labels[i], round(float(p[i]), 3)) for i in p.argsort()[::-1][:3]]
@@ -240,7 +235,7 @@ def check_photos(spec: Bundled, folder: Path, card: dict, photos: Path) -> dict:
             answers[name] = {"expected": sorted(right), "top3": top3}
         metrics = {"real_photos_top3_accuracy": round(found / len(expected), 4)}
     else:
-        detector = LiteDetector(folder, card)
+        detector = LiteDetector(model)
         total = sum(len(right) for right in expected.values())
         for name, right in expected.items():
             image = read_bgr(photos / name)

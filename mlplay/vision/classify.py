@@ -35,7 +35,7 @@ class Classifier:
     """A Keras image classifier with its labels and input convention; `classify(images)` → probabilities."""
 
     def __init__(self, model, labels: list[str], scale=mobilenet_scale):
-        from mlplay.runtime import tensorflow
+        from mlplay.console import tensorflow
 
         tf = tensorflow()
         self.model, self.labels, self.scale = model, labels, scale
@@ -70,7 +70,7 @@ def custom_classifier(path: Path, labels_file: Path | None = None, scale: str = 
         raise MlplayError(f"no Keras model at {model_file}")
     if not labels_file.exists():
         raise MlplayError(f"no labels file at {labels_file}", "pass --labels FILE with one class name a line")
-    from mlplay.runtime import tensorflow
+    from mlplay.console import tensorflow
 
     tensorflow()
     import keras

@@ -16,7 +16,7 @@ from mlplay.vision.boxes import Detection, select
 
 class Detector:
     def __init__(self, folder: Path, labels: dict[int, str]):
-        from mlplay.runtime import tensorflow
+        from mlplay.console import tensorflow
 
         tf = tensorflow()
         self.tf, self.labels = tf, labels

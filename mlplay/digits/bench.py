@@ -1,0 +1,62 @@
+"""`make bench` figures for the digits models: one prediction (LiteRT vs tf.function vs model.predict), and
+`mlplay predict` cold start vs loading the .keras model with TensorFlow."""
+
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+from rich.table import Table
+
+from mlplay import store
+from mlplay.bench import console, goal, per_call_ms, wall_seconds
+
+
+def digits_latency(name: str = "digits-cnn") -> None:
+    from mlplay.runtime import Predictor
+    from mlplay.console import tensorflow
+
+    store.load_card(name)
+    x = np.random.default_rng(0).integers(0, 255, (28, 28, 1)).astype(np.float32)
+    fast = Predictor(name)
+    litert = per_call_ms(fast, x, 3000)
+    tf = tensorflow()
+    model = store.load_keras(name)
+    step = tf.function(lambda b: model(b, training=False))
+    compiled = per_call_ms(lambda v: step(tf.constant(v[None])).numpy(), x, 500)
+    naive = per_call_ms(lambda v: model.predict(v[None], verbose=0), x, 40)
+    table = Table("one-sample prediction, digits-cnn", "median ms", "vs model.predict", title="latency")
+    table.add_row("model.predict (naive)", f"{naive:.2f}", "1×")
+    table.add_row("tf.function", f"{compiled:.3f}", f"{naive / compiled:.0f}×")
+    table.add_row(f"mlplay Predictor ({fast.backend})", f"{litert:.3f}", f"{naive / litert:.0f}×")
+    console.print(table)
+    console.print(f"goal ≤ 0.3 ms: {litert:.3f} ms {goal(litert <= 0.3)};  goal ≥ 200×: {naive / litert:.0f}× "
+                  f"{goal(naive / litert >= 200)}")
+
+
+def cold_start(name: str = "digits-cnn") -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        image = Path(tmp) / "seven.png"
+        img = np.zeros((200, 200), np.uint8)
+        cv2.putText(img, "7", (50, 150), cv2.FONT_HERSHEY_SIMPLEX, 5, 255, 10)
+        cv2.imwrite(str(image), img)
+        fast = wall_seconds([sys.executable, "-m", "mlplay", "predict", name, str(image)], 5)
+        naive_code = ("import cv2, keras; m = keras.models.load_model(%r); "
+                      "x = cv2.imread(%r, 0).reshape(1, 200, 200, 1); "
+                      "m.predict(cv2.resize(x[0], (28, 28)).reshape(1, 28, 28, 1), verbose=0)"
+                      % (str(store.model_path(name) / store.KERAS_FILE), str(image)))
+        naive = wall_seconds([sys.executable, "-c", naive_code], 2)
+        helps = wall_seconds([sys.executable, "-m", "mlplay", "--help"], 5)
+    table = Table("command", "median s", title="cold start (a new process each time)")
+    table.add_row("python: import keras, load .keras, predict (naive)", f"{naive:.2f}")
+    table.add_row(f"mlplay predict {name} image.png", f"{fast:.2f}")
+    table.add_row("mlplay --help", f"{helps:.2f}")
+    console.print(table)
+    console.print(f"goal predict ≤ 1.5 s: {fast:.2f} s {goal(fast <= 1.5)} ({naive / fast:.1f}× faster than naive);  "
+                  f"goal --help ≤ 0.5 s: {helps:.2f} s {goal(helps <= 0.5)}")
+
+
+def run() -> None:
+    digits_latency()
+    cold_start()
