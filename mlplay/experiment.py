@@ -41,6 +41,8 @@ class Dataset:
     epochs: int | None = None  # when the data decides the epoch count (e.g. a text's length)
     minutes: float | None = None  # when the data decides a wall-time budget instead (the learning rate decays over it)
     stream: object | None = None  # streamed data (see above): the loop uses its splits as they are
+    other_tests: dict = field(default_factory=dict)  # more held-out sets an experiment's report scores, by name:
+    # (x, y) arrays (e.g. rps-mobilenet's official CGI test split beside its real photos); never trained on
 
 
 @dataclass
@@ -48,12 +50,16 @@ class Phase:
     """One stage of a staged training (e.g. a frozen base, then fine-tuning): its own epochs and learning rate.
 
     `prepare(model)` sets which layers train in this phase; the model is recompiled for each phase.
+    `fit(model, (x, y) train, (x, y) validation, epochs, log)`, when given, fits the phase itself instead of model.fit
+    (e.g. a new head on features of a frozen base, computed once) and returns {monitor: its best value,
+    "epochs_run": n, …} for the card, or None when it does not apply to this model (then model.fit runs as usual).
     """
 
     name: str
     epochs: int
     learning_rate: float
     prepare: Callable[[object], None] | None = None
+    fit: Callable[..., dict | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,9 +120,13 @@ class Experiment:
     report: Callable[[object, Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[[object, Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
     litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
+    shipped_litert: Callable[[object], bytes] | None = None  # the LiteRT file to ship instead of the float export
+    keep_keras: bool = True  # False: the model folder holds its LiteRT file alone, not model.keras (a size budget)
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
+    trains: Callable[[Experiment, object], dict] | None = None  # (experiment, TrainConfig) -> card: it trains
+    # itself, without the Keras loop (teach: a numpy head on features of pictures); build/load_data are not used
     # make smoke: how a quick model of it is run once, and where a copy of its data lies in the shared test data
     # (when it cannot be fetched from a package registry)
     tries: tuple[Try, ...] = ()
@@ -130,7 +140,7 @@ class Experiment:
 
     @property
     def trainable(self) -> bool:
-        return self.build is not None and self.load_data is not None
+        return self.trains is not None or (self.build is not None and self.load_data is not None)
 
     def make_model(self, data: Dataset, pretrained: bool = True):
         """`build()`, given the data when the model depends on it (e.g. how many labels it has); `pretrained=False`

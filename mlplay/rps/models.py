@@ -15,8 +15,8 @@ from mlplay.rps.game import MOVES
 from mlplay.rps.gesture_model import EXPERIMENT as HANDS_EXPERIMENT
 
 CNN_SIZE, MOBILENET_SIZE = 96, 128
-FINE_TUNE_FROM = 100  # MobileNetV2 layers from this index on are fine-tuned in the second phase (of 154)
-GOALS = {"rps-cnn": 0.97, "rps-mobilenet": 0.98}
+FINE_TUNE_FROM = 10  # MobileNetV2 blocks from this one on (of 17), and the last convolution, are fine-tuned
+GOALS = {"rps-cnn": 0.97, "rps-mobilenet": 0.98, "rps-mobilenet-official": 0.97}
 
 
 def _loader(size: int):
@@ -98,41 +98,39 @@ def build_cnn(grey: bool = False):
 
 
 def build_mobilenet(pretrained: bool = True):
-    """MobileNetV2 (α 1.0) at 128×128 with its own [-1, 1] scaling inside the model, then a 3-way head."""
+    """MobileNetV2 (α 1.0) at 128×128, then a 3-way head. Pretrained: torchvision's ImageNet weights converted by
+    `mlplay data fetch mobilenet-v2` (mlplay.vision.backbone), which normalise RGB 0–255 themselves; from scratch
+    (--no-pretrained): keras.applications' MobileNetV2 with random weights and its [-1, 1] scaling."""
     import keras
     from keras import layers
 
-    base = keras.applications.MobileNetV2(input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3), include_top=False,
-                                          weights=None, alpha=1.0,
-                                          name="mobilenetv2_imagenet" if pretrained else "mobilenetv2_scratch")
-    if pretrained:
-        copy_imagenet_weights(base)
     inputs = keras.Input((MOBILENET_SIZE, MOBILENET_SIZE, 3), name="image")
-    x = layers.Rescaling(1 / 127.5, offset=-1.0, name="to_minus1_1")(inputs)  # MobileNetV2 wants [-1, 1]
-    x = base(x, training=False) if pretrained else base(x)  # pretrained: keep its batch-norm statistics
-    x = layers.GlobalAveragePooling2D()(x)
-    x = layers.Dropout(0.2)(x)
+    if pretrained:
+        base = imagenet_base()
+        x = base(inputs, training=False)  # keep its batch-norm statistics, also while fine-tuning
+    else:
+        base = keras.applications.MobileNetV2(input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3), include_top=False,
+                                              weights=None, alpha=1.0, name="mobilenetv2_scratch")
+        x = base(layers.Rescaling(1 / 127.5, offset=-1.0, name="to_minus1_1")(inputs))
+    x = layers.GlobalAveragePooling2D(name="features")(x)
+    x = layers.Dropout(0.2, name="head_dropout")(x)
     outputs = layers.Dense(3, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="rps_mobilenet")
 
 
-def copy_imagenet_weights(base, weights_path: Path | None = None) -> None:
-    """Load the published ImageNet weights (the 224 classifier file `mlplay data fetch mobilenet-v2` caches) into
-    a no-top MobileNetV2 of another input size: convolution weights do not depend on the image size."""
-    import keras
+def imagenet_base():
+    """The converted ImageNet MobileNetV2's convolutional part at 128×128 (`mlplay data fetch mobilenet-v2` first:
+    fetched here when it is not cached)."""
+    from mlplay.errors import MlplayError
+    from mlplay.vision import backbone
 
-    from mlplay.vision import pretrained
-
-    if weights_path is None:
-        try:
-            weights_path = pretrained.mobilenet_weights(fetch=True)
-        except MlplayError as e:
-            raise MlplayError(e.message, "connect and run: mlplay data fetch mobilenet-v2; or train from scratch: "
-                                         "mlplay train rps-mobilenet --no-pretrained") from None
-    full = keras.applications.MobileNetV2(weights=str(weights_path), include_top=True)
-    for layer in base.layers:
-        if layer.weights:
-            layer.set_weights(full.get_layer(layer.name).get_weights())
+    try:
+        if not backbone.cached():
+            backbone.fetch()
+        return backbone.keras_base(MOBILENET_SIZE, name="mobilenetv2_imagenet")
+    except MlplayError as e:
+        raise MlplayError(e.message, "connect and run: mlplay data fetch mobilenet-v2; or train from scratch: "
+                                     "mlplay train rps-mobilenet --no-pretrained") from None
 
 
 def _base(model):
@@ -146,12 +144,135 @@ def freeze_base(model) -> None:
 
 
 def fine_tune_top(model) -> None:
-    """Phase 2: the top of the base learns too, at a low learning rate (all of it when trained from scratch)."""
+    """Phase 2: the top blocks of the base learn too, at a low learning rate (all of it when trained from scratch)."""
     base = _base(model)
     base.trainable = True
     if base.name.endswith("imagenet"):
-        for layer in base.layers[:FINE_TUNE_FROM]:
-            layer.trainable = False
+        top = tuple(f"block{i}_" for i in range(FINE_TUNE_FROM, 18)) + ("head",)
+        for layer in base.layers:
+            layer.trainable = layer.name.startswith(top)
+
+
+def head_on_features(model, train, validation, epochs: int, log) -> dict | None:
+    """Phase 1 with the ImageNet base: its features are computed once for every picture (the base is frozen, so
+    they never change), then the head (dropout, dense 3) learns from them in seconds. Not for a base from scratch,
+    which learns in this phase too (None: fitted as usual)."""
+    import keras
+
+    if not _base(model).name.endswith("imagenet"):
+        return None
+    extractor = keras.Model(model.inputs, model.get_layer("features").output)
+    features = [extractor.predict(x.astype("float32"), batch_size=64, verbose=0) for x, _ in (train, validation)]
+    log(f"head on cached features: {len(features[0])} training, {len(features[1])} validation pictures")
+    head_in = keras.Input(features[0].shape[1:])
+    head = keras.Model(head_in, model.get_layer("probabilities")(model.get_layer("head_dropout")(head_in)))
+    head.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    stop = keras.callbacks.EarlyStopping("val_accuracy", patience=10, mode="max", restore_best_weights=True)
+    history = head.fit(features[0], train[1], validation_data=(features[1], validation[1]), epochs=epochs,
+                       batch_size=32, callbacks=[stop], verbose=0, shuffle=True)
+    best = max(history.history["val_accuracy"])
+    log(f"head: best validation accuracy {best:.4f} after {len(history.history['val_accuracy'])} epochs")
+    return {"val_accuracy": best, "epochs_run": len(history.history["val_accuracy"]), "on_cached_features": True}
+
+
+def quantized_litert(model) -> bytes:
+    """The LiteRT file shipped for rps-mobilenet: dynamic-range quantization (weights int8, activations float),
+    about a quarter of the float size. The last conversion is kept, so the card's figures and the saved file are
+    the same bytes."""
+    import contextlib
+    import hashlib
+    import io
+
+    import tensorflow as tf
+
+    from mlplay.console import quiet_stderr
+
+    digest = hashlib.sha256()
+    for w in model.weights:
+        digest.update(w.numpy().tobytes())
+    key = (id(model), digest.hexdigest())
+    if _QUANTIZED.get("key") != key:
+        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        with contextlib.redirect_stdout(io.StringIO()), quiet_stderr():
+            _QUANTIZED.update(key=key, bytes=converter.convert())
+    return _QUANTIZED["bytes"]
+
+
+_QUANTIZED: dict = {}
+
+
+def litert_scores(content: bytes, x, y) -> dict:
+    """Accuracy and cross-entropy of a LiteRT model (bytes) on pictures x (uint8 RGB) with labels y."""
+    import numpy as np
+    from ai_edge_litert.interpreter import Interpreter
+
+    from mlplay.console import quiet_stderr
+
+    with quiet_stderr():
+        interpreter = Interpreter(model_content=content, num_threads=2)
+        interpreter.allocate_tensors()
+    (inp,), (out,) = interpreter.get_input_details(), interpreter.get_output_details()
+    p = np.zeros((len(y), 3), np.float64)
+    for i, picture in enumerate(x):
+        interpreter.set_tensor(inp["index"], picture[None].astype(np.float32))
+        interpreter.invoke()
+        p[i] = interpreter.get_tensor(out["index"])[0]
+    return {"accuracy": round(float(np.mean(p.argmax(axis=1) == y)), 6),
+            "loss": round(float(np.mean(-np.log(np.clip(p[np.arange(len(y)), y], 1e-7, 1)))), 6)}
+
+
+def _shipped_figures(content: bytes, data: Dataset, official) -> dict:
+    """The card's metrics, all measured on the LiteRT file that ships, so `mlplay eval` can measure them again."""
+    test = litert_scores(content, data.x_test, data.y_test)
+    figures = {"test_accuracy": test["accuracy"], "test_loss": test["loss"]}
+    if official is not None:
+        figures["official_test_accuracy"] = litert_scores(content, *official)["accuracy"]
+    return figures
+
+
+def mobilenet_report(model, data: Dataset) -> dict:
+    """rps-mobilenet's card: the held-out real photos and the official CGI test split, measured on the int8 LiteRT
+    file it ships (its metrics) and on the float Keras model it came from (float_model)."""
+    import numpy as np
+
+    official = data.other_tests.get("official")
+    content = quantized_litert(model)
+    float_figures = {f"test_{k}": round(float(v), 6) for k, v in
+                     model.evaluate(data.x_test.astype("float32"), data.y_test, verbose=0, return_dict=True).items()}
+    if official is not None:
+        guess = model.predict(official[0].astype("float32"), batch_size=128, verbose=0).argmax(axis=1)
+        float_figures["official_test_accuracy"] = round(float(np.mean(guess == official[1])), 6)
+    card = {"metrics": _shipped_figures(content, data, official), "float_model": float_figures,
+            "litert": {"bytes": len(content), "quantization": "dynamic range (weights int8, activations float)"},
+            "data": {"goal": f"≥ {GOALS['rps-mobilenet']:.0%} on the held-out real photos, ≥ "
+                             f"{GOALS['rps-mobilenet-official']:.0%} on the official test split",
+                     "test": data.meta.get("test_is", "")}}
+    if _base(model).name.endswith("scratch"):
+        card["weights"] = ("trained from scratch (--no-pretrained): the ImageNet weights this model is designed "
+                           "to start from were not used")
+    else:
+        from mlplay.vision import backbone
+
+        meta = backbone.card()
+        card["weights"] = {"from": "torchvision's MobileNetV2 ImageNet weights (mlplay data fetch mobilenet-v2)",
+                           "licence": meta["licence"], "weights_digest": meta["conversion"]["weights_digest"]}
+    return card
+
+
+def mobilenet_rescore(model, data: Path | None) -> dict:
+    """`mlplay eval rps-mobilenet`: the shipped LiteRT file on the held-out pictures again (its card's data, or
+    --data)."""
+    from mlplay.paths import from_portable
+    from mlplay.store import LITERT_FILE
+
+    reload = model.card.raw.get("data", {}).get("reload")
+    if data is None and not reload:
+        raise MlplayError(f"{model.name} was trained on data outside the project: give it again with --data",
+                          "e.g. mlplay eval rps-mobilenet --data ../shared/data/rps-cgi,../shared/data/rps-real")
+    spec = str(data) if data else ",".join(str(from_portable(p)) for p in reload.split(","))
+    dataset = rps_data.load_mixed(spec, MOBILENET_SIZE, model.card.quick)
+    return _shipped_figures(model.file(LITERT_FILE).read_bytes(), dataset, dataset.other_tests.get("official"))
 
 
 def _report(name: str):
@@ -162,11 +283,7 @@ def _report(name: str):
                    f"this card's test figure is NOT on the official test split: it is on {data.source}"))
         real = real_photos(model, data)
         figure = {"metrics": {"real_photos_accuracy": real["accuracy"]}} if "accuracy" in real else {}
-        card = {"data": {"official_test_split": official, "goal": note}, "real_photos": real, **figure}
-        if name == "rps-mobilenet" and _base(model).name.endswith("scratch"):
-            card["weights"] = ("trained from scratch (--no-pretrained): the ImageNet weights this model is designed "
-                               "to start from were not available (mlplay data fetch mobilenet-v2 needs the internet)")
-        return card
+        return {"data": {"official_test_split": official, "goal": note}, "real_photos": real, **figure}
 
     return report
 
@@ -204,16 +321,20 @@ EXPERIMENTS = [
                image_colour=True, epochs=12, batch_size=32,
                learning_rate=2e-3, patience=8, report=_report("rps-cnn"), sample_data="rps-cgi"),
     Experiment(name="rps-mobilenet", task="image-classification", labels=list(MOVES),
-               summary="MobileNetV2 α1.0 (ImageNet weights) 128×128 → global pool → dense 3: frozen-base head "
-                       f"training, then fine-tuning layers {FINE_TUNE_FROM}+ at a low learning rate",
+               summary="torchvision's MobileNetV2 (ImageNet weights, converted) at 128×128 → global pool → "
+                       "dense 3: a head on cached features of the frozen base, then fine-tuning of blocks "
+                       f"{FINE_TUNE_FROM}–17 and the last convolution; real photos and rendered hands; shipped as "
+                       "LiteRT with int8 weights",
                input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3),
-               preprocessing=_input_note(MOBILENET_SIZE, "scales to [-1, 1] as MobileNetV2 expects"),
-               build=build_mobilenet, load_data=_loader(MOBILENET_SIZE), augment=augment,
-               image_input=_image_input(MOBILENET_SIZE), image_colour=True, batch_size=32, patience=4,
-               report=_report("rps-mobilenet"), pretrained=True,
-               sample_data="rps-cgi",
-               phases=[Phase(name="head (base frozen)", epochs=8, learning_rate=1e-3, prepare=freeze_base),
-                       Phase(name=f"fine-tune (layers {FINE_TUNE_FROM}+)", epochs=12, learning_rate=1e-5,
+               preprocessing=_input_note(MOBILENET_SIZE, "normalises them itself: as torchvision's ImageNet models "
+                                                         "(RGB / 255 − mean, / std); --no-pretrained: to [-1, 1]"),
+               build=build_mobilenet, load_data=lambda path, quick: rps_data.load_mixed(path, MOBILENET_SIZE, quick),
+               augment=augment, image_input=_image_input(MOBILENET_SIZE), image_colour=True, batch_size=32,
+               patience=3, report=mobilenet_report, pretrained=True, shipped_litert=quantized_litert,
+               keep_keras=False, rescore=mobilenet_rescore, sample_data="rps-cgi",
+               phases=[Phase(name="head (base frozen)", epochs=60, learning_rate=1e-3, prepare=freeze_base,
+                             fit=head_on_features),
+                       Phase(name=f"fine-tune (blocks {FINE_TUNE_FROM}+)", epochs=8, learning_rate=1e-4,
                              prepare=fine_tune_top)]),
     HANDS_EXPERIMENT,
     Experiment(name="hands", task="hand-landmarks", headline="",
@@ -223,18 +344,21 @@ EXPERIMENTS = [
 
 
 def resolve(exp: Experiment, request: TrainRequest) -> tuple[Experiment, Path | None]:
-    """`--mix DIR` adds your recorded pictures to rps-hands' data; `--no-pretrained` starts rps-mobilenet from
-    random weights instead of ImageNet's."""
+    """`--mix DIR` adds your recorded pictures to the data (rps-hands, rps-mobilenet); `--no-pretrained` starts
+    rps-mobilenet from random weights instead of ImageNet's."""
     data, options = request.data, request.options
     if options.get("mix") is not None:
-        if exp.name != HANDS_EXPERIMENT.name:
-            raise MlplayError(f"--mix is for rps-hands, not {exp.name}")
-        data = Path(f"{data or 'rps-real'},{options['mix']}")
+        if exp.name == HANDS_EXPERIMENT.name:
+            data = Path(f"{data or 'rps-real'},{options['mix']}")
+        elif exp.name == "rps-mobilenet":
+            data = Path(f"{data or rps_data.default_mixed()},{options['mix']}")
+        else:
+            raise MlplayError(f"--mix is for rps-hands and rps-mobilenet, not {exp.name}")
     if options.get("no_pretrained"):
         if not exp.pretrained:
             raise MlplayError(f"--no-pretrained is for rps-mobilenet, not {exp.name}")
         exp = replace(exp, build=partial(exp.build, pretrained=False), pretrained=False,
-                      summary=exp.summary.replace("(ImageNet weights)", "(random weights: --no-pretrained)"))
+                      summary=exp.summary.replace("(ImageNet weights, converted)", "(random weights: --no-pretrained)"))
     return exp, data
 
 
@@ -249,22 +373,25 @@ def _datasets() -> tuple[DataSet, ...]:
 
 FAMILY = Family(
     name="rps", experiments=EXPERIMENTS, resolve=resolve, datasets=_datasets(),
-    options=(TrainOption("--mix", "rps-hands: add this folder of your recorded pictures to the data.", metavar="DIR"),
+    options=(TrainOption("--mix", "rps-hands, rps-mobilenet: add this folder of your recorded pictures to the data.",
+                         metavar="DIR"),
              TrainOption("--no-pretrained", "rps-mobilenet: start from random weights, not ImageNet's.",
                          flag_only=True)),
-    help="rps-hands (--mix DIR), rps-cnn, rps-mobilenet (--no-pretrained)")
+    help="rps-hands (--mix DIR), rps-cnn, rps-mobilenet (--no-pretrained, --mix DIR)")
 
 
 def train_all(run=None, log=print) -> list[str]:
     """`make train-all` for RPS: train what the available data allows, say what was skipped and why.
 
-    Official data first (fetched if reachable), else the user's recorded pictures; never synthetic pictures.
+    rps-cnn: official data first (fetched if reachable), else the user's recorded pictures; never synthetic pictures.
+    rps-mobilenet: the official data and the real photos (datasets/rps-real), from the converted ImageNet weights.
     Returns the models trained.
     """
     import subprocess
     import sys
 
-    from mlplay.vision import pretrained
+    from mlplay.errors import MlplayError
+    from mlplay.vision import backbone
 
     run = run or (lambda args: subprocess.run([sys.executable, "-m", "mlplay", *args], check=True))
     data_args, trained = None, []
@@ -284,13 +411,14 @@ def train_all(run=None, log=print) -> list[str]:
     run(["train", "rps-cnn", *data_args])
     trained.append("rps-cnn")
     try:
-        pretrained.mobilenet_weights(fetch=True, log=log)
+        backbone.fetch(log=log)
     except MlplayError as e:
         log(f"skipped rps-mobilenet: {e.message}; when online: mlplay data fetch mobilenet-v2, or train it from "
             "scratch: mlplay train rps-mobilenet --no-pretrained")
         return trained
-    log(f"training rps-mobilenet on {what}")
-    run(["train", "rps-mobilenet", *data_args])
+    folders = [f for f in (rps_data.cached(), rps_data.real_photos_dir(None), rps_data.mine_dir()) if f and f.is_dir()]
+    log(f"training rps-mobilenet on {', '.join(map(str, folders))}")
+    run(["train", "rps-mobilenet", "--data", ",".join(map(str, folders))])
     trained.append("rps-mobilenet")
     return trained
 

@@ -24,7 +24,7 @@ import numpy as np
 from mlplay import __version__, imageio, store
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment
-from mlplay.fileio import remove_leftovers, write_json
+from mlplay.fileio import atomic_path, remove_leftovers, write_json
 from mlplay.paths import display, models_dir, portable, portable_command, runs_dir
 from mlplay.training import promotion
 from mlplay.training.anywhere import trained_elsewhere
@@ -128,6 +128,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     multi-worker run: the chief saves). SIGINT/SIGTERM at any moment save the best model so far, or say that there
     is nothing to save (interrupt.Guard)."""
     imageio.SKIPPED.clear()  # this run counts only the pictures it skips itself
+    if exp.trains is not None:  # it trains itself (no Keras loop): e.g. a taught head on features of pictures
+        return exp.trains(exp, cfg)
     with Guard() as guard:
         try:
             return _train(exp, cfg, log, guard)
@@ -247,8 +249,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
         if exp.phases:
+            arrays = None if data.stream is not None else ((x_train, y_train), (x_val, y_val))
             phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
-                                        folder, log, cfg.patience or exp.patience)
+                                        folder, log, cfg.patience or exp.patience, arrays)
         elif initial_epoch < epochs and not elsewhere:
             model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
                       callbacks=callbacks, verbose=0, shuffle=False)
@@ -326,7 +329,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda where: exp.export(model, where)) if exp.export else None
-    saved = store.save_to(folder / "model", model, card, extra, litert=exp.litert)
+    saved = store.save_to(folder / "model", model, card, extra, litert=exp.litert, litert_file=exp.shipped_litert,
+                          keep_keras=exp.keep_keras)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()
                             if isinstance(v, (int, float))))
     log(promotion.place(saved, store.open_folder(saved).card, name, cfg.quick, cfg.replace, cfg.models_root))
@@ -371,9 +375,12 @@ def held_out_inputs(data: Dataset) -> dict:
 
 
 def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,
-                patience: int) -> list[dict]:
+                patience: int, arrays=None) -> list[dict]:
     """Fit each phase in turn: set its trainable layers, recompile at its learning rate, start from the best
-    weights so far; early stopping per phase; one history, one best checkpoint across all phases."""
+    weights so far; early stopping per phase; one history, one best checkpoint across all phases.
+
+    A phase with its own `fit` (e.g. a head on cached features) is fitted by it; its best weights become the best
+    checkpoint, which later phases must beat."""
     import keras
 
     done, records = 0, []
@@ -397,8 +404,29 @@ def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, cal
         record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,
                   "trainable_params": trainable, "epochs_run": 0}
         records.append(record)
+        own = phase.fit(model, *arrays, n, log) if phase.fit and arrays is not None else None
+        if own is not None:
+            record.update(own)
+            _own_phase_is_best(model, folder, callbacks, float(own[exp.monitor]), done, n)
+            continue
         model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
                   callbacks=phase_callbacks, verbose=0, shuffle=False)
         now = read_state(folder)["epoch"]
         record["epochs_run"], done = now - done, now
     return records
+
+
+def _own_phase_is_best(model, folder: Path, callbacks, value: float, done: int, epochs: int) -> None:
+    """After a phase that fitted itself: its weights are the best checkpoint so far (later epochs must beat `value`),
+    and its epochs leave the count the progress line shows."""
+    from mlplay.training.progress import Progress
+
+    with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
+        model.save_weights(tmp)
+    write_json(folder / "state.json", {**(read_state(folder) if (folder / "state.json").exists() else {}),
+                                       "epoch": done, "best": value, "best_epoch": done})
+    for callback in callbacks:
+        if isinstance(callback, Progress):
+            callback.epochs -= epochs
+        if hasattr(callback, "best") and hasattr(callback, "best_epoch"):
+            callback.best, callback.best_epoch = value, done
