@@ -106,11 +106,15 @@ class Experiment:
     warmup: float = 0.0  # > 0: one-cycle, the learning rate rises from learning_rate/25 over this share of the steps
     patience: int = 5
     clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
-    loss: str = "sparse_categorical_crossentropy"
+    loss: str | None = "sparse_categorical_crossentropy"  # None: the model trains itself (its own train_step); its
+    # held-out figures are then the report's alone
     metrics: tuple[str, ...] = ("accuracy",)
-    monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
+    monitor: str | None = "val_accuracy"  # what early stopping and the best checkpoint follow; None: keep the last
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    keep: Callable[["object"], "object"] | None = None  # (trained model) -> the model saved and run (a GAN: its generator)
+    callbacks: Callable[[Dataset], list] | None = None  # (data) -> Keras callbacks run first at each epoch's end (what
+    # they add to the logs is shown, checkpointed and drawn in the learning curves)
     litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)

@@ -24,6 +24,7 @@ PACKAGES = (
     "vision",
     "style",
     "faces",
+    "dream",
 )
 
 
