@@ -247,3 +247,43 @@ def test_the_strip_shows_the_guessed_digit_and_holds_still(tmp_path):
 def test_the_strip_without_a_generator_says_why():
     missing = GeneratedStrip(None, missing="no generator: no model 'digits-gen'")("3", 400)
     assert missing.shape == (84, 400, 3) and missing[10:70, 10:300].max() > 100  # the message is drawn
+
+
+def test_g_in_the_draw_window_toggles_the_strip_of_the_guessed_digit(tmp_path):
+    from dataclasses import replace
+
+    from mlplay.digits.models import draw_task
+    from mlplay.draw.app import DrawApp
+
+    class Seven:
+        labels = [str(d) for d in range(10)]
+
+        def __call__(self, x):
+            return np.eye(10)[7] * 0.9 + 0.01
+
+    made = []
+
+    def strip():
+        made.append(GeneratedStrip(fake_draw, LATENT, count=4))
+        return made[-1]
+
+    task = replace(draw_task(), save_dir=tmp_path, strip=strip)
+    app = DrawApp(task, ["digits-cnn"], lambda name: Seven(), lambda event: None)
+    plain = app.render()
+    app.key("g")
+    with_strip = app.render()
+    assert with_strip.shape == (plain.shape[0] + 84, plain.shape[1], 3)
+    assert np.array_equal(with_strip[plain.shape[0]:], made[0](None, plain.shape[1]))  # nothing drawn yet
+    for kind, x, y in (("down", 200, 60), ("move", 200, 200), ("up", 200, 340)):
+        app.mouse(kind, x, y)
+    assert np.array_equal(app.render()[plain.shape[0]:], made[0]("7", plain.shape[1]))  # the guess: sevens
+    app.key("g")
+    assert app.render().shape == plain.shape and len(made) == 1
+
+
+def test_the_draw_window_strip_without_a_trained_generator_says_so(tmp_path, monkeypatch):
+    from mlplay.dream.strip import for_draw_window
+
+    monkeypatch.setenv("MLPLAY_MODELS", str(tmp_path))
+    strip = for_draw_window()
+    assert strip.draw is None and "digits-gen" in strip.missing

@@ -1,8 +1,11 @@
 """The methods tried for digits-gen, each trained by the same loop on the same data for the same epochs and measured
-the same way: `python -m mlplay.dream.compare cdcgan projection hinge cvae --epochs 5`.
+the same way (docs/dream.md gives the figures):
 
-Models go to runs/dream-compare/models (not models/); a table of their card figures is printed and written to
-runs/dream-compare/compare.jsonl, one line a run.
+    python -m mlplay.dream.compare train cdcgan projection hinge cvae --epochs 5
+    python -m mlplay.dream.compare sheet gen-cdcgan gen-projection gen-cvae --out docs/img/dream-methods.png
+
+Models go to runs/dream-compare/models (never models/); each run's card figures are printed and appended to
+runs/dream-compare/compare.jsonl. `sheet` draws the same 10 × 10 grid (same latent vectors) from each model.
 """
 
 import argparse
@@ -10,45 +13,89 @@ import json
 import sys
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
+
+import numpy as np
 
 from mlplay.errors import MlplayError, report
 
 
-def main(argv: list[str] | None = None) -> None:
+def home() -> Path:
+    from mlplay.paths import runs_dir
+
+    return runs_dir() / "dream-compare"
+
+
+def train_methods(methods: list[str], epochs: int, batch_size: int | None, seed: int, settings: list[str]) -> None:
     from mlplay.dream.models import METHODS, build, experiment
     from mlplay.fileio import atomic_path
-    from mlplay.paths import runs_dir
     from mlplay.training.loop import TrainConfig, train
 
+    lines = home() / "compare.jsonl"
+    changes = {k: _value(v) for k, v in (item.split("=", 1) for item in settings)}
+    for method in methods:
+        options = {**METHODS[method], **changes}
+        name = "-".join(["gen", method, *(f"{k}{v}" for k, v in changes.items())])
+        exp = replace(experiment(name, method), build=partial(build, **options))
+        command = "python -m mlplay.dream.compare " + " ".join(sys.argv[1:])
+        card = train(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, models_root=home() / "models",
+                                      command=command, replace=True))
+        row = {"name": name, "method": method, "options": options, "epochs": epochs, "seed": seed,
+               "batch_size": card["training"]["batch_size"], "seconds": card["training"]["seconds"],
+               "cpu_seconds": card["training"]["cpu_seconds"], **card["metrics"], "run": card["run"]["folder"]}
+        previous = lines.read_text() if lines.exists() else ""
+        with atomic_path(lines) as tmp:
+            tmp.write_text(previous + json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+
+def sheet(names: list[str], out: Path, scale: int = 2, seed: int = 0) -> Path:
+    """The models' grids side by side (one row a digit, the same latent vectors), each under its name and figures."""
+    import cv2
+
+    from mlplay.dream.dreamer import Dreamer
+    from mlplay.fileio import atomic_path
+
+    panels = []
+    for name in names:
+        dreamer = Dreamer(name, home() / "models")
+        z = np.random.default_rng(seed).standard_normal((100, dreamer.latent)).astype(np.float32)
+        grid = dreamer.draw(z, np.repeat(np.arange(10), 10)).reshape(10, 10, 28, 28).transpose(0, 2, 1, 3)
+        grid = cv2.resize(grid.reshape(280, 280), None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
+        metrics = dreamer.card.metrics
+        panel = np.full((grid.shape[0] + 62, grid.shape[1] + 16), 255, np.uint8)
+        panel[54:54 + grid.shape[0], 8:8 + grid.shape[1]] = grid
+        cv2.putText(panel, name.removeprefix("gen-"), (8, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 1, cv2.LINE_AA)
+        figures = (f"{metrics['conditional_accuracy']:.1%} read right, FD {metrics['frechet_distance']:.0f}, "
+                   f"diversity {metrics['diversity_min']:.2f}")
+        cv2.putText(panel, figures, (8, 44), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 60, 1, cv2.LINE_AA)
+        panels.append(panel)
+    with atomic_path(out, suffix=".png") as tmp:
+        cv2.imwrite(str(tmp), np.hstack(panels))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    from mlplay.dream.models import METHODS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("methods", nargs="+", choices=sorted(METHODS))
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=None)
-    parser.add_argument("--width", type=int, default=None, help="the generator's channels (default: digits-gen's)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="change one of the method's options, e.g. --set d_width=64 --set classify=1")
+    commands = parser.add_subparsers(dest="command", required=True)
+    training = commands.add_parser("train", help="train and measure methods")
+    training.add_argument("methods", nargs="+", choices=sorted(METHODS))
+    training.add_argument("--epochs", type=int, default=5)
+    training.add_argument("--batch-size", type=int, default=None)
+    training.add_argument("--seed", type=int, default=0)
+    training.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                          help="change one of the methods' options, e.g. --set d_width=64 --set classify=1")
+    drawing = commands.add_parser("sheet", help="draw the grids of trained ones side by side")
+    drawing.add_argument("names", nargs="+")
+    drawing.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    home = runs_dir() / "dream-compare"
-    lines = home / "compare.jsonl"
     try:
-        for method in args.methods:
-            changes = {k: _value(v) for k, v in (item.split("=", 1) for item in args.set)}
-            options = {**METHODS[method], **changes, **({"width": args.width} if args.width else {})}
-            name = "-".join(["gen", method, *(f"{k}{v}" for k, v in changes.items())]
-                            + ([f"w{args.width}"] if args.width else []))
-            exp = replace(experiment(name, method), build=partial(build, **options))
-            card = train(exp, TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                                          models_root=home / "models",
-                                          command="python -m mlplay.dream.compare " + " ".join(sys.argv[1:])))
-            row = {"method": method, "options": options, "epochs": args.epochs, "seed": args.seed,
-                   "batch_size": card["training"]["batch_size"],
-                   "seconds": card["training"]["seconds"], "cpu_seconds": card["training"]["cpu_seconds"],
-                   **card["metrics"], "run": card["run"]["folder"]}
-            previous = lines.read_text() if lines.exists() else ""
-            with atomic_path(lines) as tmp:
-                tmp.write_text(previous + json.dumps(row) + "\n")
-            print(json.dumps(row), flush=True)
+        if args.command == "train":
+            train_methods(args.methods, args.epochs, args.batch_size, args.seed, args.set)
+        else:
+            print(sheet(args.names, args.out))
     except MlplayError as e:
         report(e)
         sys.exit(1)
