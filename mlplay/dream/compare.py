@@ -36,7 +36,7 @@ def train_methods(methods: list[str], epochs: int, batch_size: int | None, seed:
     for method in methods:
         options = {**METHODS[method], **changes}
         name = "-".join(["gen", method, *(f"{k}{v}" for k, v in changes.items())])
-        exp = replace(experiment(name, method), build=partial(build, **options))
+        exp = replace(experiment(name, method), build=partial(build, **options), load_data=_epochs_only)
         command = "python -m mlplay.dream.compare " + " ".join(sys.argv[1:])
         card = train(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, models_root=home() / "models",
                                       command=command, replace=True))
@@ -99,6 +99,14 @@ def main(argv: list[str] | None = None) -> None:
     except MlplayError as e:
         report(e)
         sys.exit(1)
+
+
+def _epochs_only(path, quick):
+    """The data without its wall-time budget: compared methods run the same epochs, the learning rate decaying over
+    them."""
+    from mlplay.dream.data import load_data
+
+    return replace(load_data(path, quick), minutes=None)
 
 
 def _value(text: str):

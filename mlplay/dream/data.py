@@ -9,6 +9,7 @@ from mlplay.digits import data as mnist
 from mlplay.experiment import Dataset
 
 VALIDATION = 0.1  # a tenth of the training digits, chosen by a seeded permutation (as the loop chooses for digits-cnn)
+MINUTES = 18.0  # the wall-time budget of a training run: the learning rate decays over it (a GPU gets more epochs)
 SEED = 0
 QUICK_TRAIN, QUICK_TEST = 2000, 500
 
@@ -25,5 +26,6 @@ def load_data(path: Path | None, quick: bool) -> Dataset:
     val, train = order[:n_val], order[n_val:]
     channel = lambda a: a[..., None]  # noqa: E731 - uint8 stays uint8 (the loop casts batches to float)
     return Dataset(channel(x[train]), y[train], channel(x_test), y_test, source, x_val=channel(x[val]), y_val=y[val],
+                   minutes=MINUTES,
                    meta={"validation_split": f"{VALIDATION:.0%} of the training digits, seed {SEED}; "
                                              "test set held out (only the final measures use it)"})

@@ -75,7 +75,9 @@ def frechet(a: Gaussian, b: Gaussian) -> float:
 
 
 def mean_pairwise_distance(images: np.ndarray) -> float:
-    """The mean Euclidean distance between all pairs of pictures (pixels scaled to 0–1)."""
+    """The mean Euclidean distance between all pairs of pictures (pixels scaled to 0–1); NaN for fewer than two."""
+    if len(images) < 2:
+        return float("nan")
     x = np.asarray(images, np.float64).reshape(len(images), -1) / 255.0
     squares = (x ** 2).sum(axis=1)
     d2 = np.clip(squares[:, None] + squares[None, :] - 2 * x @ x.T, 0, None)
@@ -116,10 +118,10 @@ def measure(judge: Judge, images: np.ndarray, asked: np.ndarray, reference: Refe
     result = {
         "conditional_accuracy": float((read == asked).mean()),
         "frechet_distance": frechet(Gaussian.of(features), reference.gaussian),
-        "diversity_min": float(diversity.min()),
-        "diversity_mean": float(diversity.mean()),
+        "diversity_min": float(np.nanmin(diversity)),  # NaN only for a digit without two real examples (tiny data)
+        "diversity_mean": float(np.nanmean(diversity)),
         "per_digit": {"conditional_accuracy": [round(a, 4) for a in per_digit_accuracy],
-                      "diversity": [round(float(v), 4) for v in diversity]},
+                      "diversity": [None if np.isnan(v) else round(float(v), 4) for v in diversity]},
     }
     if (digit_of < 0).any():  # a judge that can say "not a digit": how often it does
         result["not_a_digit"] = float((read < 0).mean())

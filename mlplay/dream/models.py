@@ -15,7 +15,7 @@ import numpy as np
 
 from mlplay.dream import data as dream_data
 from mlplay.dream import measures
-from mlplay.experiment import Experiment, Family, Try
+from mlplay.experiment import Experiment, Family, TrainOption, Try
 
 NAME = "digits-gen"
 LABELS = [str(d) for d in range(10)]
@@ -122,7 +122,7 @@ def experiment(name: str, method: str, **changes) -> Experiment:
         summary=f"{summary}; generator z(64)+digit → dense 7×7×{2 * WIDTH} → deconv {WIDTH} → deconv 1 (28×28)",
         preprocessing="inputs: z ~ N(0, I) (64 values) and the digit one-hot (10 values); output: a 28×28 picture, "
                       "white ink on black, 0–255",
-        build=partial(build, **options), load_data=dream_data.load_data, epochs=20, batch_size=128,
+        build=partial(build, **options), load_data=dream_data.load_data, epochs=200, batch_size=128,
         learning_rate=1e-3 if vae else 2e-4, loss=None, metrics=(), monitor=None, headline="conditional_accuracy",
         keep=lambda model: model.sampler, callbacks=callbacks, report=report, export=export, rescore=rescore,
         tries=(Try(("dream", "digits", "--model", "{name}", "--models-dir", "{models}", "--digit", "3", "--count", "5",
@@ -134,5 +134,13 @@ def experiment(name: str, method: str, **changes) -> Experiment:
     return replace(base, **changes)
 
 
-FAMILY = Family(name="dream", experiments=[experiment(NAME, CHOSEN)],
-                help="digits-gen (a conditional generator of digits: mlplay dream digits)")
+def resolve(exp: Experiment, request) -> tuple[Experiment, Path | None]:
+    """`--method NAME` trains one of the other methods tried instead of the chosen one."""
+    method = request.options.get("method")
+    return (exp if method is None else experiment(exp.name, method)), request.data
+
+
+FAMILY = Family(name="dream", experiments=[experiment(NAME, CHOSEN)], resolve=resolve,
+                options=(TrainOption("--method", f"digits-gen: train another method ({', '.join(METHODS)}; default "
+                                     f"{CHOSEN}).", choices=tuple(METHODS), metavar="NAME"),),
+                help="digits-gen (a conditional digit generator; --method NAME: another method tried)")
