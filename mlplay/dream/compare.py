@@ -3,9 +3,11 @@ the same way (docs/dream.md gives the figures):
 
     python -m mlplay.dream.compare train cdcgan projection hinge cvae --epochs 5
     python -m mlplay.dream.compare sheet gen-cdcgan gen-projection gen-cvae --out docs/img/dream-methods.png
+    python -m mlplay.dream.compare calibrate
 
 Models go to runs/dream-compare/models (never models/); each run's card figures are printed and appended to
-runs/dream-compare/compare.jsonl. `sheet` draws the same 10 × 10 grid (same latent vectors) from each model.
+runs/dream-compare/compare.jsonl. `sheet` draws the same 10 × 10 grid (same latent vectors) from each model; `calibrate` measures real training
+digits, changed a little, the way generated ones are measured: how much a blur or a shift costs.
 """
 
 import argparse
@@ -75,6 +77,37 @@ def sheet(names: list[str], out: Path, scale: int = 2, seed: int = 0) -> Path:
     return out
 
 
+def calibrate(count: int = 10_000, seed: int = 0) -> list[tuple[str, dict]]:
+    """The card's measures for `count` real training digits, as they are and changed, against the test digits."""
+    import cv2
+
+    from mlplay.digits import data as mnist
+    from mlplay.dream import measures
+
+    arrays = mnist.load(mnist.fetch())
+    judge = measures.load_judge()
+    reference = measures.Reference.of(judge, arrays["x_test"], arrays["y_test"])
+    pick = np.random.default_rng(seed).permutation(len(arrays["x_train"]))[:count]
+    x, y = arrays["x_train"][pick], arrays["y_train"][pick].astype(int)
+    changes = {
+        "as they are": x,
+        "blurred, σ 0.5 px": np.stack([cv2.GaussianBlur(i, (0, 0), 0.5) for i in x]),
+        "blurred, σ 0.8 px": np.stack([cv2.GaussianBlur(i, (0, 0), 0.8) for i in x]),
+        "blurred, σ 1.2 px": np.stack([cv2.GaussianBlur(i, (0, 0), 1.2) for i in x]),
+        "shifted 1 px right": np.roll(x, 1, axis=2),
+        "strokes 1 px thicker": np.stack([cv2.dilate(i, np.ones((2, 2), np.uint8)) for i in x]),
+        "black and white (threshold 128)": ((x > 127) * 255).astype(np.uint8),
+    }
+    rows = []
+    for what, images in changes.items():
+        found = measures.measure(judge, images, y, reference)
+        rows.append((what, found))
+        print(f"{what:34} conditional accuracy {found['conditional_accuracy']:.2%}  "
+              f"Fréchet distance {found['frechet_distance']:7.2f}  diversity (lowest digit) {found['diversity_min']:.2f}",
+              flush=True)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     from mlplay.dream.models import METHODS
 
@@ -90,12 +123,15 @@ def main(argv: list[str] | None = None) -> None:
     drawing = commands.add_parser("sheet", help="draw the grids of trained ones side by side")
     drawing.add_argument("names", nargs="+")
     drawing.add_argument("--out", type=Path, required=True)
+    commands.add_parser("calibrate", help="the measures of real digits, as they are and a little changed")
     args = parser.parse_args(argv)
     try:
         if args.command == "train":
             train_methods(args.methods, args.epochs, args.batch_size, args.seed, args.set)
-        else:
+        elif args.command == "sheet":
             print(sheet(args.names, args.out))
+        else:
+            calibrate()
     except MlplayError as e:
         report(e)
         sys.exit(1)
