@@ -29,8 +29,10 @@ def _panel(name: str, train: list[float], val: list[float]) -> np.ndarray:
             cv2.polylines(img, [points], False, colour, 2, cv2.LINE_AA)
     font = cv2.FONT_HERSHEY_SIMPLEX
     cv2.putText(img, name, (PAD, 28), font, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
-    cv2.putText(img, "train", (W - PAD - 110, 28), font, 0.45, TRAIN, 1, cv2.LINE_AA)
-    cv2.putText(img, "val", (W - PAD - 50, 28), font, 0.45, VAL, 1, cv2.LINE_AA)
+    if train:  # a legend only for the lines drawn (a figure measured on validation data alone has no train line)
+        cv2.putText(img, "train", (W - PAD - 110, 28), font, 0.45, TRAIN, 1, cv2.LINE_AA)
+    if val:
+        cv2.putText(img, "val", (W - PAD - 50, 28), font, 0.45, VAL, 1, cv2.LINE_AA)
     cv2.putText(img, f"{hi:.4g}", (2, PAD + 4), font, 0.35, (0, 0, 0), 1, cv2.LINE_AA)
     cv2.putText(img, f"{lo:.4g}", (2, H - PAD), font, 0.35, (0, 0, 0), 1, cv2.LINE_AA)
     cv2.putText(img, f"epochs 1..{n}", (PAD, H - 14), font, 0.4, (0, 0, 0), 1, cv2.LINE_AA)
