@@ -52,7 +52,8 @@ def train_methods(methods: list[str], epochs: int, batch_size: int | None, seed:
 
 
 def sheet(names: list[str], out: Path, scale: int = 2, seed: int = 0) -> Path:
-    """The models' grids side by side (one row a digit, the same latent vectors), each under its name and figures."""
+    """The models' grids side by side (one row a digit, the same latent vectors), each under its name and figures.
+    A name with a folder (models/digits-gen) is read from that folder, else from the comparison's models."""
     import cv2
 
     from mlplay.dream.dreamer import Dreamer
@@ -60,14 +61,15 @@ def sheet(names: list[str], out: Path, scale: int = 2, seed: int = 0) -> Path:
 
     panels = []
     for name in names:
-        dreamer = Dreamer(name, home() / "models")
+        where = Path(name)
+        dreamer = Dreamer(where.name, where.parent if len(where.parts) > 1 else home() / "models")
         z = np.random.default_rng(seed).standard_normal((100, dreamer.latent)).astype(np.float32)
         grid = dreamer.draw(z, np.repeat(np.arange(10), 10)).reshape(10, 10, 28, 28).transpose(0, 2, 1, 3)
         grid = cv2.resize(grid.reshape(280, 280), None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
         metrics = dreamer.card.metrics
         panel = np.full((grid.shape[0] + 62, grid.shape[1] + 16), 255, np.uint8)
         panel[54:54 + grid.shape[0], 8:8 + grid.shape[1]] = grid
-        cv2.putText(panel, name.removeprefix("gen-"), (8, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 1, cv2.LINE_AA)
+        cv2.putText(panel, where.name.removeprefix("gen-"), (8, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 1, cv2.LINE_AA)
         figures = (f"{metrics['conditional_accuracy']:.1%} read right, FD {metrics['frechet_distance']:.0f}, "
                    f"diversity {metrics['diversity_min']:.2f}")
         cv2.putText(panel, figures, (8, 44), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 60, 1, cv2.LINE_AA)

@@ -117,27 +117,25 @@ def experiment(name: str, method: str, **changes) -> Experiment:
                         "generator",
                "vaegan": "conditional VAE-GAN: a projection GAN whose generator also reconstructs encoded training "
                          "digits, averaged generator"}[method]
+    latent = options.get("latent", 64)
     base = Experiment(
-        name=name, task="conditional image generation", labels=LABELS, input_shape=(64,),
-        summary=f"{summary}; generator z(64)+digit → dense 7×7×{2 * WIDTH} → deconv {WIDTH} → deconv 1 (28×28)",
-        preprocessing="inputs: z ~ N(0, I) (64 values) and the digit one-hot (10 values); output: a 28×28 picture, "
-                      "white ink on black, 0–255",
+        name=name, task="conditional image generation", labels=LABELS, input_shape=(latent,),
+        summary=f"{summary}; generator z({latent})+digit → dense 7×7×{2 * WIDTH} → deconv {WIDTH} → deconv 1 (28×28)",
+        preprocessing=f"inputs: z ~ N(0, I) ({latent} values) and the digit one-hot (10 values); output: a 28×28 "
+                      "picture, white ink on black, 0–255",
         build=partial(build, **options), load_data=dream_data.load_data, epochs=200, batch_size=128,
         learning_rate=1e-3 if vae else 2e-4, loss=None, metrics=(), monitor=None, headline="conditional_accuracy",
         keep=lambda model: model.sampler, callbacks=callbacks, report=report, export=export, rescore=rescore,
         tries=(Try(("dream", "digits", "--model", "{name}", "--models-dir", "{models}", "--digit", "3", "--count", "5",
                     "--out", "{models}/dream-threes", "--seed", "1")),
                Try(("eval", "{name}", "--models-dir", "{models}"))))
-    if "latent" in options:
-        base = replace(base, input_shape=(options["latent"],),
-                       summary=base.summary.replace("z(64)", f"z({options['latent']})"))
     return replace(base, **changes)
 
 
 def resolve(exp: Experiment, request) -> tuple[Experiment, Path | None]:
     """`--method NAME` trains one of the other methods tried instead of the chosen one."""
     method = request.options.get("method")
-    return (exp if method is None else experiment(exp.name, method)), request.data
+    return (exp if method is None else experiment(exp.name, method, family=exp.family)), request.data
 
 
 FAMILY = Family(name="dream", experiments=[experiment(NAME, CHOSEN)], resolve=resolve,
