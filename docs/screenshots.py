@@ -9,6 +9,9 @@ shared data folder (`../shared/data`, see its README):
 - write.png           `mlplay write shakespeare` in xterm: a line typed with xdotool, then the ghost text
 - camera-detect.png   `mlplay camera detect`: a video of a real photo (google-coral test photos)
 - classify.png        `mlplay classify --window` on a real photo (google-coral test photos)
+- dream-grid.png      `mlplay dream digits --seed 7`: the generator's 10 × 10 grid (it needs no input)
+- dream-walk.png      the same, a click on a three: the walk through the latent space from it, shown large
+- draw-digits-dreams.png  `mlplay draw digits` and `g`: the pendigits 3 again, with the generator's threes under it
 
 It writes the PNGs and `screenshots.json` (what each picture shows: the input, and what the model answered) into
 docs/img/. Nothing is installed: a missing tool is named with its Debian package, and the command exits 1; without
@@ -476,8 +479,53 @@ def classify(ctx) -> dict:
             "input": "grace_hopper.bmp (google-coral/test_data, Apache-2.0)", "answer": answer["labels"]}
 
 
+def dream(ctx, walk: bool) -> dict:
+    from mlplay.dream import app as dream_app
+
+    app = mlplay(ctx, "dream", "digits", "--seed", "7")
+    try:
+        window = ctx.display.window("mlplay - dream digits", app)
+        time.sleep(1.0)
+        answer = "a 10 × 10 grid, one row a digit"
+        if walk:
+            row, column = 3, 5  # a three
+            step = dream_app.CELL + dream_app.GAP
+            x = window.x + dream_app.MARGIN + column * step + dream_app.CELL // 2
+            y = window.y + dream_app.HEADER + dream_app.GAP + row * step + dream_app.CELL // 2
+            ctx.display.xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
+            time.sleep(2.7)  # most of the way along the walk's first leg (2 s a leg, eased)
+            answer = f"a walk from the three in row {row + 1}, column {column + 1}, 2.7 s after the click"
+        shot = window.grab()
+    finally:
+        stop(app)
+    return {"picture": shot, "command": "mlplay dream digits --seed 7" + (" (then a click on a three)" if walk else ""),
+            "input": "none: latent vectors drawn from seed 7", "answer": answer}
+
+
+def draw_digits_dreams(ctx) -> dict:
+    digit = 3
+    number, points = pendigit(ctx.shared / "digits-real" / "pendigits.tra", digit)
+    app = mlplay(ctx, "draw", "digits", "--jsonl")
+    try:
+        window = ctx.display.window("mlplay - draw digits", app)
+        out = Lines(app.stdout)
+        window.stroke(pen_stroke(points))
+        guess = json.loads(out.next())
+        window.focus()
+        ctx.display.xdotool("key", "--window", window.id, "g")
+        time.sleep(1.5)
+        shot = window.grab()
+    finally:
+        stop(app)
+    return {"picture": shot, "command": "mlplay draw digits, then g",
+            "input": f"UCI pendigits.tra line {number} drawn with the mouse (as draw-digits.png), then the key g",
+            "answer": guess}
+
+
 SHOTS = {"draw-digits": (draw_digits, None), "draw-sketches": (draw_sketches, None), "camera-rps": (camera_rps, 800),
-         "write": (write, None), "camera-detect": (camera_detect, 640), "classify": (classify, 480)}
+         "write": (write, None), "camera-detect": (camera_detect, 640), "classify": (classify, 480),
+         "dream-grid": (lambda ctx: dream(ctx, False), 760), "dream-walk": (lambda ctx: dream(ctx, True), 760),
+         "draw-digits-dreams": (draw_digits_dreams, None)}
 
 
 class Context:
