@@ -96,9 +96,9 @@ def export(model, folder: Path) -> None:
 def rescore(model, data_path: Path | None = None) -> dict:
     """`mlplay eval digits-gen`: the card's measures again, from the saved generators (`model`, a store.Model) and
     the judge."""
+    final = model.keras()  # imports TensorFlow quietly, so before Keras
     import keras
 
-    final = model.keras()  # imports TensorFlow quietly
     first = keras.Model.from_config(final.get_config())
     with model.opening(FIRST_EPOCH_FILE):
         first.load_weights(model.file(FIRST_EPOCH_FILE))
