@@ -114,7 +114,7 @@ def test_bad_options_are_one_line_each(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("options", [dict(conditioning="concat", ema=0.0), dict(classify=1.0, d_rate=2.0)])
+@pytest.mark.parametrize("options", [dict(conditioning="concat", ema=0.0), dict(classify=1.0, reconstruct=10.0, latent=16)])
 def test_a_training_step_moves_both_networks_and_the_average_follows(options):
     from mlplay.console import tensorflow
 

@@ -7,6 +7,12 @@ reads a picture and a digit and scores how real the pair looks. Two ways to give
 - "projection" (Miyato & Koyama, 2018): the score is a linear read-out of the picture's features plus the inner
   product of those features with an embedding of the digit, so the digit weighs on every feature.
 
+Options the comparison tried (models.METHODS, docs/dream.md): a hinge loss instead of the non-saturating one; an
+auxiliary classifier (AC-GAN: the discriminator also names the digit of real pictures, the generator is asked to be
+named right); and `reconstruct`, which makes it a VAE-GAN: an encoder maps each training digit into the latent space
+and the generator must draw it back from there (the VAE's bound, weighted against the GAN's loss), which gives the
+generator a steady signal from the first step and keeps every kind of digit within reach. digits-gen is that one.
+
 The generator that is kept is an exponential moving average of the trained one's weights: the average of the
 last few hundred steps draws steadier digits than the weights of any single step.
 """
@@ -19,19 +25,18 @@ from mlplay.dream.vae import evidence_bound
 
 PIXELS = 28 * 28
 
+
 @keras.saving.register_keras_serializable("mlplay")
 class ConditionalGAN(keras.Model):
     """Generator + discriminator trained together; `sampler`, the averaged generator, is what is kept."""
 
     def __init__(self, latent: int = 64, width: int = 64, conditioning: str = "projection", loss: str = "bce",
                  ema: float = 0.999, d_width: int | None = None, beta_1: float = 0.5, classify: float = 0.0,
-                 d_rate: float = 1.0, reconstruct: float = 0.0, **kwargs):
+                 reconstruct: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.latent, self.width, self.conditioning, self.loss_kind = latent, width, conditioning, loss
-        self.ema, self.d_width, self.beta_1, self.classify, self.d_rate = ema, d_width or width, beta_1, classify, d_rate
+        self.ema, self.d_width, self.beta_1, self.classify = ema, d_width or width, beta_1, classify
         self.reconstruct = reconstruct
-        # with `reconstruct`, an encoder too: the generator also learns to draw each training picture back from its
-        # encoding (a VAE's bound, weighted), which keeps every kind of digit in reach while the GAN sharpens them
         self.encoder = build_encoder(latent, width) if reconstruct else None
         self.generator = build_generator(latent, width)
         self.discriminator = build_discriminator(self.d_width, conditioning, classifier=classify > 0)
@@ -48,7 +53,7 @@ class ConditionalGAN(keras.Model):
     def get_config(self):
         return {**super().get_config(), "latent": self.latent, "width": self.width, "conditioning": self.conditioning,
                 "loss": self.loss_kind, "ema": self.ema, "d_width": self.d_width, "beta_1": self.beta_1,
-                "classify": self.classify, "d_rate": self.d_rate, "reconstruct": self.reconstruct}
+                "classify": self.classify, "reconstruct": self.reconstruct}
 
     def call(self, inputs, training=False):
         return self.sampler(inputs, training=False)
@@ -65,8 +70,7 @@ class ConditionalGAN(keras.Model):
         if not isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) and not isinstance(rate, float):
             rate = lambda: self.optimizer.learning_rate  # noqa: E731 - a variable that a callback assigns
         self.g_optimizer = keras.optimizers.Adam(rate, beta_1=self.beta_1, beta_2=0.999)
-        d_rate = rate if self.d_rate == 1.0 else _scaled(rate, self.d_rate)
-        self.d_optimizer = keras.optimizers.Adam(d_rate, beta_1=self.beta_1, beta_2=0.999)
+        self.d_optimizer = keras.optimizers.Adam(rate, beta_1=self.beta_1, beta_2=0.999)
         self.g_optimizer.build(self._g_variables())
         self.d_optimizer.build(self.discriminator.trainable_variables)
 
@@ -102,7 +106,7 @@ class ConditionalGAN(keras.Model):
             _, g_loss = self._scores_to_losses(real_scores, fake_scores)
             if self.classify:  # …and the generator, to draw pictures it names as the digit asked for
                 g_loss += self.classify * self._cross_entropy(digits, fake_logits)
-            if self.reconstruct:
+            if self.reconstruct:  # …and to draw each training digit back from where the encoder puts it
                 bound, _, _ = evidence_bound(self.encoder, self.generator, pictures, onehot, self.noise, True)
                 g_loss += self.reconstruct * bound / PIXELS
         variables = self._g_variables()
@@ -139,31 +143,3 @@ class ConditionalGAN(keras.Model):
         real_scores, _ = self._judged(ops.cast(pictures, "float32"), onehot, training=False)
         self.trackers["real_accuracy"].update_state(ops.mean(ops.cast(real_scores > 0, "float32")))
         return {"real_accuracy": self.trackers["real_accuracy"].result()}
-
-
-
-@keras.saving.register_keras_serializable("mlplay")
-class Scaled(keras.optimizers.schedules.LearningRateSchedule):
-    """A learning-rate schedule times a factor (e.g. a faster discriminator: two time-scale updates)."""
-
-    def __init__(self, schedule, factor: float):
-        self.schedule, self.factor = schedule, factor
-
-    def __call__(self, step):
-        return self.factor * self.schedule(step)
-
-    def get_config(self):
-        return {"schedule": keras.saving.serialize_keras_object(self.schedule), "factor": self.factor}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(keras.saving.deserialize_keras_object(config["schedule"]), config["factor"])
-
-
-def _scaled(rate, factor: float):
-    """`rate` (a value, a schedule, or a callable reading a variable) times `factor`."""
-    if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
-        return Scaled(rate, factor)
-    if callable(rate):
-        return lambda: factor * rate()
-    return factor * rate
