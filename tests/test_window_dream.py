@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import cv2
-import numpy as np
 import pytest
 
 from mlplay.dream import app as dream_app

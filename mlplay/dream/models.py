@@ -11,7 +11,6 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-import numpy as np
 
 from mlplay.dream import data as dream_data
 from mlplay.dream import measures
