@@ -43,6 +43,7 @@ smoke: install         ## every model trained with --quick into a temporary fold
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
 	$(BIN)/mlplay train digits-cnn
+	$(BIN)/mlplay train digits-gen   # after digits-cnn: it is the judge of the generator's card (18-minute budget)
 	$(BIN)/mlplay train sketch-mlp   # generated doodles + six real Quick, Draw! classes (fetched on first use)
 	$(BIN)/mlplay train sketch-cnn
 	$(BIN)/mlplay train sum --digits 2

@@ -12,6 +12,9 @@ shared data folder (`../shared/data`, see its README):
 - camera-teach.png    `mlplay camera teach`: a video of real photos of hands (rps-real), number keys held with xdotool
                       while each gesture shows, t, then a held-out photo named live (needs `mlplay data fetch
                       mobilenet-v2`, done here when it is not in datasets/)
+- dream-grid.png      `mlplay dream digits --seed 7`: the generator's 10 × 10 grid (it needs no input)
+- dream-walk.png      the same, a click on a three: the walk through the latent space from it, shown large
+- draw-digits-dreams.png  `mlplay draw digits` and `g`: the pendigits 3 again, with the generator's threes under it
 
 It writes the PNGs and `screenshots.json` (what each picture shows: the input, and what the model answered) into
 docs/img/. Nothing is installed: a missing tool is named with its Debian package, and the command exits 1; without
@@ -521,17 +524,61 @@ def camera_teach(ctx) -> dict:
         shot = window.grab()
     finally:
         stop(app)
-    said = [line for line in app.stderr.read().splitlines() if line.startswith(("trained", "rock", "paper", "scissors"))]
+    said = [line for line in app.stderr.read().splitlines()
+            if line.startswith(("trained", "rock", "paper", "scissors"))]
     return {"picture": shot, "command": "mlplay camera teach hands --labels rock,paper,scissors --source hands.mp4",
             "input": f"a video of {taught} real photos of each gesture (rps-real, CC-BY-SA 4.0, Julien de la "
                      "Bruère-Terreault; photos rps-hands trains on), keys 1, 2, 3 held with xdotool while each shows, "
                      f"t, then the held-out photo {live}",
             "answer": said}
+def dream(ctx, walk: bool) -> dict:
+    from mlplay.dream import app as dream_app
+
+    app = mlplay(ctx, "dream", "digits", "--seed", "7")
+    try:
+        window = ctx.display.window("mlplay - dream digits", app)
+        time.sleep(1.0)
+        answer = "a 10 × 10 grid, one row a digit"
+        if walk:
+            row, column = 3, 5  # a three
+            step = dream_app.CELL + dream_app.GAP
+            x = window.x + dream_app.MARGIN + column * step + dream_app.CELL // 2
+            y = window.y + dream_app.HEADER + dream_app.GAP + row * step + dream_app.CELL // 2
+            ctx.display.xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
+            time.sleep(2.7)  # most of the way along the walk's first leg (2 s a leg, eased)
+            answer = f"a walk from the three in row {row + 1}, column {column + 1}, 2.7 s after the click"
+        shot = window.grab()
+    finally:
+        stop(app)
+    return {"picture": shot, "command": "mlplay dream digits --seed 7" + (" (then a click on a three)" if walk else ""),
+            "input": "none: latent vectors drawn from seed 7", "answer": answer}
+
+
+def draw_digits_dreams(ctx) -> dict:
+    digit = 3
+    number, points = pendigit(ctx.shared / "digits-real" / "pendigits.tra", digit)
+    app = mlplay(ctx, "draw", "digits", "--jsonl")
+    try:
+        window = ctx.display.window("mlplay - draw digits", app)
+        out = Lines(app.stdout)
+        window.stroke(pen_stroke(points))
+        guess = json.loads(out.next())
+        window.focus()
+        ctx.display.xdotool("key", "--window", window.id, "g")
+        time.sleep(1.5)
+        shot = window.grab()
+    finally:
+        stop(app)
+    return {"picture": shot, "command": "mlplay draw digits, then g",
+            "input": f"UCI pendigits.tra line {number} drawn with the mouse (as draw-digits.png), then the key g",
+            "answer": guess}
 
 
 SHOTS = {"draw-digits": (draw_digits, None), "draw-sketches": (draw_sketches, None), "camera-rps": (camera_rps, 800),
          "write": (write, None), "camera-detect": (camera_detect, 640), "classify": (classify, 480),
-         "camera-teach": (camera_teach, 800)}
+         "camera-teach": (camera_teach, 800),
+         "dream-grid": (lambda ctx: dream(ctx, False), 760), "dream-walk": (lambda ctx: dream(ctx, True), 760),
+         "draw-digits-dreams": (draw_digits_dreams, None)}
 
 
 class Context:

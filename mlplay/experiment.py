@@ -114,11 +114,15 @@ class Experiment:
     decay: bool = True  # False: a constant learning rate (no cosine decay), as in the original collection's notebooks
     patience: int = 5
     clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
-    loss: str = "sparse_categorical_crossentropy"
+    loss: str | None = "sparse_categorical_crossentropy"  # None: the model trains itself (its own train_step); its
+    # held-out figures are then the report's alone
     metrics: tuple[str, ...] = ("accuracy",)
-    monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
+    monitor: str | None = "val_accuracy"  # what early stopping and the best checkpoint follow; None: keep the last
     report: Callable[[object, Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[[object, Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    keep: Callable[[object], object] | None = None  # (trained model) -> the model saved and run (a GAN: its generator)
+    callbacks: Callable[[Dataset], list] | None = None  # (data) -> Keras callbacks run first at each epoch's end (what
+    # they add to the logs is shown, checkpointed and drawn in the learning curves)
     litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
     shipped_litert: Callable[[object], bytes] | None = None  # the LiteRT file to ship instead of the float export
     keep_keras: bool = True  # False: the model folder holds its LiteRT file alone, not model.keras (a size budget)

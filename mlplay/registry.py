@@ -25,6 +25,7 @@ PACKAGES = (
     "style",
     "faces",
     "teach",
+    "dream",
 )
 
 

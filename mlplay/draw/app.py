@@ -34,6 +34,8 @@ class DrawTask:
     thickness: int = 22
     panel_width: int = 280
     live_interval: float = 0.05  # seconds between live predictions while drawing
+    strip: Callable[[], Callable[[str | None, int], np.ndarray]] | None = None  # () -> (guess, width) -> a strip
+    # shown under the window with g (digits: what the generator draws for the guess; mlplay/dream/strip.py)
 
 
 class DrawApp:
@@ -47,6 +49,7 @@ class DrawApp:
         self.probabilities = self.model_input = None
         self.predicted_version, self.last_live = -1, -1.0
         self.show_help, self.status, self.status_until = False, "", 0.0
+        self.strip = None  # made on the first g
         self.guesses = self.saved = 0
         self.running = True
 
@@ -80,6 +83,8 @@ class DrawApp:
             self.save()
         elif key == "h":
             self.show_help = not self.show_help
+        elif key == "g" and self.task.strip:
+            self.strip = None if self.strip else self.task.strip()
 
     def process(self, frame, t: float) -> np.ndarray:
         """The window loop's step: no source frame here, the app draws its own picture."""
@@ -154,8 +159,11 @@ class DrawApp:
         panel = self.task.panel(size, self.task.panel_width, self.predictor.labels, self.probabilities,
                                         self.model_input, self.model)
         img = np.hstack([left, panel])
+        if self.strip:
+            guess = None if self.probabilities is None else self.predictor.labels[int(np.argmax(self.probabilities))]
+            img = np.vstack([img, self.strip(guess, img.shape[1])])
         if self.show_help:
-            help_overlay(img, HELP)
+            help_overlay(img, HELP + (["g  what the generator draws for the guess"] if self.task.strip else []))
         return img
 
 

@@ -230,15 +230,18 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
 
     folder.mkdir(parents=True, exist_ok=True)
     checkpointer = checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"), guard)
-    mode = "min" if exp.monitor.endswith("loss") else "max"
     progress = Progress(epochs, steps)
     callbacks = [
+        *(exp.callbacks(data) if exp.callbacks else []),  # first: what they log is shown, checkpointed and saved
         progress,
         checkpointer,
-        keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
+    if exp.monitor:  # no monitor: no early stopping, the last epoch is kept
+        mode = "min" if exp.monitor.endswith("loss") else "max"
+        callbacks.insert(-2, keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience,
+                                                           mode=mode))
     callbacks += cfg.callbacks
     if minutes:
         if cfg.resume:
@@ -284,7 +287,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     state = {**read_state(folder), "seconds": seconds, "cpu_seconds": cpu_seconds}
     write_json(folder / "state.json", state)
 
-    test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True)
+    test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True) if exp.loss else {}  # else: report's
+    kept = exp.keep(model) if exp.keep else model  # what is saved and run (a GAN keeps its generator)
     from mlplay.training.plot import learning_curves
 
     curve = learning_curves(history, folder / "learning_curves.png")
@@ -294,9 +298,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         **({"experiment": exp.name} if name != exp.name else {}),
         "task": exp.task,
         "summary": exp.summary,
-        "architecture": {"model": model.name, "params": int(model.count_params()),
-                         "layers": [type(layer).__name__ for layer in model.layers]},
-        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(model), "preprocessing": exp.preprocessing},
+        "architecture": {"model": kept.name, "params": int(kept.count_params()),
+                         "layers": [type(layer).__name__ for layer in kept.layers]},
+        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(kept), "preprocessing": exp.preprocessing},
         "labels": data.labels or exp.labels,
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
@@ -306,7 +310,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
                      f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
                      if data.x_val is None else "chosen by the data set (see data); test set held out")},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
-        "validation": {f"best_{exp.monitor}": state.get("best"), "best_epoch": state.get("best_epoch")},
+        "validation": ({f"best_{exp.monitor}": state.get("best"), "best_epoch": state.get("best_epoch")} if exp.monitor
+                       else {"kept": "the last epoch", "epoch": state.get("best_epoch")}),
         "training": {"epochs_run": state["epoch"], "max_epochs": epochs,  # the checkpointed epochs (an interrupt
                      # can land between an epoch's checkpoint and its history.csv row)
                      "batch_size": batch_size, "seed": cfg.seed,
@@ -329,7 +334,7 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda where: exp.export(model, where)) if exp.export else None
-    saved = store.save_to(folder / "model", model, card, extra, litert=exp.litert, litert_file=exp.shipped_litert,
+    saved = store.save_to(folder / "model", kept, card, extra, litert=exp.litert, litert_file=exp.shipped_litert,
                           keep_keras=exp.keep_keras)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()
                             if isinstance(v, (int, float))))
