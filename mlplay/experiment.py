@@ -205,6 +205,8 @@ class Family:
       (e.g. `--mix` adds recordings to the data); None: as they are.
     - `for_card(card)`: the experiment behind a model saved under a name of its own (a text model called `book`).
     - `options`, `datasets`, `help`: its extra train options, its data sets, a line for `mlplay train --help`.
+    - `lends`: what it offers other packages by name, without their importing it (dream lends `digits-strip`: the
+      generator's versions of a digit under the draw digits window); `registry.lent(name)` finds it.
     """
 
     name: str
@@ -215,6 +217,7 @@ class Family:
     options: tuple[TrainOption, ...] = ()
     datasets: tuple[DataSet, ...] = ()
     help: str = ""
+    lends: dict[str, Callable] = field(default_factory=dict)
 
     def __post_init__(self):
         owned = [replace(e, family=self.name) for e in self.experiments]

@@ -179,11 +179,18 @@ def image_input(grey: np.ndarray) -> np.ndarray:
 def draw_task():
     from mlplay.draw.app import DrawTask
     from mlplay.draw.panels import digit_panel
-    from mlplay.dream.strip import for_draw_window  # g: what the generator draws for the guess
     from mlplay.paths import datasets_dir
 
     return DrawTask(title="mlplay - draw digits", prepare=canvas_input, panel=digit_panel,
-                    save_dir=datasets_dir() / "digits-mine", strip=for_draw_window)
+                    save_dir=datasets_dir() / "digits-mine", strip=generated_strip)
+
+
+def generated_strip():
+    """g: what a generator draws for the guess, from the package that lends one (dream), or None."""
+    from mlplay import registry
+
+    make = registry.lent("digits-strip")
+    return make() if make else None
 
 
 EXPERIMENTS.extend(_experiments())

@@ -35,7 +35,8 @@ class DrawTask:
     panel_width: int = 280
     live_interval: float = 0.05  # seconds between live predictions while drawing
     strip: Callable[[], Callable[[str | None, int], np.ndarray]] | None = None  # () -> (guess, width) -> a strip
-    # shown under the window with g (digits: what the generator draws for the guess; mlplay/dream/strip.py)
+    # (or None: nothing lends one) shown under the window with g (digits: what the generator draws for the guess,
+    # lent by mlplay/dream)
 
 
 class DrawApp:

@@ -135,7 +135,14 @@ def resolve(exp: Experiment, request) -> tuple[Experiment, Path | None]:
     return (exp if method is None else experiment(exp.name, method, family=exp.family)), request.data
 
 
+def _strip():
+    from mlplay.dream.strip import for_draw_window
+
+    return for_draw_window()
+
+
 FAMILY = Family(name="dream", experiments=[experiment(NAME, CHOSEN)], resolve=resolve,
                 options=(TrainOption("--method", f"digits-gen: train another method ({', '.join(METHODS)}; default "
                                      f"{CHOSEN}).", choices=tuple(METHODS), metavar="NAME"),),
-                help="digits-gen (a conditional digit generator; --method NAME: another method tried)")
+                help="digits-gen (a conditional digit generator; --method NAME: another method tried)",
+                lends={"digits-strip": _strip})

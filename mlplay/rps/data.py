@@ -9,6 +9,7 @@ scissors/ inside, optionally split into train/ and test/; without that split a h
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import zipfile
@@ -180,6 +181,14 @@ def is_official(folder: Path) -> bool:
     return True
 
 
+def is_test(names: np.ndarray, fraction: float = TEST_FRACTION) -> np.ndarray:
+    """A picture is held out by a hash of its name: the same pictures whatever else is in the data."""
+    def bucket(name: str) -> float:
+        return int.from_bytes(hashlib.sha256(str(name).encode()).digest()[:4], "big") / 2**32
+
+    return np.array([bucket(n) < fraction for n in names], bool)
+
+
 def describe(folder: Path) -> str:
     folder = Path(folder)
     if is_official(folder) and not (folder / "SOURCE.json").exists():
@@ -269,10 +278,9 @@ def load_mixed(spec: str | Path | None, size: int, quick: bool, seed: int = 0, q
     - a folder with train/ and test/ (the official CGI set): train/ trains, one whole rendered hand a class
       validates, test/ is the official test split (reported apart: meta["official_test"]);
     - a folder of class folders (real photos, recorded ones): a fifth is held out by a hash of `class/file`, the
-      same photos rps-hands holds out (landmarks.is_test); a hash-chosen eighth of the rest validates.
+      same photos rps-hands holds out (is_test); a hash-chosen eighth of the rest validates.
     The held-out test set is the class folders' fifth (the real photos); with none, the official test split.
     """
-    from mlplay.rps.landmarks import is_test
 
     folders = [Path(p.strip()) for p in str(spec or default_mixed()).split(",") if p.strip()]
     if not folders:

@@ -4,7 +4,6 @@ imports inside, so `mlplay --help` stays fast."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -31,30 +30,9 @@ def register(cli: options.Groups) -> None:
         run_camera(name, labels, source, show, save, mirror, force, models_dir)
 
 
-def train_teach(data: Path | None, name: str | None, force: bool, models_dir: Path | None) -> dict:
-    """`mlplay train teach --data DIR --name NAME`: the same model from a folder of class folders, no window."""
-    from mlplay.teach import models
-    from mlplay.teach.data import load_folder
-    from mlplay.vision.backbone import Features
-
-    if not name:
-        raise MlplayError("teaching needs --name NAME", "e.g. mlplay train teach --data photos/ --name mine")
-    if data is None:
-        raise MlplayError("teaching needs --data DIR, a folder with one folder of pictures per label",
-                          f"e.g. mlplay train teach --data photos/ --name {name}")
-    models.check_name(name, models_dir, force)
-    features = Features()
-    examples = load_folder(data, features, log=_log)
-    print(f"{name}: " + ", ".join(f"{label} {n}" for label, n in examples.counts().items()) + f" pictures in {data}")
-    head, report = models.train(examples, log=print)
-    where = models.save(name, head, examples.labels, report, features.card, str(data), Path(data),
-                        _command(), models_dir)
-    print(f"saved {where}")
-    return json.loads((where / "card.json").read_text(encoding="utf-8"))
-
-
 def run_camera(name: str, labels_text: str | None, source: str, show: bool, save: bool, mirror: bool | None,
                force: bool, models_dir: Path | None) -> None:
+    from mlplay.paths import portable_command
     from mlplay.shell import camera, window
     from mlplay.teach import data, models
     from mlplay.teach.app import TeachApp
@@ -82,7 +60,7 @@ def run_camera(name: str, labels_text: str | None, source: str, show: bool, save
 
     def save_model(head, report):
         where = models.save(name, head, labels, report, features.card, f"recorded with mlplay camera teach {name}",
-                            folder, _command(), models_dir)
+                            folder, portable_command(["mlplay", *sys.argv[1:]]), models_dir)
         data.write_cache(folder, examples, features.sha256)
         return where
 
@@ -105,5 +83,3 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _command() -> str:
-    return " ".join(["mlplay", *sys.argv[1:]])

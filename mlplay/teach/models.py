@@ -13,6 +13,8 @@ FAMILY: no declared models (each taught model has a name of its own: `for_card` 
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -84,7 +86,6 @@ def train(examples: Examples, log=None) -> tuple[heads.Head, dict]:
 def save(name: str, head: heads.Head, labels: list[str], report: dict, backbone: dict, source: str, folder: Path,
          command: str, models_root: Path | None = None) -> Path:
     """Write models/NAME/ (head.npz, labels.txt, card.json) in one atomic swap."""
-    import json
 
     from mlplay.download import sha256_file
     from mlplay.fileio import atomic_dir
@@ -206,14 +207,33 @@ def for_card(card: dict) -> Experiment:
                       predict_files=predict_files, rescore=rescore)
 
 
+def train_folder(data: Path | None, name: str | None, force: bool, models_dir: Path | None) -> dict:
+    """`mlplay train teach --data DIR --name NAME`: the same model from a folder of class folders, no window."""
+    from mlplay.paths import portable_command
+    from mlplay.vision.backbone import Features
+
+    if not name:
+        raise MlplayError("teaching needs --name NAME", "e.g. mlplay train teach --data photos/ --name mine")
+    if data is None:
+        raise MlplayError("teaching needs --data DIR, a folder with one folder of pictures per label",
+                          f"e.g. mlplay train teach --data photos/ --name {name}")
+    check_name(name, models_dir, force)
+    features = Features()
+    examples = load_folder(data, features, log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(f"{name}: " + ", ".join(f"{label} {n}" for label, n in examples.counts().items()) + f" pictures in {data}")
+    head, report = train(examples, log=print)
+    where = save(name, head, examples.labels, report, features.card, str(data), Path(data),
+                        portable_command(["mlplay", *sys.argv[1:]]), models_dir)
+    print(f"saved {where}")
+    return json.loads((where / "card.json").read_text(encoding="utf-8"))
+
+
 def teach_alias(request: TrainRequest) -> Experiment:
     """`mlplay train teach --data DIR --name NAME [--force]`: a taught model from a folder of class folders."""
-    from mlplay.teach import commands
-
     force = bool(request.options.get("force"))
 
     def trains(exp, cfg) -> dict:
-        return commands.train_teach(cfg.data, cfg.save_as, force, cfg.models_root)
+        return train_folder(cfg.data, cfg.save_as, force, cfg.models_root)
 
     return Experiment(name=request.save_as or "teach", task="image-classification",
                       summary="taught: a head on MobileNetV2 ImageNet features, from a folder of class folders",

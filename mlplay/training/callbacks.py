@@ -1,10 +1,13 @@
 """The Keras callbacks and schedules of the training loop: the learning rate over steps or over wall time, and the
 checkpoints that make an interrupted run safe (mlplay/training/interrupt.py)."""
 
+import json
 import time
 from pathlib import Path
 
+from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path, write_json
+from mlplay.paths import display
 from mlplay.training.interrupt import Guard
 
 
@@ -69,3 +72,12 @@ def time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
                 self.model.stop_training = True
 
     return TimeBudget()
+
+
+def read_state(folder: Path) -> dict:
+    """The run's checkpoint state (epochs done, best figure and epoch), written with each checkpoint."""
+    try:
+        return json.loads((folder / "state.json").read_text())
+    except (OSError, ValueError) as e:
+        raise MlplayError(f"the run in {display(folder)} has no readable state.json ({e})",
+                          "start a new run") from None

@@ -7,7 +7,6 @@ also after early stopping and after Ctrl-C; `resume` continues the newest run of
 
 import atexit
 import csv
-import json
 import os
 import platform
 import shutil
@@ -24,13 +23,14 @@ import numpy as np
 from mlplay import __version__, imageio, store
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment
-from mlplay.fileio import atomic_path, remove_leftovers, write_json
+from mlplay.fileio import remove_leftovers, write_json
 from mlplay.paths import display, models_dir, portable, portable_command, runs_dir
 from mlplay.training import promotion
 from mlplay.training.anywhere import trained_elsewhere
-from mlplay.training.callbacks import checkpoints, learning_rate_schedule, time_budget
+from mlplay.training.callbacks import checkpoints, learning_rate_schedule, read_state, time_budget
 from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.training.interrupt import Guard, Interrupted, survive_dead_output
+from mlplay.training.phases import fit_phases
 
 QUICK_EPOCHS = 2
 
@@ -253,7 +253,7 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     try:
         if exp.phases:
             arrays = None if data.stream is not None else ((x_train, y_train), (x_val, y_val))
-            phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
+            phase_records = fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
                                         folder, log, cfg.patience or exp.patience, arrays)
         elif initial_epoch < epochs and not elsewhere:
             model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
@@ -347,15 +347,6 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     return card
 
 
-def read_state(folder: Path) -> dict:
-    """The run's checkpoint state (epochs done, best figure and epoch), written with each checkpoint."""
-    try:
-        return json.loads((folder / "state.json").read_text())
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"the run in {display(folder)} has no readable state.json ({e})",
-                          "start a new run") from None
-
-
 @contextmanager
 def opening_weights(path: Path):
     try:
@@ -377,61 +368,3 @@ def held_out_inputs(data: Dataset) -> dict:
     if data.stream is not None:
         return {"x": data.stream.dataset("test", 256)}
     return {"x": data.x_test, "y": data.y_test, "batch_size": 256}
-
-
-def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,
-                patience: int, arrays=None) -> list[dict]:
-    """Fit each phase in turn: set its trainable layers, recompile at its learning rate, start from the best
-    weights so far; early stopping per phase; one history, one best checkpoint across all phases.
-
-    A phase with its own `fit` (e.g. a head on cached features) is fitted by it; its best weights become the best
-    checkpoint, which later phases must beat."""
-    import keras
-
-    done, records = 0, []
-    mode = "min" if exp.monitor.endswith("loss") else "max"
-    for phase, n in zip(exp.phases, phase_epochs):
-        if done and (folder / "best.weights.h5").exists():
-            model.load_weights(folder / "best.weights.h5")
-        with strategy.scope():
-            if phase.prepare:
-                phase.prepare(model)
-            schedule = keras.optimizers.schedules.CosineDecay(phase.learning_rate, decay_steps=max(1, n * steps),
-                                                              alpha=0.02)
-            model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
-        trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
-        log(f"phase {phase.name}: up to {n} epochs at learning rate {phase.learning_rate:g}, "
-            f"{trainable:,} trainable parameters")
-        phase_callbacks = [c for c in callbacks if not isinstance(c, (keras.callbacks.EarlyStopping,
-                                                                      keras.callbacks.CSVLogger))]
-        phase_callbacks += [keras.callbacks.EarlyStopping(exp.monitor, patience=patience, mode=mode),
-                            keras.callbacks.CSVLogger(str(folder / "history.csv"), append=done > 0)]
-        record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,
-                  "trainable_params": trainable, "epochs_run": 0}
-        records.append(record)
-        own = phase.fit(model, *arrays, n, log) if phase.fit and arrays is not None else None
-        if own is not None:
-            record.update(own)
-            _own_phase_is_best(model, folder, callbacks, float(own[exp.monitor]), done, n)
-            continue
-        model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
-                  callbacks=phase_callbacks, verbose=0, shuffle=False)
-        now = read_state(folder)["epoch"]
-        record["epochs_run"], done = now - done, now
-    return records
-
-
-def _own_phase_is_best(model, folder: Path, callbacks, value: float, done: int, epochs: int) -> None:
-    """After a phase that fitted itself: its weights are the best checkpoint so far (later epochs must beat `value`),
-    and its epochs leave the count the progress line shows."""
-    from mlplay.training.progress import Progress
-
-    with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
-        model.save_weights(tmp)
-    write_json(folder / "state.json", {**(read_state(folder) if (folder / "state.json").exists() else {}),
-                                       "epoch": done, "best": value, "best_epoch": done})
-    for callback in callbacks:
-        if isinstance(callback, Progress):
-            callback.epochs -= epochs
-        if hasattr(callback, "best") and hasattr(callback, "best_epoch"):
-            callback.best, callback.best_epoch = value, done

@@ -293,7 +293,8 @@ def check(photos: Path, log=print) -> dict:
     """Top-1/top-5 of the converted model and of the shipped uint8 mobilenet-quant on labelled photos named
     `<wnid>_<name>.<ext>` with `wnids.txt` (the 1,000 WordNet ids in class order); writes the record and the card."""
     from mlplay.imageio import images_in, read_bgr
-    from mlplay.vision import loaders
+    from mlplay.vision import bundled
+    from mlplay.vision.lite import LiteClassifier
 
     photos = Path(photos)
     wnids_file = photos / "wnids.txt"
@@ -304,7 +305,7 @@ def check(photos: Path, log=print) -> dict:
     truth = np.array([wnids.index(p.name.split("_")[0]) for p in files])
     pictures = [read_bgr(p) for p in files]
     converted = ImagenetClassifier()
-    quant = loaders.classifier(None)
+    quant = LiteClassifier(bundled.load(bundled.DEFAULT_CLASSIFIER))
     results, right = {}, {}
     for name, probabilities, offset in (("converted", converted.classify(pictures), 0),
                                         ("mobilenet-quant", quant.classify(pictures), 1)):  # quant: background first

@@ -101,7 +101,7 @@ def test_from_imagenet_weights_the_head_learns_on_cached_features_and_the_int8_f
 def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they_should(with_backbone):
     import keras
 
-    from mlplay.rps import models as rps
+    from mlplay.rps import mobilenet as rps
     from mlplay.vision import backbone
 
     cached = keras.models.load_model(backbone.folder() / backbone.KERAS_FILE, compile=False)
@@ -123,7 +123,7 @@ def test_imagenet_weights_go_into_the_128px_base_and_the_phases_freeze_what_they
 
 
 def test_without_cached_weights_and_offline_it_says_to_fetch_or_use_no_pretrained(monkeypatch):
-    from mlplay.rps import models as rps
+    from mlplay.rps import mobilenet as rps
     from mlplay.vision import backbone
 
     def offline(*a, **k):
