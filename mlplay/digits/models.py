@@ -248,7 +248,16 @@ def draw_task():
     from mlplay.paths import datasets_dir
 
     return DrawTask(title="mlplay - draw digits", prepare=canvas_input, panel=digit_panel,
-                    save_dir=datasets_dir() / "digits-mine", read=read)
+                    save_dir=datasets_dir() / "digits-mine", read=read,
+                    strip=generated_strip)
+
+
+def generated_strip():
+    """g: what a generator draws for the guess, from the package that lends one (dream), or None."""
+    from mlplay import registry
+
+    make = registry.lent("digits-strip")
+    return make() if make else None
 
 
 # The cards' figures on data never trained on ----------------------------------------------------------------

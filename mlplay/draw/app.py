@@ -36,6 +36,9 @@ class DrawTask:
     panel_width: int = 280
     live_interval: float = 0.05  # seconds between live predictions while drawing
     read: Callable | None = None  # (labels, probabilities, top) -> Guess: the experiment's reading (sure or not)
+    strip: Callable[[], Callable[[str | None, int], np.ndarray]] | None = None  # () -> (guess, width) -> a strip
+    # (or None: nothing lends one) shown under the window with g (digits: what the generator draws for the guess,
+    # lent by mlplay/dream)
 
 
 class DrawApp:
@@ -49,6 +52,7 @@ class DrawApp:
         self.probabilities = self.model_input = None
         self.predicted_version, self.last_live = -1, -1.0
         self.show_help, self.status, self.status_until = False, "", 0.0
+        self.strip = None  # made on the first g
         self.guesses = self.saved = 0
         self.running = True
 
@@ -82,6 +86,8 @@ class DrawApp:
             self.save()
         elif key == "h":
             self.show_help = not self.show_help
+        elif key == "g" and self.task.strip:
+            self.strip = None if self.strip else self.task.strip()
 
     def process(self, frame, t: float) -> np.ndarray:
         """The window loop's step: no source frame here, the app draws its own picture."""
@@ -166,8 +172,11 @@ class DrawApp:
         panel = self.task.panel(size, self.task.panel_width, self.predictor.labels, self.probabilities,
                                 self.model_input, self.model, guess)
         img = np.hstack([left, panel])
+        if self.strip:
+            guess = None if self.probabilities is None else self.predictor.labels[int(np.argmax(self.probabilities))]
+            img = np.vstack([img, self.strip(guess, img.shape[1])])
         if self.show_help:
-            help_overlay(img, HELP)
+            help_overlay(img, HELP + (["g  what the generator draws for the guess"] if self.task.strip else []))
         return img
 
 

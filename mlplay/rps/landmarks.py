@@ -20,12 +20,12 @@ from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path
 from mlplay.imageio import read_bgr, skip
 from mlplay.paths import datasets_dir
+from mlplay.rps.data import TEST_FRACTION, describe, is_test  # noqa: F401 (is_test: the split rps-hands uses)
 from mlplay.rps.gestures import MOVES
 
 SHIPPED = Path(__file__).with_name("rps-real-landmarks.npz")
 REAL_SOURCE = ("rps-real: real photographs of hands over a green background, 300×200, 1,336 of the 2,188 pictures of "
                "\"rockpaperscissors\" by Julien de la Bruère-Terreault (CC-BY-SA 4.0; captured for his game rps-cv)")
-TEST_FRACTION = 0.2
 CACHE_VERSION = 1  # bump when the extraction changes: old caches are then ignored
 
 
@@ -173,7 +173,6 @@ def folder_table(folder: Path, log=print) -> Table:
     if path.exists():
         return Table.load(path)
     log(f"extracting hand landmarks from {len(pictures)} pictures in {folder} (cached in {path.parent})")
-    from mlplay.rps.data import describe
 
     table = extract(pictures, describe(folder), log=log)
     table.save(path)
@@ -198,14 +197,6 @@ def load_spec(spec: str | Path | None, log=print) -> Table:
         else:
             tables.append(folder_table(Path(part), log=log))
     return tables[0] if len(tables) == 1 else Table.concat(tables)
-
-
-def is_test(names: np.ndarray, fraction: float = TEST_FRACTION) -> np.ndarray:
-    """A picture is held out by a hash of its name: the same pictures whatever else is in the data."""
-    def bucket(name: str) -> float:
-        return int.from_bytes(hashlib.sha256(str(name).encode()).digest()[:4], "big") / 2**32
-
-    return np.array([bucket(n) < fraction for n in names], bool)
 
 
 def table_summary(table: Table) -> dict:

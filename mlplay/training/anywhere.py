@@ -28,6 +28,10 @@ def fit(name: str, options: dict, data: Path | None, minutes: float, out: Path, 
     from mlplay.experiment import TrainRequest
 
     exp, data_path = registry.for_training(TrainRequest(name, data=data, options=options))
+    if exp.loss is None or exp.keep is not None:
+        from mlplay.errors import MlplayError
+
+        raise MlplayError(f"{exp.name} trains with its own TensorFlow training step: it trains with mlplay train only")
     keras.utils.set_random_seed(seed)
     dataset = exp.load_data(data_path, False)
     model = exp.make_model(dataset)

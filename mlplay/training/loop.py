@@ -7,7 +7,6 @@ also after early stopping and after Ctrl-C; `resume` continues the newest run of
 
 import atexit
 import csv
-import json
 import os
 import platform
 import shutil
@@ -28,9 +27,10 @@ from mlplay.fileio import remove_leftovers, write_json
 from mlplay.paths import display, models_dir, portable, portable_command, runs_dir
 from mlplay.training import promotion
 from mlplay.training.anywhere import trained_elsewhere
-from mlplay.training.callbacks import checkpoints, learning_rate_schedule, time_budget
+from mlplay.training.callbacks import checkpoints, learning_rate_schedule, read_state, time_budget
 from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.training.interrupt import Guard, Interrupted, survive_dead_output
+from mlplay.training.phases import fit_phases
 
 QUICK_EPOCHS = 2
 
@@ -128,6 +128,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     multi-worker run: the chief saves). SIGINT/SIGTERM at any moment save the best model so far, or say that there
     is nothing to save (interrupt.Guard)."""
     imageio.SKIPPED.clear()  # this run counts only the pictures it skips itself
+    if exp.trains is not None:  # it trains itself (no Keras loop): e.g. a taught head on features of pictures
+        return exp.trains(exp, cfg)
     with Guard() as guard:
         try:
             return _train(exp, cfg, log, guard)
@@ -229,15 +231,18 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
 
     folder.mkdir(parents=True, exist_ok=True)
     checkpointer = checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"), guard)
-    mode = "min" if exp.monitor.endswith("loss") else "max"
     progress = Progress(epochs, steps)
     callbacks = [
+        *(exp.callbacks(data) if exp.callbacks else []),  # first: what they log is shown, checkpointed and saved
         progress,
         checkpointer,
-        keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
+    if exp.monitor:  # no monitor: no early stopping, the last epoch is kept
+        mode = "min" if exp.monitor.endswith("loss") else "max"
+        callbacks.insert(-2, keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience,
+                                                           mode=mode))
     callbacks += cfg.callbacks
     if minutes:
         if cfg.resume:
@@ -248,8 +253,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
         if exp.phases:
-            phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
-                                        folder, log, cfg.patience or exp.patience)
+            arrays = None if data.stream is not None else ((x_train, y_train), (x_val, y_val))
+            phase_records = fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
+                                        folder, log, cfg.patience or exp.patience, arrays)
         elif initial_epoch < epochs and not elsewhere:
             model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
                       callbacks=callbacks, verbose=0, shuffle=False)
@@ -291,7 +297,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         calibration = calibrate(model, validation, held_out_pairs(data))
         log(f"calibrated: temperature {calibration['temperature']:g}, test ECE {calibration['test_ece_before']:.4f} "
             f"→ {calibration['test_ece_after']:.4f}")
-    test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True)
+    test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True) if exp.loss else {}  # else: report's
+    kept = exp.keep(model) if exp.keep else model  # what is saved and run (a GAN keeps its generator)
     from mlplay.training.plot import learning_curves
 
     curve = learning_curves(history, folder / "learning_curves.png")
@@ -301,9 +308,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         **({"experiment": exp.name} if name != exp.name else {}),
         "task": exp.task,
         "summary": exp.summary,
-        "architecture": {"model": model.name, "params": int(model.count_params()),
-                         "layers": [type(layer).__name__ for layer in model.layers]},
-        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(model), "preprocessing": exp.preprocessing},
+        "architecture": {"model": kept.name, "params": int(kept.count_params()),
+                         "layers": [type(layer).__name__ for layer in kept.layers]},
+        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(kept), "preprocessing": exp.preprocessing},
         "labels": data.labels or exp.labels,
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
@@ -314,7 +321,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
                      if data.x_val is None else "chosen by the data set (see data); test set held out")},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
         **({"calibration": calibration} if calibration else {}),
-        "validation": {f"best_{exp.monitor}": state.get("best"), "best_epoch": state.get("best_epoch")},
+        "validation": ({f"best_{exp.monitor}": state.get("best"), "best_epoch": state.get("best_epoch")} if exp.monitor
+                       else {"kept": "the last epoch", "epoch": state.get("best_epoch")}),
         "training": {"epochs_run": state["epoch"], "max_epochs": epochs,  # the checkpointed epochs (an interrupt
                      # can land between an epoch's checkpoint and its history.csv row)
                      "batch_size": batch_size, "seed": cfg.seed,
@@ -339,7 +347,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     for key, value in (report(exp, model, data, card) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda where: exp.export(model, where)) if exp.export else None
-    saved = store.save_to(folder / "model", model, card, extra, litert=exp.litert)
+    saved = store.save_to(folder / "model", kept, card, extra, litert=exp.litert, litert_file=exp.shipped_litert,
+                          keep_keras=exp.keep_keras)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()
                             if isinstance(v, (int, float))))
     log(promotion.place(saved, store.open_folder(saved).card, name, cfg.quick, cfg.replace, cfg.models_root))
@@ -349,15 +358,6 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         raise MlplayError(f"{len(imageio.SKIPPED)} training pictures could not be read and were left out "
                           "(see the warnings above); the model was saved without them")
     return card
-
-
-def read_state(folder: Path) -> dict:
-    """The run's checkpoint state (epochs done, best figure and epoch), written with each checkpoint."""
-    try:
-        return json.loads((folder / "state.json").read_text())
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"the run in {display(folder)} has no readable state.json ({e})",
-                          "start a new run") from None
 
 
 @contextmanager
@@ -397,37 +397,3 @@ def held_out_inputs(data: Dataset) -> dict:
     if data.stream is not None:
         return {"x": data.stream.dataset("test", 256)}
     return {"x": data.x_test, "y": data.y_test, "batch_size": 256}
-
-
-def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,
-                patience: int) -> list[dict]:
-    """Fit each phase in turn: set its trainable layers, recompile at its learning rate, start from the best
-    weights so far; early stopping per phase; one history, one best checkpoint across all phases."""
-    import keras
-
-    done, records = 0, []
-    mode = "min" if exp.monitor.endswith("loss") else "max"
-    for phase, n in zip(exp.phases, phase_epochs):
-        if done and (folder / "best.weights.h5").exists():
-            model.load_weights(folder / "best.weights.h5")
-        with strategy.scope():
-            if phase.prepare:
-                phase.prepare(model)
-            schedule = keras.optimizers.schedules.CosineDecay(phase.learning_rate, decay_steps=max(1, n * steps),
-                                                              alpha=0.02)
-            model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
-        trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
-        log(f"phase {phase.name}: up to {n} epochs at learning rate {phase.learning_rate:g}, "
-            f"{trainable:,} trainable parameters")
-        phase_callbacks = [c for c in callbacks if not isinstance(c, (keras.callbacks.EarlyStopping,
-                                                                      keras.callbacks.CSVLogger))]
-        phase_callbacks += [keras.callbacks.EarlyStopping(exp.monitor, patience=patience, mode=mode),
-                            keras.callbacks.CSVLogger(str(folder / "history.csv"), append=done > 0)]
-        record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,
-                  "trainable_params": trainable, "epochs_run": 0}
-        records.append(record)
-        model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
-                  callbacks=phase_callbacks, verbose=0, shuffle=False)
-        now = read_state(folder)["epoch"]
-        record["epochs_run"], done = now - done, now
-    return records

@@ -113,14 +113,12 @@ def detect_fps(detector, frames: list[np.ndarray]) -> tuple[float, float, float]
 
 
 def _float_models():
-    """The original collection's float models when they are on this machine (never downloaded by the bench)."""
-    from mlplay.vision import pretrained
+    """The float models when they are on this machine (never downloaded by the bench)."""
+    from mlplay.vision import backbone, pretrained
 
     found = {}
-    if pretrained.mobilenet_cached() and pretrained.imagenet_labels_path().exists():
-        from mlplay.vision.classify import imagenet_classifier
-
-        found["classify"] = ("Keras MobileNetV2 float (tf.function)", imagenet_classifier(fetch=False))
+    if backbone.cached():
+        found["classify"] = ("torchvision MobileNetV2 float (LiteRT)", backbone.ImagenetClassifier())
     if pretrained.ssdlite_cached():
         from mlplay.vision.detect import Detector
 
@@ -169,8 +167,8 @@ def shipped_models(images: int = 100, frames: int = 150) -> None:
     console.print(f"goal classify ≥ 50 images/s: {rate:.0f} {goal(rate >= 50)};  goal camera detect ≥ 30 frames/s: "
                   f"{fps:.0f} {goal(fps >= 30)};  goal cold start ≤ 1.0 s: {slowest:.2f} s {goal(slowest <= 1.0)}")
     if not floats:
-        console.print("The float Keras MobileNetV2 and SSDLite are not here (`mlplay data fetch mobilenet-v2`, "
-                      "`mlplay data fetch ssdlite` on a connected machine), so there is nothing to set beside them.")
+        console.print("The float MobileNetV2 and SSDLite are not on this machine (`mlplay data fetch mobilenet-v2`, "
+                      "`mlplay data fetch ssdlite` on a connected one), so there is nothing to set beside them here.")
 
 
 def run() -> None:

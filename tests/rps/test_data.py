@@ -136,13 +136,13 @@ def test_rps_synthetic_data_set_is_generated_once():
 
 def test_train_all_trains_what_the_data_allows_and_says_what_it_skipped(monkeypatch, tmp_path):
     from mlplay.rps import models as rps_experiments
-    from mlplay.vision import pretrained
+    from mlplay.vision import backbone
 
     def offline(*a, **k):
         raise MlplayError("cannot download the rock-paper-scissors data (no network)")
 
     monkeypatch.setattr(rps, "fetch", offline)
-    monkeypatch.setattr(pretrained, "mobilenet_weights", lambda **k: offline())
+    monkeypatch.setattr(backbone, "fetch", lambda **k: offline())
     runs, lines = [], []
     assert rps_experiments.train_all(run=runs.append, log=lines.append) == []
     assert not runs and "skipped rps-cnn and rps-mobilenet: no real rock-paper-scissors data" in lines[-1]

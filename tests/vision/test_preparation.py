@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mlplay.errors import MlplayError
-from mlplay.vision import bundled, preparation
+from mlplay.vision import bundled, measure_preparation as measure, preparation
 from mlplay.vision.classify import centre_crop
 
 DOG = Path(__file__).resolve().parents[1] / "data" / "dog.jpg"  # tests/data/README.md: source and licence
@@ -72,17 +72,17 @@ def test_the_darknet_dog_photo_reads_as_a_dog_a_bicycle_and_a_truck():
 
 
 def test_imagenet_classes_that_name_a_coco_category_are_found_by_number_and_name(tmp_path):
-    assert preparation.coco_label(152, "Chihuahua") == "dog" and preparation.coco_label(282, "tabby") == "cat"
-    assert preparation.coco_label(851, "teddy") == "teddy bear" and preparation.coco_label(7, "stingray") is None
+    assert measure.coco_label(152, "Chihuahua") == "dog" and measure.coco_label(282, "tabby") == "cat"
+    assert measure.coco_label(851, "teddy") == "teddy bear" and measure.coco_label(7, "stingray") is None
     (tmp_path / "wnids.txt").write_text("n01\nn02\nn03\n")
     for name in ("n03_third.JPEG", "n01_first.JPEG"):
         (tmp_path / name).write_bytes(b"")
-    assert [(p.name, i) for p, i in preparation.imagenet_photos(tmp_path)] == [("n01_first.JPEG", 1),
+    assert [(p.name, i) for p, i in measure.imagenet_photos(tmp_path)] == [("n01_first.JPEG", 1),
                                                                               ("n03_third.JPEG", 3)]
 
 
 def test_the_paired_interval_brackets_the_mean_difference():
     same = np.linspace(0, 1, 50)
-    assert preparation.paired_interval(same, same) == (0.0, 0.0, 0.0)
-    mean, low, high = preparation.paired_interval(same + np.where(np.arange(50) % 2, 0.2, 0.0), same)
+    assert measure.paired_interval(same, same) == (0.0, 0.0, 0.0)
+    mean, low, high = measure.paired_interval(same + np.where(np.arange(50) % 2, 0.2, 0.0), same)
     assert mean == pytest.approx(0.1) and low < 0.1 < high and 0.0 <= low and high <= 0.2
