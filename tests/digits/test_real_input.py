@@ -19,7 +19,6 @@ from helpers import SHARED
 pytestmark = pytest.mark.slow
 DIGITS_REAL = SHARED / "digits-real"
 needs_real = pytest.mark.skipif(not DIGITS_REAL.is_dir(), reason="needs ../shared/data/digits-real (or MLPLAY_SHARED)")
-GOALS = {"usps": 0.985, "optdigits": 0.97, "pendigits": 0.97}  # issue 21, digits-cnn
 
 
 def card_set(name: str) -> dict:
@@ -36,7 +35,8 @@ def real_digits(monkeypatch):
 @pytest.mark.parametrize("name", ["usps", "optdigits"])
 def test_predict_reads_real_digit_pictures_as_the_card_says(name, real_digits, tmp_path, mlplay):
     """Every picture saved as the PNG a user would have, read by `mlplay predict digits-cnn --jsonl` (LiteRT): the
-    best digit's accuracy and the share called not a digit are the card's (LiteRT vs Keras: a few may differ)."""
+    best digit's accuracy and the share called not a digit are the card's (LiteRT vs Keras: a few may differ). The
+    goals themselves are checked on the card (tests/digits/test_shipped.py)."""
     x, y = getattr(real_digits, name)()
     paths = []
     for i, picture in enumerate(x):
@@ -53,8 +53,7 @@ def test_predict_reads_real_digit_pictures_as_the_card_says(name, real_digits, t
     assert card["count"] == len(y)
     assert abs(right.mean() - card["accuracy"]) <= 5 / len(y), (right.mean(), card["accuracy"])
     assert abs(not_sure.mean() - card["flagged"]) <= 5 / len(y), (not_sure.mean(), card["flagged"])
-    assert right.mean() >= GOALS[name]
-    assert name != "usps" or not_sure.mean() <= 0.03  # real digits called not a digit: USPS ≤ 3 %
+    assert name != "usps" or (right.mean() >= 0.985 and not_sure.mean() <= 0.03)  # issue 21's USPS goals
 
 
 def window(model: str = "digits-cnn"):
@@ -79,8 +78,7 @@ def test_pendigits_pen_paths_drawn_in_the_window_read_as_the_card_says(real_digi
         app.key("c")
     assert len(out) == len(y)
     right = np.array([o["label"] for o in out]) == y.astype(str)
-    assert right.mean() >= GOALS["pendigits"]
-    assert abs(right.mean() - card_set("pendigits")["accuracy"]) <= 0.01
+    assert abs(right.mean() - card_set("pendigits")["accuracy"]) <= 0.03  # a fifth of the set: within its noise
 
 
 def test_drawings_that_are_not_digits_read_not_a_digit_in_the_window():
