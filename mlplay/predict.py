@@ -28,14 +28,7 @@ def classify_pictures(exp, request: Predict) -> None:
     batch = Batch(request.paths, read_bgr if exp.image_colour else read_grey, strict=request.strict)
     for path, picture in batch:
         guess = reading(exp, predictor, predictor(exp.image_input(picture)), request.top)
-        if request.jsonl:
-            print(json.dumps({"image": str(path), "label": guess.label, "probability": round(guess.probability, 4),
-                              "top": [[label, round(p, 4)] for label, p in guess.top],
-                              **({"sure": guess.sure} if exp.read else {}), **guess.extra}))
-        elif not guess.sure:
-            print(f"{path}: {guess.verdict}")
-        else:
-            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guess.top))
+        print_guesses(path, guess.top, request.jsonl, guess if exp.read else None)
     batch.done()
 
 
@@ -45,3 +38,17 @@ def reading(exp, predictor, probabilities, top: int) -> Guess:
         return exp.read(list(predictor.labels), probabilities, top)
     guesses = predictor.top(probabilities, top)
     return Guess(guesses[0][0], guesses[0][1], guesses)
+
+
+def print_guesses(path, guesses: list[tuple[str, float]], jsonl: bool, read: Guess | None = None) -> None:
+    """A picture's guesses, best first: one line, or one JSON object with --jsonl (every picture model alike). `read`:
+    the experiment's own reading, which may not be sure (JSON: "sure" and its extras; plain: its verdict)."""
+    if jsonl:
+        print(json.dumps({"image": str(path), "label": read.label if read else guesses[0][0],
+                          "probability": round(read.probability if read else guesses[0][1], 4),
+                          "top": [[label, round(p, 4)] for label, p in guesses],
+                          **({"sure": read.sure, **read.extra} if read else {})}))
+    elif read is not None and not read.sure:
+        print(f"{path}: {read.verdict}")
+    else:
+        print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
