@@ -30,11 +30,7 @@ def real_sample():
     return sample
 
 
-# sketch-mlp does not reach its 75 % yet (docs/sketches.md): a strict expected failure, so that reaching it is noticed
-MLP_BELOW_GOAL = pytest.mark.xfail(strict=True, reason="sketch-mlp: issue 21's 75 % top-1 is not met yet")
-
-
-@pytest.mark.parametrize("name", ["sketch-cnn", pytest.param("sketch-mlp", marks=MLP_BELOW_GOAL)])
+@pytest.mark.parametrize("name", sorted(GOALS))
 def test_card_meets_goals_on_held_out_real_drawings(name):
     card = store.open(name).card.raw
     real = card["test_by_source"]["quickdraw"]
