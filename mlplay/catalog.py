@@ -10,7 +10,7 @@ from mlplay import registry, store
 
 _TASKS = {"image-classification": "image class", "object-detection": "detection", "sequence-to-sequence": "seq2seq",
           "gesture-classification": "gesture", "hand-landmarks": "landmarks",
-          "character-level text generation": "char text"}
+          "character-level text generation": "char text", "translation": "translation"}
 
 
 def short_task(task: str) -> str:
@@ -25,6 +25,9 @@ def headline(card) -> str:
     if value is None or isinstance(value, bool):
         return "—"
     name = key.removeprefix("test_").replace("_", " ")
+    if key.endswith("bleu"):  # translation: BLEU beside the word-by-word baseline's
+        baseline = metrics.get(f"baseline_{key}")
+        return f"BLEU {value:.1f}" + (f", word by word {baseline:.1f}" if baseline is not None else "")
     if key.endswith("bits_per_char"):
         baseline = metrics.get("ngram_test_bits_per_char")
         return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")

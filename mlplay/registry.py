@@ -21,6 +21,7 @@ PACKAGES = (
     "text",
     "rps",
     "vision",
+    "translate",
 )
 
 

@@ -154,15 +154,18 @@ def listing(root: Path | None = None) -> list[Listed]:
     return found
 
 
-def save(model, card: dict, root: Path | None = None, extra=None) -> Path:
+def save(model, card: dict, root: Path | None = None, extra=None, keras: bool = True) -> Path:
     """Write model.keras, the LiteRT export, card.json and labels.txt; swap the folder in atomically.
 
-    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights).
+    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights); with `keras` False
+    those are the model's only files (no model.keras, no LiteRT export: a model run by its own numpy code).
     """
     folder = model_path(card["name"], root)
     with atomic_dir(folder) as tmp:
-        _without_optimizer(model).save(tmp / KERAS_FILE)
-        card = dict(card, files={KERAS_FILE: True, LITERT_FILE: export_litert(model, tmp / LITERT_FILE)})
+        card = dict(card, files={})
+        if keras:
+            _without_optimizer(model).save(tmp / KERAS_FILE)
+            card["files"] = {KERAS_FILE: True, LITERT_FILE: export_litert(model, tmp / LITERT_FILE)}
         if extra is not None:
             extra(tmp)
             card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})

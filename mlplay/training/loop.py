@@ -121,10 +121,11 @@ def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int
     return Checkpoints()
 
 
-def _time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
+def _time_budget(seconds: float, learning_rate: float, alpha: float = 0.02, warmup: float = 0.0):
     """Callback: a cosine learning-rate decay over wall time instead of steps, stopping once `seconds` have
     passed (that epoch is validated and checkpointed as usual). Training then fits a time budget on any machine:
-    a faster one (or a GPU) gets more epochs, never a longer run."""
+    a faster one (or a GPU) gets more epochs, never a longer run. With `warmup` > 0 the rate first rises linearly
+    from learning_rate/25 over that share of the time (as the one-cycle schedule does over steps)."""
     import math
 
     import keras
@@ -135,7 +136,11 @@ def _time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
 
         def on_train_batch_begin(self, batch, logs=None):
             done = min(1.0, (time.perf_counter() - self.start) / seconds)
-            rate = learning_rate * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)))
+            if done < warmup:
+                rate = learning_rate * (1 / 25 + (1 - 1 / 25) * done / warmup)
+            else:
+                done = (done - warmup) / (1 - warmup)
+                rate = learning_rate * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)))
             self.model.optimizer.learning_rate.assign(rate)
 
         def on_train_batch_end(self, batch, logs=None):
@@ -278,7 +283,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         if cfg.resume:
             raise MlplayError(f"{exp.name} trains for a time budget: --resume is not supported for it",
                               f"start a new run: mlplay train {exp.name}")
-        callbacks.append(_time_budget(minutes * 60, exp.learning_rate))
+        callbacks.append(_time_budget(minutes * 60, exp.learning_rate, warmup=exp.warmup))
         log(f"time budget {minutes:g} minutes (at most {epochs} epochs)")
     started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
@@ -352,7 +357,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda folder: exp.export(model, folder)) if exp.export else None
-    path = store.save(model, card, cfg.models_root, extra)
+    path = store.save(model, card, cfg.models_root, extra, keras=exp.keras_file)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
     if interrupted is not None:
         raise interrupted  # now that the model is saved: the CLI exits 128 + the signal number, as a shell expects
