@@ -19,6 +19,7 @@ import numpy as np
 
 from mlplay.errors import MlplayError
 from mlplay.experiment import DataSet, Dataset, Experiment, Family
+from mlplay.paths import from_portable, portable
 from mlplay.translate import data as tatoeba
 from mlplay.translate import scores
 from mlplay.translate.baseline import WordByWord
@@ -110,7 +111,7 @@ class TranslateExperiment:
                 for s, pairs in encoded.items()}  # Keras' validation and test pairs: as long as training's at most
         arrays = {s: _arrays(pairs, vocabulary, source_length, target_length) for s, pairs in kept.items()}
         self.prepared = Prepared(splits, vocabulary, english_words, source_length, recipe)
-        meta = {"file": _portable(path), "sha256": read.sha256, "licence": tatoeba.LICENCE,
+        meta = {"file": portable(path), "sha256": read.sha256, "licence": tatoeba.LICENCE,
                 "pairs": len(read.pairs), "lines_skipped": read.skipped,
                 "split": f"by English sentence: the SHA-256 of its key (lower case, words only) puts "
                          f"{tatoeba.TEST_SHARE} % of sentences in test and {tatoeba.VALIDATION_SHARE} % in validation, "
@@ -162,8 +163,6 @@ class TranslateExperiment:
         """`mlplay eval`: the same figures again from the shipped files (a store.Model), on the pairs the card names:
         --data, else the fetched file when it is the same (by SHA-256)."""
         from mlplay.translate.translator import Translator
-
-        from mlplay.paths import from_portable
 
         recorded = model.card.raw.get("data", {})
         if path is None:
@@ -236,8 +235,9 @@ def evaluate(translator, splits: tatoeba.Splits) -> dict:
     test, validation = splits.references("test"), splits.references("validation")
     sources, references = [e for e, _ in test], [r for _, r in test]
     started = time.perf_counter()
-    greedy = [translator.translate(e).text for e in sources]
+    greedy_translations = [translator.translate(e) for e in sources]
     greedy_seconds = time.perf_counter() - started
+    greedy = [t.text for t in greedy_translations]
     started = time.perf_counter()
     beam = [translator.translate(e, BEAM).text for e in sources]
     beam_seconds = time.perf_counter() - started
@@ -255,6 +255,7 @@ def evaluate(translator, splits: tatoeba.Splits) -> dict:
         "validation_bleu": scores.bleu(validation_greedy, [r for _, r in validation]),
         "test_loss": round(loss, 6), "test_piece_accuracy": round(accuracy, 6),
         "unk_written": sum(unk in translator.subwords.encode(t) for t in greedy + beam),
+        "unk_avoided": sum(s.unk_avoided for t in greedy_translations for s in t.sentences),
     }
     return {
         "metrics": metrics,
@@ -264,7 +265,8 @@ def evaluate(translator, splits: tatoeba.Splits) -> dict:
                       "English sentence; BLEU (13a words, case-sensitive) and chrF (β 2) against all of its French "
                       "translations; test_loss and test_piece_accuracy: teacher-forced over the test pairs' pieces "
                       "(label smoothing 0.1, as in training); unk_written counts <unk> pieces in the outputs "
-                      "(the search never writes one)",
+                      "(the search never writes one); unk_avoided counts the greedy steps whose likeliest piece was "
+                      "<unk>, where the next likeliest was written instead",
         "speed": {"greedy_sentences_per_second": round(len(sources) / greedy_seconds, 1),
                   f"beam{BEAM}_sentences_per_second": round(len(sources) / beam_seconds, 1)},
         "baseline": {"what": "word by word from a dictionary of the training pairs (Dice coefficient), "
@@ -293,12 +295,6 @@ def _arrays(pairs, vocabulary: Subwords, source_length: int, target_length: int)
 
 def _subsample(splits: tatoeba.Splits) -> tatoeba.Splits:
     return tatoeba.Splits(*(getattr(splits, s)[: n] for s, n in QUICK_PAIRS.items()))
-
-
-def _portable(path: Path) -> str:
-    from mlplay.paths import portable
-
-    return portable(path)
 
 
 EXPERIMENTS = [TranslateExperiment(name, recipe).experiment() for name, recipe in RECIPES.items()]

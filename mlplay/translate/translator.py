@@ -43,6 +43,7 @@ class Sentence:
     pieces: list[str]  # the French pieces written (</s> not included)
     attention: np.ndarray  # (French pieces, source pieces)
     log_probability: float  # of the whole translation, </s> included
+    unk_avoided: int = 0  # steps of the chosen path whose likeliest piece was <unk> (never written: the next was)
 
 
 @dataclass
@@ -115,7 +116,9 @@ class Translator:
         self.max_positions = getattr(self.net, "max_positions", None)
         ids = self.subwords.index
         self.start, self.end = ids[START], ids[END]
+        self.unk = ids[UNK]
         self.banned = [ids[PAD], ids[UNK], ids[START]]  # never written: so no <unk> in a translation
+        self._recent: dict[tuple, Sentence] = {}
 
     # one line ----------------------------------------------------------------------------------------------------
     def translate(self, line: str, beam: int = 1) -> Translation:
@@ -129,7 +132,7 @@ class Translator:
                                            and not set(w) & set(out.unknown_characters)))
         for sentence in sentences(line):
             for part in self._parts(self.subwords.split(sentence)):
-                out.sentences.append(self.search(part, beam))
+                out.sentences.append(self._remembered(part, beam))
         out.text = " ".join(self.subwords.decode(self.subwords.index[p] for p in s.pieces) for s in out.sentences)
         return out
 
@@ -144,6 +147,16 @@ class Translator:
             current.append(piece)
         return [p for p in [*parts, current] if p]
 
+    def _remembered(self, pieces: list[str], beam: int) -> Sentence:
+        """`search`, remembering recent sentences: typing at the end of a line of several sentences translates only
+        the one that changed."""
+        key = (tuple(pieces), beam)
+        if key not in self._recent:
+            if len(self._recent) >= 512:
+                self._recent.clear()
+            self._recent[key] = self.search(pieces, beam)
+        return self._recent[key]
+
     # search ------------------------------------------------------------------------------------------------------
     def search(self, source_pieces: list[str], beam: int = 1) -> Sentence:
         """The likeliest French pieces: greedy (beam 1: the likeliest next piece each step) or a beam of `beam`
@@ -154,20 +167,24 @@ class Translator:
         longest = 2 * len(ids) + 10
         if self.max_positions:
             longest = min(longest, self.max_positions)
-        alive = [([], 0.0, [])]  # (pieces, log-probability, attention rows)
+        alive = [([], 0.0, [], 0)]  # (pieces, log-probability, attention rows, steps where <unk> was likeliest)
         finished = []
         tokens = np.array([self.start])
         for step in range(longest):
             logits, state, attention = self.net.step(tokens, state, memory)
+            unk_first = np.argmax(logits, axis=-1) == self.unk
             log_p = _log_softmax(logits)
             log_p[:, self.banned] = -np.inf
             total = np.array([a[1] for a in alive])[:, None] + log_p
-            best = np.argsort(total, axis=None)[::-1][: 2 * beam]
+            wanted = min(2 * beam, total.size)
+            best = np.argpartition(total, total.size - wanted, axis=None)[total.size - wanted:]
+            best = best[np.argsort(total.flat[best])[::-1]]  # the 2·beam likeliest continuations, likeliest first
             rows, chosen, keep = [], [], []
             for rank, flat in enumerate(best):
                 row, token = divmod(int(flat), total.shape[1])
-                pieces, _, rows_so_far = alive[row]
-                hypothesis = (pieces + [token], float(total[row, token]), rows_so_far + [attention[row]])
+                pieces, _, rows_so_far, avoided = alive[row]
+                hypothesis = (pieces + [token], float(total[row, token]), rows_so_far + [attention[row]],
+                              avoided + int(unk_first[row]))
                 if token == self.end:
                     if rank < beam:  # as in fairseq: an ending counts only among the `beam` best
                         finished.append(hypothesis)
@@ -181,11 +198,11 @@ class Translator:
             state = self.net.reorder(state, np.array(rows))
             tokens = np.array(chosen)
         pool = finished or alive
-        pieces, log_probability, rows = max(pool, key=lambda h: h[1] / len(h[0]) ** LENGTH_PENALTY)
+        pieces, log_probability, rows, avoided = max(pool, key=lambda h: h[1] / len(h[0]) ** LENGTH_PENALTY)
         if pieces and pieces[-1] == self.end:
             pieces, rows = pieces[:-1], rows[:-1]
         attention = np.array(rows, np.float32).reshape(len(rows), len(ids))
-        return Sentence(source_pieces, [self.subwords.tokens[t] for t in pieces], attention, log_probability)
+        return Sentence(source_pieces, [self.subwords.tokens[t] for t in pieces], attention, log_probability, avoided)
 
     # held-out figures (teacher forcing: the reference fed in, the next piece scored) ------------------------------
     def reference_scores(self, pairs: list[tuple[list[int], list[int]]], smoothing: float = 0.1) -> tuple[float, float]:

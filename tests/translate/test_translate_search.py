@@ -46,7 +46,7 @@ def table_translator(tmp_path):
     engine.subwords = Subwords(["a", "b", "c", "d", SPACE], tokens=TOKENS)
     i = engine.subwords.index
     engine.start, engine.end = i["<s>"], i["</s>"]
-    engine.banned = [i["<pad>"], i["<unk>"], i["<s>"]]
+    engine.unk, engine.banned = i["<unk>"], [i["<pad>"], i["<unk>"], i["<s>"]]
     engine.net = TableNet(engine.subwords)
     return engine
 
@@ -55,6 +55,7 @@ def test_greedy_takes_the_likeliest_piece_and_the_beam_the_likeliest_sentence(tm
     engine = table_translator(tmp_path)
     greedy = engine.search([f"{SPACE}a"], beam=1)
     assert greedy.pieces[0] == f"{SPACE}a"  # 0.5 > 0.4, and <unk> (0.9) is never written
+    assert greedy.unk_avoided == 1  # ... though it was the likeliest at the first step
     beam = engine.search([f"{SPACE}a"], beam=4)
     assert beam.pieces == [f"{SPACE}b"]
     assert beam.log_probability > greedy.log_probability
