@@ -5,13 +5,12 @@ byte-pair-encoding vocabulary for both languages, learned on the training pairs 
 unknown. Models (layers.py): a GRU encoder–decoder with attention, or a small transformer, trained with teacher
 forcing for a wall-time budget; the better one on the validation sentences is `translate` (docs/translate.md).
 
-The card's figures are those of the shipped files, run as `mlplay translate` runs them: the float16 weights in
-numpy (translator.py), on every held-out test sentence, against all of its French translations: BLEU and chrF
-(scores.py) for greedy decoding and for a beam of 4, beside a word-by-word baseline (baseline.py).
+The card's figures are those of the shipped files, run as `mlplay translate` runs them (figures.py): the float16
+weights in numpy, on every held-out test sentence, against all of its French translations: BLEU and chrF for greedy
+decoding and for a beam of 4, beside a word-by-word baseline.
 """
 
 import tempfile
-import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -22,13 +21,11 @@ from mlplay.experiment import DataSet, Dataset, Experiment, Family
 from mlplay.paths import from_portable, portable
 from mlplay.translate import data as tatoeba
 from mlplay.translate import scores
-from mlplay.translate.baseline import WordByWord
 from mlplay.translate.batches import LengthBatches
 from mlplay.translate.subwords import END, START, Subwords, learn
 
 MAX_SOURCE, MAX_TARGET = 40, 48  # pieces; longer training pairs are left out (and counted in the card)
 POSITIONS = 64  # the transformer's position table: longer than any sentence it is given (translator.py cuts)
-BEAM = 4
 
 
 @dataclass(frozen=True)
@@ -45,6 +42,7 @@ class Recipe:
     learning_rate: float = 1e-3
     warmup: float = 0.0  # share of the time budget over which the learning rate rises
     minutes: float = 24.0  # wall-time budget: the learning rate decays over it, training stops at its end
+    bfloat16: bool = False  # on a CPU with bfloat16 instructions, compute in bfloat16 (weights stay float32)
 
     def network(self, source_length: int) -> dict:
         if self.architecture == "gru_attention":
@@ -65,9 +63,9 @@ RECIPES = {
     "translate-gru": Recipe("gru_attention", vocabulary=4000, dim=256, units=256, dropout=0.2, batch_size=128,
                             learning_rate=2e-3),
     "translate-transformer": Recipe("transformer", vocabulary=4000, dim=256, heads=4, hidden=512, layers=3,
-                                    dropout=0.1, batch_size=128, learning_rate=1e-3, warmup=0.05),
+                                    dropout=0.1, batch_size=128, learning_rate=1e-3, warmup=0.05, bfloat16=True),
 }
-SHIPPED = "translate-gru"  # the candidate `translate` trains (chosen on validation BLEU: docs/translate.md)
+SHIPPED = "translate-transformer"  # the candidate `translate` trains (chosen on validation BLEU: docs/translate.md)
 RECIPES["translate"] = RECIPES[SHIPPED]
 QUICK = dict(vocabulary=400, dim=32, units=24, heads=2, hidden=48, layers=1, batch_size=64, minutes=0.0)
 QUICK_PAIRS = {"train": 2000, "validation": 200, "test": 200}
@@ -132,9 +130,12 @@ class TranslateExperiment:
 
     # model -----------------------------------------------------------------------------------------------------
     def build(self):
+        import keras
+
         from mlplay.translate import layers
 
         p = self._ready()
+        keras.mixed_precision.set_global_policy(precision(p.recipe))
         config = p.recipe.network(p.source_length)
         if p.recipe.architecture == "gru_attention":
             return layers.gru_attention(config["vocabulary"], p.source_length, config["embed"], config["units"],
@@ -150,19 +151,21 @@ class TranslateExperiment:
 
     def report(self, model, data: Dataset) -> dict:
         """The shipped files' figures: export to a temporary folder, load it as `mlplay translate` does, score."""
-        from mlplay.translate.translator import Translator
+        from mlplay.translate import figures as held_out
 
         p = self._ready()
         with tempfile.TemporaryDirectory() as tmp:
             self.export(model, Path(tmp))
-            figures = evaluate(Translator(Path(tmp)), p.splits)
+            figures = held_out.measure(Path(tmp), p.splits)
         return {**figures, "summary": p.recipe.summary(),
-                "architecture": {"recipe": asdict(p.recipe), "network": p.recipe.network(p.source_length)}}
+                "architecture": {"recipe": asdict(p.recipe), "network": p.recipe.network(p.source_length),
+                                 "precision": precision(p.recipe)}}
 
     def rescore(self, model, path: Path | None) -> dict:
         """`mlplay eval`: the same figures again from the shipped files (a store.Model), on the pairs the card names:
         --data, else the fetched file when it is the same (by SHA-256)."""
-        from mlplay.translate.translator import Translator
+        from mlplay.translate import figures as held_out
+        from mlplay.translate.translator import FILES
 
         recorded = model.card.raw.get("data", {})
         if path is None:
@@ -181,7 +184,9 @@ class TranslateExperiment:
         splits = tatoeba.split(read.pairs)
         if model.card.quick:
             splits = _subsample(splits)
-        return evaluate(Translator.of(model), splits)["metrics"]
+        for file in FILES:
+            model.file(file)  # each checked against the card's SHA-256
+        return held_out.measure(model.folder, splits)["metrics"]
 
     def _ready(self) -> Prepared:
         if self.prepared is None:
@@ -227,53 +232,18 @@ def piece_accuracy(y_true, y_pred):
     return ops.sum(right * mask) / ops.maximum(ops.sum(mask), 1.0)
 
 
-# figures --------------------------------------------------------------------------------------------------------
-def evaluate(translator, splits: tatoeba.Splits) -> dict:
-    """BLEU and chrF of greedy and beam-4 translations of every test sentence (all its translations as references),
-    the word-by-word baseline's, validation BLEU (greedy; what model choices were made on), the teacher-forced loss
-    and piece accuracy of the test pairs, and examples."""
-    test, validation = splits.references("test"), splits.references("validation")
-    sources, references = [e for e, _ in test], [r for _, r in test]
-    started = time.perf_counter()
-    greedy_translations = [translator.translate(e) for e in sources]
-    greedy_seconds = time.perf_counter() - started
-    greedy = [t.text for t in greedy_translations]
-    started = time.perf_counter()
-    beam = [translator.translate(e, BEAM).text for e in sources]
-    beam_seconds = time.perf_counter() - started
-    validation_greedy = [translator.translate(e).text for e, _ in validation]
-    words = WordByWord(splits.train)
-    word_by_word = [words(e) for e in sources]
-    pieces = [(translator.subwords.encode(e), [*translator.subwords.encode(f), translator.end]) for e, f in splits.test]
-    loss, accuracy = translator.reference_scores(pieces)
-    unk = translator.subwords.index["<unk>"]
-    metrics = {
-        "test_bleu": scores.bleu(greedy, references), "test_chrf": scores.chrf(greedy, references),
-        f"test_bleu_beam{BEAM}": scores.bleu(beam, references), f"test_chrf_beam{BEAM}": scores.chrf(beam, references),
-        "baseline_test_bleu": scores.bleu(word_by_word, references),
-        "baseline_test_chrf": scores.chrf(word_by_word, references),
-        "validation_bleu": scores.bleu(validation_greedy, [r for _, r in validation]),
-        "test_loss": round(loss, 6), "test_piece_accuracy": round(accuracy, 6),
-        "unk_written": sum(unk in translator.subwords.encode(t) for t in greedy + beam),
-        "unk_avoided": sum(s.unk_avoided for t in greedy_translations for s in t.sentences),
-    }
-    return {
-        "metrics": metrics,
-        "test_set": {"sentences": len(test), "references": sum(len(r) for r in references),
-                     "pairs": len(splits.test), "validation_sentences": len(validation)},
-        "evaluation": "the shipped float16 weights run in numpy as `mlplay translate` runs them, on every held-out "
-                      "English sentence; BLEU (13a words, case-sensitive) and chrF (β 2) against all of its French "
-                      "translations; test_loss and test_piece_accuracy: teacher-forced over the test pairs' pieces "
-                      "(label smoothing 0.1, as in training); unk_written counts <unk> pieces in the outputs "
-                      "(the search never writes one); unk_avoided counts the greedy steps whose likeliest piece was "
-                      "<unk>, where the next likeliest was written instead",
-        "speed": {"greedy_sentences_per_second": round(len(sources) / greedy_seconds, 1),
-                  f"beam{BEAM}_sentences_per_second": round(len(sources) / beam_seconds, 1)},
-        "baseline": {"what": "word by word from a dictionary of the training pairs (Dice coefficient), "
-                             "mlplay/translate/baseline.py", "entries": len(words.dictionary)},
-        "examples": [{"english": e, "greedy": g, f"beam{BEAM}": b, "references": r}
-                     for e, g, b, r in list(zip(sources, greedy, beam, references))[:12]],
-    }
+def precision(recipe: Recipe) -> str:
+    """The Keras dtype policy to train in: mixed bfloat16 when the recipe allows it, no GPU is present and the CPU has
+    bfloat16 instructions (the transformer trains 1.5× faster so; docs/translate.md), else float32."""
+    import tensorflow as tf
+
+    if not recipe.bfloat16 or tf.config.list_physical_devices("GPU"):
+        return "float32"
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "float32"
+    return "mixed_bfloat16" if ("avx512_bf16" in flags or "amx_bf16" in flags) else "float32"
 
 
 # helpers --------------------------------------------------------------------------------------------------------
