@@ -25,8 +25,8 @@ def headline(card) -> str:
     if value is None or isinstance(value, bool):
         return "—"
     name = key.removeprefix("test_").replace("_", " ")
-    if key.endswith("bleu"):  # translation: BLEU beside the word-by-word baseline's
-        baseline = metrics.get(f"baseline_{key}")
+    if key.startswith("test_bleu"):  # translation: BLEU beside the word-by-word baseline's
+        baseline = metrics.get("baseline_test_bleu")
         return f"BLEU {value:.1f}" + (f", word by word {baseline:.1f}" if baseline is not None else "")
     if key.endswith("bits_per_char"):
         baseline = metrics.get("ngram_test_bits_per_char")

@@ -50,7 +50,7 @@ class Session:
     """The REPL's state: the beam width, the last sentence entered, and recent live translations."""
 
     translator: Translator
-    beam: int = 1
+    beam: int = 4  # for Enter; the live bar is greedy
     last: Translation | None = None
     _live: dict = field(default_factory=dict)
 

@@ -19,7 +19,7 @@ def register(cli: options.Groups) -> None:
     @cli.app.command(rich_help_panel="Play")
     def translate(
         text: Optional[str] = typer.Option(None, "--text", "-t", help="Translate this text, print it and exit."),
-        beam: int = typer.Option(1, "--beam", "-b", min=1, max=MAX_BEAM, help="Search: 1 = greedy (the likeliest piece each step), 4 = a beam of 4 hypotheses."),
+        beam: int = typer.Option(4, "--beam", "-b", min=1, max=MAX_BEAM, help="Search: a beam of 4 hypotheses, or 1 = greedy (the likeliest piece each step; what the live bar shows)."),
         attention: Optional[Path] = typer.Option(None, "--attention", help="With --text: draw where each French word looked into this PNG."),
         jsonl: bool = options.jsonl("Print one JSON object a line: source, translation, score, unknown words."),
         model: str = typer.Option("translate", "--model", help="A translation model (see: mlplay models)."),

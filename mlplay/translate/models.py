@@ -201,7 +201,7 @@ class TranslateExperiment:
                           "English ids, then <s> and the French ids (teacher forcing)",
             build=self.build, load_data=self.load_data, epochs=200, batch_size=r.batch_size,
             learning_rate=r.learning_rate, warmup=r.warmup, patience=1000, clipnorm=1.0,
-            loss=masked_loss, metrics=(piece_accuracy,), monitor="val_loss", headline="test_bleu",
+            loss=masked_loss, metrics=(piece_accuracy,), monitor="val_loss", headline="test_bleu_beam4",
             report=self.report, export=self.export, rescore=self.rescore, keras_file=False)
 
 

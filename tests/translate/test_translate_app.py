@@ -26,7 +26,7 @@ def test_the_toolbar_shows_the_translation_of_what_is_typed_and_its_notes(engine
     session = app.Session(engine)
     assert "type English" in session.live("")
     line = session.live("Where is the cat?")
-    assert line == " → " + engine.translate("Where is the cat?").text
+    assert line == " → " + engine.translate("Where is the cat?", 1).text  # the live bar: greedy
     assert "hamster" in session.live("Where is the hamster?") and "never seen" in session.live("I am 😀")
     assert "nothing it can read" in session.live("😀😀")
     assert "1,000" in session.live("a" * 1001)
@@ -37,7 +37,7 @@ def test_enter_prints_the_pair_and_attention_and_beam_commands(engine):
     session = app.Session(engine)
     assert session.enter(":attention") == ["translate a sentence first (type it, then Enter)"]
     lines = session.enter("I am hungry.")
-    assert lines[0] == f"I am hungry.  →  {engine.translate('I am hungry.').text}"
+    assert lines[0] == f"I am hungry.  →  {engine.translate('I am hungry.', 4).text}"  # Enter: a beam of 4
     heat = session.enter(":attention")
     english, french, _ = translator.word_attention(session.last.sentences[0])
     assert heat[0].split() == english == ["I", "am", "hungry."]
@@ -82,8 +82,8 @@ def test_piped_lines_give_one_translation_a_line_and_bad_lines_one_message_each(
     done = run(models, stdin=stdin)
     out, err = done.stdout.decode().splitlines(), done.stderr.decode().splitlines()
     assert done.returncode == 1 and "Traceback" not in done.stderr.decode()
-    assert out == [engine.translate("I am hungry.").text, "", engine.translate("Where is the cat?").text,
-                   engine.translate("Nous sommes ici.").text, engine.translate("The hamster glue.").text]
+    assert out == [engine.translate(line, 4).text if line else "" for line in
+                   ("I am hungry.", "", "Where is the cat?", "Nous sommes ici.", "The hamster glue.")]
     assert "Error: line 4: not UTF-8 text (byte 0xff at position 1)" in err
     assert any(e.startswith("Error: line 5: 10,000 characters") for e in err)
     assert any(e.startswith("Error: line 6: nothing it can read") for e in err)
@@ -102,7 +102,7 @@ def test_text_jsonl_beam_and_attention_picture(tiny, engine, tmp_path):
     assert record["score"] <= 0 and record["new_words"] == ["hamster"]
     picture = tmp_path / "pics" / "att.png"
     done = run(models, "--text", "I am hungry. We are here.", "--attention", str(picture))
-    assert done.returncode == 0 and done.stdout.decode().strip() == engine.translate("I am hungry. We are here.").text
+    assert done.returncode == 0 and done.stdout.decode().strip() == engine.translate("I am hungry. We are here.", 4).text
     image = cv2.imread(str(picture))
     assert image is not None and image.shape[0] > 100 and image.shape[1] > 200
 

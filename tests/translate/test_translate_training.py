@@ -47,7 +47,7 @@ def test_train_quick_then_eval_and_translate(tmp_path):
     assert card["data"]["sha256"] == tatoeba.read_pairs(pairs).sha256
     for key in ("test_bleu", "test_chrf", "test_bleu_beam4", "baseline_test_bleu", "validation_bleu"):
         assert 0 <= card["metrics"][key] <= 100
-    assert card["metrics"]["unk_written"] == 0 and card["headline"] == "test_bleu"
+    assert card["metrics"]["unk_written"] == 0 and card["headline"] == "test_bleu_beam4"
     assert set(card["sha256"]) == {"card.json", "network.json", "vocabulary.json", "weights.npz"} - {"card.json"}
 
     assert card["data"]["file"] == "$MLPLAY_DATA/pairs.tsv"
