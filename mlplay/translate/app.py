@@ -125,7 +125,8 @@ def heat_map(translation: Translation) -> list[str]:
         for word, row in zip(french, matrix):
             cells = [SHADES[min(len(SHADES) - 1, int(np.ceil(v * (len(SHADES) - 1))))] * n for v, n in zip(row, widths)]
             lines.append(word.rjust(left) + "  " + " ".join(cells))
-    lines.append(f"(darker = more attention; each French word's row sums to 1 · {SHADES[1]} < 20 % … {SHADES[-1]} > 80 %)")
+    lines.append(f"(darker = more attention; each French word's row sums to 1 · "
+                 f"{SHADES[1]} < 20 % … {SHADES[-1]} > 80 %)")
     return lines
 
 

@@ -5,7 +5,6 @@ Thin: everything is imported when the command runs, so `mlplay --help` stays fas
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,12 +17,15 @@ MAX_BEAM = 8  # as app.MAX_BEAM (app imports numpy; a test keeps the two in step
 def register(cli: options.Groups) -> None:
     @cli.app.command(rich_help_panel="Play")
     def translate(
-        text: Optional[str] = typer.Option(None, "--text", "-t", help="Translate this text, print it and exit."),
-        beam: int = typer.Option(4, "--beam", "-b", min=1, max=MAX_BEAM, help="Search: a beam of 4 hypotheses, or 1 = greedy (the likeliest piece each step; what the live bar shows)."),
-        attention: Optional[Path] = typer.Option(None, "--attention", help="With --text: draw where each French word looked into this PNG."),
+        text: str | None = typer.Option(None, "--text", "-t", help="Translate this text, print it and exit."),
+        beam: int = typer.Option(4, "--beam", "-b", min=1, max=MAX_BEAM,
+                                 help="Search: a beam of 4 hypotheses, or 1 = greedy (the likeliest piece each step; "
+                                      "what the live bar shows)."),
+        attention: Path | None = typer.Option(
+            None, "--attention", help="With --text: draw where each French word looked into this PNG."),
         jsonl: bool = options.jsonl("Print one JSON object a line: source, translation, score, unknown words."),
         model: str = typer.Option("translate", "--model", help="A translation model (see: mlplay models)."),
-        models_dir: Optional[Path] = options.models_dir(),
+        models_dir: Path | None = options.models_dir(),
     ):
         """English → French: the translation grows in the bottom bar as you type; or pipe lines in, or --text."""
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads: small products, threads only wait

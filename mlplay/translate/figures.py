@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 
 from mlplay.errors import MlplayError
-from mlplay.translate import data as tatoeba
-from mlplay.translate import scores
+from mlplay.translate import data as tatoeba, scores
 from mlplay.translate.baseline import WordByWord
 
 BEAM = 4

@@ -95,11 +95,13 @@ def gru_attention(vocabulary: int, source_length: int, embed: int, units: int, d
     x = layers.Dropout(dropout, name="source_dropout")(embedding(source))
     outputs, forward, backward = layers.Bidirectional(layers.GRU(units, return_sequences=True, return_state=True),
                                                       name="encoder")(x, mask=mask)
-    start = layers.Dense(2 * units, activation="tanh", name="bridge")(layers.Concatenate(name="final_states")([forward, backward]))
+    final = layers.Concatenate(name="final_states")([forward, backward])
+    start = layers.Dense(2 * units, activation="tanh", name="bridge")(final)
     y = layers.Dropout(dropout, name="target_dropout")(embedding(target))
     states = layers.GRU(2 * units, return_sequences=True, name="decoder")(y, initial_state=start)
     context = DotAttention(name="attention")(states, outputs, mask)
-    joined = layers.Dense(embed, activation="tanh", name="combine")(layers.Concatenate(name="state_context")([states, context]))
+    both = layers.Concatenate(name="state_context")([states, context])
+    joined = layers.Dense(embed, activation="tanh", name="combine")(both)
     joined = layers.Dropout(dropout, name="combine_dropout")(joined)
     return keras.Model(packed, embedding(joined, logits=True), name="gru_attention")
 
@@ -190,11 +192,13 @@ def transformer(vocabulary: int, source_length: int, dim: int, heads: int, hidde
     source, target = SplitPair(source_length, name="split")(packed)
     mask = PadMask(name="source_mask")(source)
     embedding = SharedEmbedding(vocabulary, dim, scale=math.sqrt(dim), name="embedding")
-    x = layers.Dropout(dropout, name="source_dropout")(Positions(positions, dim, name="source_positions")(embedding(source)))
+    x = Positions(positions, dim, name="source_positions")(embedding(source))
+    x = layers.Dropout(dropout, name="source_dropout")(x)
     for i in range(layers_):
         x = EncoderBlock(dim, heads, hidden, dropout, name=f"encoder_{i}")(x, mask)
     memory = layers.LayerNormalization(name="encoder_norm")(x)
-    y = layers.Dropout(dropout, name="target_dropout")(Positions(positions, dim, name="target_positions")(embedding(target)))
+    y = Positions(positions, dim, name="target_positions")(embedding(target))
+    y = layers.Dropout(dropout, name="target_dropout")(y)
     for i in range(layers_):
         y = DecoderBlock(dim, heads, hidden, dropout, name=f"decoder_{i}")(y, memory, mask)
     y = layers.LayerNormalization(name="decoder_norm")(y)

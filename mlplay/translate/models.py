@@ -19,8 +19,7 @@ import numpy as np
 from mlplay.errors import MlplayError
 from mlplay.experiment import DataSet, Dataset, Experiment, Family
 from mlplay.paths import from_portable, portable
-from mlplay.translate import data as tatoeba
-from mlplay.translate import scores
+from mlplay.translate import data as tatoeba, scores
 from mlplay.translate.batches import LengthBatches
 from mlplay.translate.subwords import END, START, Subwords, learn
 
@@ -271,6 +270,7 @@ EXPERIMENTS = [TranslateExperiment(name, recipe).experiment() for name, recipe i
 FAMILY = Family(
     name="translate", experiments=EXPERIMENTS,
     datasets=(DataSet(tatoeba.NAME, tatoeba.fetch, tatoeba.cached,
-                      help="English–French pairs from Tatoeba (manythings.org, CC-BY 2.0 FR), English up to 30 characters"),),
+                      help="English–French pairs from Tatoeba (manythings.org, CC-BY 2.0 FR), "
+                           "English up to 30 characters"),),
     help=f"translate (English → French; the {SHIPPED.split('-')[1]} candidate), translate-gru, translate-transformer; "
          "--data FILE of English<TAB>French lines (default: mlplay data fetch tatoeba-fra-eng)")

@@ -38,7 +38,8 @@ def draw(english: list[str], french: list[str], weights: np.ndarray, title: list
     corner = "rows: French, columns: English"
     left = max([width(w) for w in french] + [width(corner, small)]) + 2 * PAD
     top = PAD + (len(title) + 1) * 24 + CELL_H
-    size = (max([left + sum(columns) + PAD] + [width(t) + 2 * PAD for t in title]), top + CELL_H * len(french) + 2 * PAD)
+    wide = max([left + sum(columns) + PAD] + [width(t) + 2 * PAD for t in title])
+    size = (wide, top + CELL_H * len(french) + 2 * PAD)
     image = Image.new("RGB", size, "white")
     pen = ImageDraw.Draw(image)
     for i, line in enumerate(title):

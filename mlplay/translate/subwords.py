@@ -92,7 +92,8 @@ def learn(texts, size: int) -> "Subwords":
 class Subwords:
     """The vocabulary: special tokens, the alphabet, then one token per merge, in the order learned."""
 
-    def __init__(self, alphabet: list[str], tokens: list[str] | None = None, merges: list[tuple[str, str]] | None = None):
+    def __init__(self, alphabet: list[str], tokens: list[str] | None = None,
+                 merges: list[tuple[str, str]] | None = None):
         self.alphabet, self.merges = list(alphabet), [tuple(m) for m in (merges or [])]
         self.tokens = [*SPECIALS, *self.alphabet, *(tokens or [a + b for a, b in self.merges])]
         self.index = {t: i for i, t in enumerate(self.tokens)}

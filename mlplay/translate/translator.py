@@ -170,7 +170,7 @@ class Translator:
         alive = [([], 0.0, [], 0)]  # (pieces, log-probability, attention rows, steps where <unk> was likeliest)
         finished = []
         tokens = np.array([self.start])
-        for step in range(longest):
+        for _ in range(longest):
             logits, state, attention = self.net.step(tokens, state, memory)
             unk_first = np.argmax(logits, axis=-1) == self.unk
             log_p = _log_softmax(logits)

@@ -1,7 +1,6 @@
 """Fixtures for the translation tests (helpers in translatehelpers.py)."""
 
 import pytest
-
 from translatehelpers import PAIRS, random_translator
 
 

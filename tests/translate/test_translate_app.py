@@ -9,9 +9,9 @@ import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from translatehelpers import MLPLAY
 
 from mlplay.translate import app, repl, translator
-from translatehelpers import MLPLAY
 
 CTRL_C, CTRL_D = "\x03", "\x04"
 
@@ -77,7 +77,7 @@ def run(models, *args, stdin: bytes | None = None):
 
 def test_piped_lines_give_one_translation_a_line_and_bad_lines_one_message_each(tiny, engine):
     models, _ = tiny
-    stdin = "I am hungry.\n\nWhere is the cat?\n".encode() + b"\xff\xfe bad\n" + ("x" * 10_000 + "\n").encode() + \
+    stdin = b"I am hungry.\n\nWhere is the cat?\n" + b"\xff\xfe bad\n" + ("x" * 10_000 + "\n").encode() + \
         "😀🎉\nNous sommes ici.\nThe hamster glue.\n".encode()
     done = run(models, stdin=stdin)
     out, err = done.stdout.decode().splitlines(), done.stderr.decode().splitlines()
@@ -102,7 +102,8 @@ def test_text_jsonl_beam_and_attention_picture(tiny, engine, tmp_path):
     assert record["score"] <= 0 and record["new_words"] == ["hamster"]
     picture = tmp_path / "pics" / "att.png"
     done = run(models, "--text", "I am hungry. We are here.", "--attention", str(picture))
-    assert done.returncode == 0 and done.stdout.decode().strip() == engine.translate("I am hungry. We are here.", 4).text
+    expected = engine.translate("I am hungry. We are here.", 4).text
+    assert done.returncode == 0 and done.stdout.decode().strip() == expected
     image = cv2.imread(str(picture))
     assert image is not None and image.shape[0] > 100 and image.shape[1] > 200
 

@@ -8,10 +8,10 @@ import subprocess
 import zipfile
 
 import pytest
+from translatehelpers import MLPLAY, SHARED_PAIRS, needs_pairs
 
 from mlplay.errors import MlplayError
 from mlplay.translate import data
-from translatehelpers import MLPLAY, SHARED_PAIRS, needs_pairs
 
 
 def test_normalize_makes_one_spelling_of_what_looks_the_same():
@@ -65,7 +65,7 @@ def test_read_pairs_takes_two_or_three_columns_and_counts_other_lines(tmp_path):
 @pytest.mark.parametrize("content, message", [
     (None, "no such file"),
     (b"Go.\tVa !\n\xff\xfe\n", "is not UTF-8"),
-    ("Go.\tVa !\n".encode() * 3, "too few to learn from"),
+    (b"Go.\tVa !\n" * 3, "too few to learn from"),
 ])
 def test_read_pairs_refuses_bad_files_in_one_line(tmp_path, content, message):
     path = tmp_path / "p.tsv"

@@ -3,10 +3,10 @@ piece each step, the beam finds the likelier whole sentence, <unk> is never writ
 sentences, long-sentence parts, notes and word-level attention."""
 
 import numpy as np
+from translatehelpers import random_translator
 
 from mlplay.translate import translator
 from mlplay.translate.subwords import SPACE, Subwords
-from translatehelpers import random_translator
 
 TOKENS = [f"{SPACE}a", f"{SPACE}b", f"{SPACE}c", f"{SPACE}d"]
 

@@ -6,9 +6,9 @@ import os
 import subprocess
 
 import pytest
+from translatehelpers import MLPLAY, SHARED_PAIRS, needs_pairs
 
 from mlplay import store
-from translatehelpers import MLPLAY, SHARED_PAIRS, needs_pairs
 
 BUDGET_BYTES = 12_000_000
 

@@ -2,8 +2,9 @@
 
 import random
 
-from mlplay.translate.subwords import SPACE, SPECIALS, UNK, Subwords, chunks, learn
 from translatehelpers import PAIRS
+
+from mlplay.translate.subwords import SPACE, SPECIALS, UNK, Subwords, chunks, learn
 
 TEXTS = [e for e, _ in PAIRS] + [f for _, f in PAIRS]
 
@@ -28,7 +29,8 @@ def test_every_text_of_known_characters_comes_back_exactly():
     letters = "".join(vocabulary.alphabet).replace(SPACE, "")
     rng = random.Random(0)
     for _ in range(200):
-        text = " ".join("".join(rng.choice(letters) for _ in range(rng.randint(1, 8))) for _ in range(rng.randint(1, 6)))
+        words = ("".join(rng.choice(letters) for _ in range(rng.randint(1, 8))) for _ in range(rng.randint(1, 6)))
+        text = " ".join(words)
         assert vocabulary.decode(vocabulary.encode(text)) == text
         assert UNK not in vocabulary.split(text)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from translatehelpers import MLPLAY
 
 from mlplay.translate import data as tatoeba
-from translatehelpers import MLPLAY
 
 SUBJECTS = [("I", "Je", "vois", "veux"), ("We", "Nous", "voyons", "voulons"), ("They", "Ils", "voient", "veulent"),
             ("You", "Tu", "vois", "veux"), ("He", "Il", "voit", "veut"), ("She", "Elle", "voit", "veut")]

@@ -14,9 +14,11 @@ from mlplay.translate import translator
 from mlplay.translate.subwords import learn
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_PAIRS = Path(os.environ.get("MLPLAY_SHARED") or REPO.parent / "shared") / "data" / "tatoeba-fra-eng" / "fra-eng.tsv"
+SHARED = Path(os.environ.get("MLPLAY_SHARED") or REPO.parent / "shared")
+SHARED_PAIRS = SHARED / "data" / "tatoeba-fra-eng" / "fra-eng.tsv"
 needs_pairs = pytest.mark.skipif(not SHARED_PAIRS.is_file(),
-                                 reason=f"needs the Tatoeba pairs at {SHARED_PAIRS} (../shared beside the clone, or MLPLAY_SHARED)")
+                                 reason=f"needs the Tatoeba pairs at {SHARED_PAIRS} "
+                                        "(../shared beside the clone, or MLPLAY_SHARED)")
 MLPLAY = [sys.executable, "-m", "mlplay"]
 
 PAIRS = [("I am hungry.", "J'ai faim."), ("I am tired.", "Je suis fatigué."), ("You are tired.", "Tu es fatigué."),
@@ -38,8 +40,10 @@ def random_translator(folder: Path, name: str = "tiny", seed: int = 0, units: in
 
     weights = {"embedding/embeddings": r(v, embed), "embedding/bias": r(v),
                "bridge/kernel": r(2 * units, 2 * units), "bridge/bias": r(2 * units),
-               "decoder/gru_cell/kernel": r(embed, 6 * units), "decoder/gru_cell/recurrent_kernel": r(2 * units, 6 * units),
-               "decoder/gru_cell/bias": r(2, 6 * units), "combine/kernel": r(4 * units, embed), "combine/bias": r(embed)}
+               "decoder/gru_cell/kernel": r(embed, 6 * units),
+               "decoder/gru_cell/recurrent_kernel": r(2 * units, 6 * units),
+               "decoder/gru_cell/bias": r(2, 6 * units), "combine/kernel": r(4 * units, embed),
+               "combine/bias": r(embed)}
     for side in ("forward", "backward"):
         weights.update({f"encoder/{side}_gru/gru_cell/kernel": r(embed, 3 * units),
                         f"encoder/{side}_gru/gru_cell/recurrent_kernel": r(units, 3 * units),
