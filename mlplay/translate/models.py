@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from mlplay.errors import MlplayError
-from mlplay.experiment import DataSet, Dataset, Experiment, Family
+from mlplay.experiment import DataSet, Dataset, Experiment, Family, Try
 from mlplay.paths import from_portable, portable
 from mlplay.translate import data as tatoeba, scores
 from mlplay.translate.batches import LengthBatches
@@ -201,7 +201,9 @@ class TranslateExperiment:
             build=self.build, load_data=self.load_data, epochs=200, batch_size=r.batch_size,
             learning_rate=r.learning_rate, warmup=r.warmup, patience=1000, clipnorm=1.0,
             loss=masked_loss, metrics=(piece_accuracy,), monitor="val_loss", headline="test_bleu_beam4",
-            report=self.report, export=self.export, rescore=self.rescore, keras_file=False)
+            report=self.report, export=self.export, rescore=self.rescore, keras_file=False, litert=False,
+            tries=(Try(("translate", "--model", "{name}", "--models-dir", "{models}"), "I am hungry.\n"),),
+            sample_data="tatoeba-fra-eng/fra-eng.tsv")
 
 
 # training loss and accuracy over the real target pieces (padding left out; Keras is imported only when called) --
