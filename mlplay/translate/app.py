@@ -36,11 +36,25 @@ def unreadable(translator: Translator, line: str) -> str | None:
     return None
 
 
+def preview(french: str, stutter: int = 3) -> str:
+    """The live bar's French, cut where the model starts to stutter: half a sentence typed (no end punctuation yet,
+    unlike every training sentence) can send greedy search into one word again and again ("Où Où Où Où …"). At the
+    first word written `stutter` times in a row, the preview keeps one and ends with "…" (a word twice, as in "nous
+    nous", is French). Enter, pipes and --text print the search's whole output."""
+    words = french.split(" ")
+    for i in range(len(words) - stutter + 1):
+        if len(set(words[i:i + stutter])) == 1:
+            return " ".join(words[:i + 1]) + " …"
+    return french
+
+
 def notes(translation: Translation) -> list[str]:
     """What the model could not read, and a warning when most words are new to it (another language?)."""
     out = translation.notes()
     words = [w for w in translation.source.split() if any(c.isalpha() for c in w)]
-    if len(words) >= 2 and len(translation.new_words) > len(words) / 2:
+    unknown = set(translation.unknown_characters)
+    unfamiliar = len(translation.new_words) + sum(bool(set(w) & unknown) for w in words)  # "müde": ü never seen
+    if len(words) >= 2 and unfamiliar > len(words) / 2:
         out.append("most words are new to it: is this English?")
     return out
 
@@ -69,7 +83,7 @@ class Session:
                 shown = trouble
             else:
                 translation = self.translator.translate(text, 1)  # greedy: the fastest search, on every key
-                shown = translation.text + "".join(f"   ({n})" for n in notes(translation))
+                shown = preview(translation.text) + "".join(f"   ({n})" for n in notes(translation))
             if len(self._live) > 256:
                 self._live.clear()
             self._live[text] = shown

@@ -26,11 +26,26 @@ def test_the_toolbar_shows_the_translation_of_what_is_typed_and_its_notes(engine
     session = app.Session(engine)
     assert "type English" in session.live("")
     line = session.live("Where is the cat?")
-    assert line == " → " + engine.translate("Where is the cat?", 1).text  # the live bar: greedy
+    assert line == " → " + app.preview(engine.translate("Where is the cat?", 1).text)  # the live bar: greedy
     assert "hamster" in session.live("Where is the hamster?") and "never seen" in session.live("I am 😀")
     assert "nothing it can read" in session.live("😀😀")
     assert "1,000" in session.live("a" * 1001)
     assert session.live(":be").startswith(" :attention")
+
+
+def test_the_live_preview_stops_where_the_model_stutters():
+    assert app.preview("Où Où Où Où Où") == "Où …"
+    assert app.preview("Où est est est est Où Où.") == "Où est …"
+    assert app.preview("Nous nous sommes vus.") == "Nous nous sommes vus."  # a word twice is French
+    assert app.preview("Où est la gare ?") == "Où est la gare ?"
+
+
+def test_a_line_of_mostly_unfamiliar_words_asks_whether_it_is_english():
+    german = translator.Translation(source="Ich habe Hunger und bin müde.", text="", unknown_characters=["ü"],
+                                    new_words=["Ich", "habe", "und"])  # müde counts: its ü was never seen
+    assert "most words are new to it: is this English?" in app.notes(german)
+    german.unknown_characters = []
+    assert "most words are new to it: is this English?" not in app.notes(german)  # 3 of 6 is not most
 
 
 def test_enter_prints_the_pair_and_attention_and_beam_commands(engine):
