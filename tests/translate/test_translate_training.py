@@ -39,7 +39,7 @@ def test_train_quick_then_eval_and_translate(tmp_path):
     done = subprocess.run([*MLPLAY, "train", "translate", "--quick", "--data", str(pairs)], capture_output=True,
                           text=True, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
-    folder = tmp_path / "models" / "translate"
+    folder = tmp_path / "models" / "translate-quick"  # a --quick run never replaces models/translate
     assert sorted(p.name for p in folder.iterdir()) == ["card.json", "network.json", "vocabulary.json", "weights.npz"]
     card = json.loads((folder / "card.json").read_text())
     sizes = card["data"]["sentences"]
@@ -51,17 +51,17 @@ def test_train_quick_then_eval_and_translate(tmp_path):
     assert set(card["sha256"]) == {"card.json", "network.json", "vocabulary.json", "weights.npz"} - {"card.json"}
 
     assert card["data"]["file"] == "$MLPLAY_DATA/pairs.tsv"
-    done = subprocess.run([*MLPLAY, "eval", "translate"], capture_output=True, text=True, env=env)
+    done = subprocess.run([*MLPLAY, "eval", "translate-quick"], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and "NO" not in done.stdout, done.stdout + done.stderr
-    done = subprocess.run([*MLPLAY, "translate", "--jsonl"], input="She wants the moon!\n", capture_output=True,
-                          text=True, env=env)
+    done = subprocess.run([*MLPLAY, "translate", "--model", "translate-quick", "--jsonl"], input="She wants the moon!\n",
+                          capture_output=True, text=True, env=env)
     assert done.returncode == 0 and json.loads(done.stdout)["source"] == "She wants the moon!"
-    done = subprocess.run([*MLPLAY, "eval", "translate", "--data", str(made_up_pairs(tmp_path / "other.tsv"))],
+    done = subprocess.run([*MLPLAY, "eval", "translate-quick", "--data", str(made_up_pairs(tmp_path / "other.tsv"))],
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0  # the same content under another name is the same data
     (tmp_path / "other.tsv").write_text(pairs.read_text() + "You see me.\tTu me vois.\n")
-    done = subprocess.run([*MLPLAY, "eval", "translate", "--data", str(tmp_path / "other.tsv")], capture_output=True,
-                          text=True, env=env)
+    done = subprocess.run([*MLPLAY, "eval", "translate-quick", "--data", str(tmp_path / "other.tsv")],
+                          capture_output=True, text=True, env=env)
     assert done.returncode == 1 and "SHA-256 differs" in done.stderr and done.stderr.count("\n") == 1
 
 
