@@ -53,8 +53,8 @@ def test_train_quick_then_eval_and_translate(tmp_path):
     assert card["data"]["file"] == "$MLPLAY_DATA/pairs.tsv"
     done = subprocess.run([*MLPLAY, "eval", "translate-quick"], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and "NO" not in done.stdout, done.stdout + done.stderr
-    done = subprocess.run([*MLPLAY, "translate", "--model", "translate-quick", "--jsonl"], input="She wants the moon!\n",
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run([*MLPLAY, "translate", "--model", "translate-quick", "--jsonl"],
+                          input="She wants the moon!\n", capture_output=True, text=True, env=env)
     assert done.returncode == 0 and json.loads(done.stdout)["source"] == "She wants the moon!"
     done = subprocess.run([*MLPLAY, "eval", "translate-quick", "--data", str(made_up_pairs(tmp_path / "other.tsv"))],
                           capture_output=True, text=True, env=env)
