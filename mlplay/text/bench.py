@@ -86,7 +86,8 @@ def text_generation(console, goal, name: str = "shakespeare") -> None:
     table.add_row("mlplay write --prompt … --length 10000 (numpy step)", f"{scripted:,.0f}", f"{scripted / naive:.0f}×")
     table.add_row("numpy step in process: wall / per CPU second", f"{wall:,.0f} / {cpu:,.0f}", f"{wall / naive:.0f}×")
     console.print(table)
-    console.print(f"goal ≥ {GOAL_CHARS_PER_S:,} chars/s scripted: {scripted:,.0f} {goal(scripted >= GOAL_CHARS_PER_S)};  "
+    console.print(f"goal ≥ {GOAL_CHARS_PER_S:,} chars/s scripted: {scripted:,.0f} "
+                  f"{goal(scripted >= GOAL_CHARS_PER_S)};  "
                   f"40-char ghost text after a keypress: {ghost_wall:.1f} ms ({ghost_cpu:.1f} ms CPU), "
                   f"goal ≤ {GOAL_GHOST_MS} ms {goal(ghost_wall <= GOAL_GHOST_MS)}")
     console.print(f"cold start of `mlplay write {name} --prompt … --length 1` (numpy, no TensorFlow): {start:.2f} s")

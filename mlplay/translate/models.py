@@ -201,7 +201,8 @@ class TranslateExperiment:
             build=self.build, load_data=self.load_data, epochs=200, batch_size=r.batch_size,
             learning_rate=r.learning_rate, warmup=r.warmup, patience=1000, clipnorm=1.0,
             loss=masked_loss, metrics=(piece_accuracy,), monitor="val_loss", headline="test_bleu_beam4",
-            report=self.report, export=self.export, rescore=self.rescore, keras_file=False, litert=False,
+            report=self.report, export=self.export, rescore=self.rescore, keep_keras=False, keep_litert=False,
+            litert=False,
             tries=(Try(("translate", "--model", "{name}", "--models-dir", "{models}"), "I am hungry.\n"),),
             sample_data="tatoeba-fra-eng/fra-eng.tsv")
 

@@ -11,7 +11,7 @@ n-gram orders, then combined as an F-score that weighs recall twice as much as p
 references, each sentence counts with the reference it matches best. Statistics are summed over the test set
 before the score is taken. 0–100.
 
-tests/translate/test_translate_scores.py checks both against sacrebleu (a development dependency).
+tests/translate/test_scores.py checks both against sacrebleu (a development dependency).
 """
 
 import math

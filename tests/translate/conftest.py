@@ -1,6 +1,7 @@
 """Fixtures for the translation tests (helpers in translatehelpers.py)."""
 
 import pytest
+
 from translatehelpers import PAIRS, random_translator
 
 
