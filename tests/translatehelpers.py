@@ -2,7 +2,6 @@
 the files and store layout a trained one has; where the real pairs are."""
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,6 @@ SHARED_PAIRS = SHARED / "tatoeba-fra-eng" / "fra-eng.tsv"
 needs_pairs = pytest.mark.skipif(not SHARED_PAIRS.is_file(),
                                  reason=f"needs the Tatoeba pairs at {SHARED_PAIRS} "
                                         "(../shared beside the clone, or MLPLAY_SHARED)")
-MLPLAY = [sys.executable, "-m", "mlplay"]
 
 PAIRS = [("I am hungry.", "J'ai faim."), ("I am tired.", "Je suis fatigué."), ("You are tired.", "Tu es fatigué."),
          ("Where is the station?", "Où est la gare ?"), ("Where is the cat?", "Où est le chat ?"),

@@ -2,8 +2,6 @@
 prompt_toolkit's pipe input, and the scripted forms with every bad input of the issue, through the real CLI."""
 
 import json
-import os
-import subprocess
 
 import pytest
 from prompt_toolkit.application import create_app_session
@@ -11,8 +9,6 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from mlplay.translate import app, repl, translator
-
-from translatehelpers import MLPLAY
 
 CTRL_C, CTRL_D = "\x03", "\x04"
 
@@ -86,16 +82,16 @@ def test_the_repl_translates_on_enter_clears_on_ctrl_c_keeps_history_and_quits_o
     assert "Where is the cat?" in history.read_text()
 
 
-def run(models, *args, stdin: bytes | None = None):
-    env = {**os.environ, "MLPLAY_MODELS": str(models)}
-    return subprocess.run([*MLPLAY, "translate", "--model", "tiny", *args], input=stdin, capture_output=True, env=env)
+def run(mlplay, models, *args, stdin: bytes | None = None):
+    """`mlplay translate` on the tiny model, its output as bytes (a test pipes invalid UTF-8 in)."""
+    return mlplay("translate", "--model", "tiny", *args, stdin=stdin, env={"MLPLAY_MODELS": models}, encoding=None)
 
 
-def test_piped_lines_give_one_translation_a_line_and_bad_lines_one_message_each(tiny, engine):
+def test_piped_lines_give_one_translation_a_line_and_bad_lines_one_message_each(mlplay, tiny, engine):
     models, _ = tiny
     stdin = b"I am hungry.\n\nWhere is the cat?\n" + b"\xff\xfe bad\n" + ("x" * 10_000 + "\n").encode() + \
         "😀🎉\nNous sommes ici.\nThe hamster glue.\n".encode()
-    done = run(models, stdin=stdin)
+    done = run(mlplay, models, stdin=stdin)
     out, err = done.stdout.decode().splitlines(), done.stderr.decode().splitlines()
     assert done.returncode == 1 and "Traceback" not in done.stderr.decode()
     assert out == [engine.translate(line, 4).text if line else "" for line in
@@ -107,17 +103,17 @@ def test_piped_lines_give_one_translation_a_line_and_bad_lines_one_message_each(
     assert any(e.startswith("note: line 8:") and "hamster, glue" in e for e in err)
 
 
-def test_text_jsonl_beam_and_attention_picture(tiny, engine, tmp_path):
+def test_text_jsonl_beam_and_attention_picture(mlplay, tiny, engine, tmp_path):
     import cv2
 
     models, _ = tiny
-    done = run(models, "--text", "Where is the hamster?", "--jsonl", "--beam", "4")
+    done = run(mlplay, models, "--text", "Where is the hamster?", "--jsonl", "--beam", "4")
     record = json.loads(done.stdout)
     assert done.returncode == 0 and record["source"] == "Where is the hamster?" and record["beam"] == 4
     assert record["translation"] == engine.translate("Where is the hamster?", 4).text
     assert record["score"] <= 0 and record["new_words"] == ["hamster"]
     picture = tmp_path / "pics" / "att.png"
-    done = run(models, "--text", "I am hungry. We are here.", "--attention", str(picture))
+    done = run(mlplay, models, "--text", "I am hungry. We are here.", "--attention", str(picture))
     expected = engine.translate("I am hungry. We are here.", 4).text
     assert done.returncode == 0 and done.stdout.decode().strip() == expected
     image = cv2.imread(str(picture))
@@ -132,17 +128,17 @@ def test_text_jsonl_beam_and_attention_picture(tiny, engine, tmp_path):
     (["--text", "Hi.", "--attention", "a.gif"], "Error: --attention a.gif: give a .png or .jpg file name"),
     (["--text", "Hi.", "--model", "nope"], "Error: no model 'nope'"),
 ])
-def test_bad_input_is_one_line_and_exit_1(tiny, args, message):
+def test_bad_input_is_one_line_and_exit_1(mlplay, tiny, args, message):
     models, _ = tiny
-    done = run(models, *args)
+    done = run(mlplay, models, *args)
     err = done.stderr.decode()
     assert done.returncode == 1 and err.startswith(message) and err.count("\n") == 1, err
 
 
-def test_a_damaged_model_is_refused_in_one_line(tiny):
+def test_a_damaged_model_is_refused_in_one_line(mlplay, tiny):
     models, name = tiny
     (models / name / translator.WEIGHTS_FILE).write_bytes(b"not weights")
-    done = run(models, "--text", "Hi.")
+    done = run(mlplay, models, "--text", "Hi.")
     err = done.stderr.decode()
     assert done.returncode == 1 and "damaged" in err and err.count("\n") == 1
 
@@ -153,13 +149,12 @@ def test_the_beam_limit_is_the_same_in_the_command_and_the_repl():
     assert commands.MAX_BEAM == app.MAX_BEAM
 
 
-def test_eval_without_the_pairs_and_offline_says_so_in_one_line(tiny):
+def test_eval_without_the_pairs_and_offline_says_so_in_one_line(mlplay, tiny):
     models, name = tiny
     card = json.loads((models / name / "card.json").read_text())
     card["data"] = {"file": "fra-eng.tsv (outside the project; SHA-256 0123456789abcdef)", "sha256": "0" * 64}
     (models / name / "card.json").write_text(json.dumps(card))
-    env = {**os.environ, "MLPLAY_MODELS": str(models), "MLPLAY_TATOEBA_URL": "http://127.0.0.1:9/fra-eng.zip"}
-    done = subprocess.run([*MLPLAY, "eval", name], capture_output=True, text=True, env=env)
+    done = mlplay("eval", name, env={"MLPLAY_MODELS": models, "MLPLAY_TATOEBA_URL": "http://127.0.0.1:9/fra-eng.zip"})
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith("Error: tiny was trained on fra-eng.tsv (outside the project")
     assert "mlplay eval tiny --data FILE" in done.stderr

@@ -3,8 +3,6 @@ files with their faults, and the fetch from manythings.org (served here from loo
 
 import io
 import json
-import os
-import subprocess
 import zipfile
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from mlplay.errors import MlplayError
 from mlplay.translate import data
 
-from translatehelpers import MLPLAY, SHARED_PAIRS, needs_pairs
+from translatehelpers import SHARED_PAIRS, needs_pairs
 
 
 def test_normalize_makes_one_spelling_of_what_looks_the_same():
@@ -98,17 +96,15 @@ def test_fetch_keeps_the_short_sentences_records_the_source_and_is_idempotent(ht
     assert data.fetch(f"{base}/fra-eng.zip") == path  # cached: nothing downloaded
 
 
-def test_fetch_through_the_cli_and_offline_in_one_line(http_files, tmp_path):
+def test_fetch_through_the_cli_and_offline_in_one_line(mlplay, http_files, tmp_path):
     base, www = http_files
     (www / "fra-eng.zip").write_bytes(_anki_zip(["Go.\tVa !\tx"]))
     env = {"MLPLAY_TATOEBA_URL": f"{base}/fra-eng.zip", "MLPLAY_DATA": str(tmp_path / "d")}
-    done = subprocess.run([*MLPLAY, "data", "fetch", "tatoeba-fra-eng"], capture_output=True, text=True,
-                          env={**os.environ, **env})
+    done = mlplay("data", "fetch", "tatoeba-fra-eng", env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "d" / "tatoeba-fra-eng" / "fra-eng.tsv").read_text() == "Go.\tVa !\n"
     env = {"MLPLAY_TATOEBA_URL": "http://127.0.0.1:9/fra-eng.zip", "MLPLAY_DATA": str(tmp_path / "e")}
-    done = subprocess.run([*MLPLAY, "data", "fetch", "tatoeba-fra-eng"], capture_output=True, text=True,
-                          env={**os.environ, **env})
+    done = mlplay("data", "fetch", "tatoeba-fra-eng", env=env)
     assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert done.stderr.startswith("Error: cannot download http://127.0.0.1:9/fra-eng.zip")
     assert "Traceback" not in done.stderr

@@ -2,14 +2,12 @@
 size, the acceptance sentence through the real command, and `mlplay eval` reproducing the card on the real pairs."""
 
 import json
-import os
-import subprocess
 
 import pytest
 
 from mlplay import store
 
-from translatehelpers import MLPLAY, SHARED_PAIRS, needs_pairs
+from translatehelpers import SHARED_PAIRS, needs_pairs
 
 BUDGET_BYTES = 12_000_000
 
@@ -36,17 +34,15 @@ def test_the_card_holds_held_out_figures_of_the_shipped_files(shipped):
     assert card["training"]["seconds"] <= 30 * 60 and card["training"]["minutes_budget"] <= 30
 
 
-def test_i_am_hungry_through_the_command():
-    done = subprocess.run([*MLPLAY, "translate"], input="I am hungry.\n", capture_output=True, text=True,
-                          env={**os.environ, "MLPLAY_MODELS": str(store.model_path("translate").parent)})
+def test_i_am_hungry_through_the_command(mlplay):
+    done = mlplay("translate", stdin="I am hungry.\n", env={"MLPLAY_MODELS": store.model_path("translate").parent})
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.strip() in ("J'ai faim.", "J'ai faim !")
 
 
 @pytest.mark.slow
 @needs_pairs
-def test_eval_reproduces_the_card_on_the_real_pairs():
-    done = subprocess.run([*MLPLAY, "eval", "translate", "--data", str(SHARED_PAIRS)], capture_output=True,
-                          text=True)
+def test_eval_reproduces_the_card_on_the_real_pairs(mlplay):
+    done = mlplay("eval", "translate", "--data", SHARED_PAIRS, timeout=900)
     assert done.returncode == 0 and "NO" not in done.stdout, done.stdout + done.stderr
     assert json.loads((store.model_path("translate") / "card.json").read_text())["data"]["pairs"] == 71_488

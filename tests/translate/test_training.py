@@ -4,16 +4,12 @@ agreeing with Keras; batches by length."""
 
 import itertools
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mlplay.translate import data as tatoeba
-
-from translatehelpers import MLPLAY
 
 SUBJECTS = [("I", "Je", "vois", "veux"), ("We", "Nous", "voyons", "voulons"), ("They", "Ils", "voient", "veulent"),
             ("You", "Tu", "vois", "veux"), ("He", "Il", "voit", "veut"), ("She", "Elle", "voit", "veut")]
@@ -33,12 +29,11 @@ def made_up_pairs(path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_train_quick_then_eval_and_translate(tmp_path):
+def test_train_quick_then_eval_and_translate(mlplay, tmp_path):
     (tmp_path / "datasets").mkdir()
     pairs = made_up_pairs(tmp_path / "datasets" / "pairs.tsv")  # under $MLPLAY_DATA: the card names it there
-    env = {**os.environ, "MLPLAY_MODELS": str(tmp_path / "models"), "MLPLAY_RUNS": str(tmp_path / "runs")}
-    done = subprocess.run([*MLPLAY, "train", "translate", "--quick", "--data", str(pairs)], capture_output=True,
-                          text=True, env=env)
+    env = {"MLPLAY_MODELS": tmp_path / "models"}
+    done = mlplay("train", "translate", "--quick", "--data", pairs, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     folder = tmp_path / "models" / "translate-quick"  # a --quick run never replaces models/translate
     assert sorted(p.name for p in folder.iterdir()) == ["card.json", "network.json", "vocabulary.json", "weights.npz"]
@@ -52,17 +47,14 @@ def test_train_quick_then_eval_and_translate(tmp_path):
     assert set(card["sha256"]) == {"card.json", "network.json", "vocabulary.json", "weights.npz"} - {"card.json"}
 
     assert card["data"]["file"] == "$MLPLAY_DATA/pairs.tsv"
-    done = subprocess.run([*MLPLAY, "eval", "translate-quick"], capture_output=True, text=True, env=env)
+    done = mlplay("eval", "translate-quick", env=env)
     assert done.returncode == 0 and "NO" not in done.stdout, done.stdout + done.stderr
-    done = subprocess.run([*MLPLAY, "translate", "--model", "translate-quick", "--jsonl"],
-                          input="She wants the moon!\n", capture_output=True, text=True, env=env)
+    done = mlplay("translate", "--model", "translate-quick", "--jsonl", stdin="She wants the moon!\n", env=env)
     assert done.returncode == 0 and json.loads(done.stdout)["source"] == "She wants the moon!"
-    done = subprocess.run([*MLPLAY, "eval", "translate-quick", "--data", str(made_up_pairs(tmp_path / "other.tsv"))],
-                          capture_output=True, text=True, env=env)
+    done = mlplay("eval", "translate-quick", "--data", made_up_pairs(tmp_path / "other.tsv"), env=env)
     assert done.returncode == 0  # the same content under another name is the same data
     (tmp_path / "other.tsv").write_text(pairs.read_text() + "You see me.\tTu me vois.\n")
-    done = subprocess.run([*MLPLAY, "eval", "translate-quick", "--data", str(tmp_path / "other.tsv")],
-                          capture_output=True, text=True, env=env)
+    done = mlplay("eval", "translate-quick", "--data", tmp_path / "other.tsv", env=env)
     assert done.returncode == 1 and "SHA-256 differs" in done.stderr and done.stderr.count("\n") == 1
 
 
