@@ -1,6 +1,7 @@
 """The attention picture of `mlplay translate --text "…" --attention out.png`: English words across the top, the
 French words the model wrote down the side, each cell as dark as the attention that French word paid to that
-English word (with its percentage). Drawn with Pillow, whose bundled font has French accents (OpenCV's has not).
+English word (with its percentage). Drawn with Pillow in a system font that has French accents (DejaVu Sans, Arial),
+or Pillow's bundled font where there is none (OpenCV's fonts have no accents).
 """
 
 from pathlib import Path
@@ -28,10 +29,25 @@ def matrix(translation: Translation) -> tuple[list[str], list[str], np.ndarray]:
     return english, french, weights
 
 
-def draw(english: list[str], french: list[str], weights: np.ndarray, title: list[str]):
-    from PIL import Image, ImageDraw, ImageFont
+FONTS = ("DejaVuSans.ttf", "Arial.ttf", "arial.ttf")  # Pillow looks for them in the system's font folders
 
-    font, small = ImageFont.load_default(size=17), ImageFont.load_default(size=12)
+
+def _font(size: int):
+    """A font with French accents: Pillow's bundled one has none ("Où" would show a box)."""
+    from PIL import ImageFont
+
+    for name in FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def draw(english: list[str], french: list[str], weights: np.ndarray, title: list[str]):
+    from PIL import Image, ImageDraw
+
+    font, small = _font(17), _font(12)
     scratch = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     width = lambda text, f=font: int(scratch.textlength(text, font=f))  # noqa: E731
     columns = [max(MIN_CELL_W, width(w) + 12) for w in english]

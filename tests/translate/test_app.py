@@ -158,3 +158,17 @@ def test_eval_without_the_pairs_and_offline_says_so_in_one_line(mlplay, tiny):
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith("Error: tiny was trained on fra-eng.tsv (outside the project")
     assert "mlplay eval tiny --data FILE" in done.stderr
+
+
+def test_the_picture_writes_french_accents_where_the_system_has_a_font_for_them():
+    import numpy as np
+
+    from mlplay.translate import picture
+
+    font = picture._font(17)
+    if not hasattr(font, "path"):
+        pytest.skip(f"none of {picture.FONTS} on this system: Pillow's bundled font has no accents")
+    missing = np.array(font.getmask("\ue000"))  # a private-use character: no font draws it
+    for letter in "ùéçà":
+        mask = np.array(font.getmask(letter))
+        assert mask.shape != missing.shape or not (mask == missing).all(), letter
