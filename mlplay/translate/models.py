@@ -113,6 +113,7 @@ class TranslateExperiment:
                 "split": f"by English sentence: the SHA-256 of its key (lower case, words only) puts "
                          f"{tatoeba.TEST_SHARE} % of sentences in test and {tatoeba.VALIDATION_SHARE} % in validation, "
                          "each with all of its translations",
+                "validation_split": "the validation sentences of `split`; test set held out",
                 "sentences": splits.sizes(),
                 "left_out_of_keras_sets": {s: len(encoded[s]) - len(kept[s]) for s in encoded},
                 "vocabulary": {"kind": "byte-pair encoding shared by English and French, learned on the training "
