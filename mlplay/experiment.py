@@ -101,6 +101,8 @@ class Experiment:
     monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    keras_file: bool = True  # False: the saved folder holds only what `export` writes (no model.keras, no LiteRT
+    # file); then its run time needs nothing else, and its `rescore` rebuilds the Keras model from those files
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply

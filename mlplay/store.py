@@ -154,15 +154,21 @@ def listing(root: Path | None = None) -> list[Listed]:
     return found
 
 
-def save(model, card: dict, root: Path | None = None, extra=None) -> Path:
+def save(model, card: dict, root: Path | None = None, extra=None, keras_file: bool = True) -> Path:
     """Write model.keras, the LiteRT export, card.json and labels.txt; swap the folder in atomically.
 
-    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights).
+    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights). `keras_file=False`
+    writes neither model.keras nor the LiteRT export: the folder holds only what `extra` writes, for a model whose
+    run time needs nothing else (e.g. a text model's numpy weights; its experiment rebuilds the Keras model from
+    them to re-score it).
     """
     folder = model_path(card["name"], root)
     with atomic_dir(folder) as tmp:
-        _without_optimizer(model).save(tmp / KERAS_FILE)
-        card = dict(card, files={KERAS_FILE: True, LITERT_FILE: export_litert(model, tmp / LITERT_FILE)})
+        if keras_file:
+            _without_optimizer(model).save(tmp / KERAS_FILE)
+            card = dict(card, files={KERAS_FILE: True, LITERT_FILE: export_litert(model, tmp / LITERT_FILE)})
+        else:
+            card = dict(card, files={KERAS_FILE: False, LITERT_FILE: False})
         if extra is not None:
             extra(tmp)
             card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})

@@ -352,7 +352,7 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda folder: exp.export(model, folder)) if exp.export else None
-    path = store.save(model, card, cfg.models_root, extra)
+    path = store.save(model, card, cfg.models_root, extra, keras_file=exp.keras_file)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
     if interrupted is not None:
         raise interrupted  # now that the model is saved: the CLI exits 128 + the signal number, as a shell expects
