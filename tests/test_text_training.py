@@ -34,7 +34,8 @@ def test_train_text_on_any_file_then_write_with_it(tmp_path):
     assert card["generation"]["chars_per_s"] > 0 and card["generation"]["ghost_ms"] > 0
     out = mlplay("write", "--model", "book", "--models-dir", models, "--prompt", "the cat", "--length", 50, "--seed", 3)
     assert out.returncode == 0 and out.stdout.startswith("the cat") and len(out.stdout) == 7 + 51
-    evaluated = mlplay("eval", "book", "--models-dir", models)  # from its card: the recorded file and vocabulary
+    # the card's vocabulary and size, on the text given (a file outside the project is recorded by name only)
+    evaluated = mlplay("eval", "book", "--models-dir", models, "--data", data)
     assert evaluated.returncode == 0 and "NO" not in evaluated.stdout, evaluated.stdout + evaluated.stderr[-2000:]
     listing = mlplay("models", "--models-dir", models)
     assert "book" in listing.stdout and "n-gram" in listing.stdout
