@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast train-all bench data clean
+.PHONY: install demo test test-fast smoke train-all bench data screenshots clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch wikipedia
 	-$(BIN)/mlplay data fetch rps
 	-$(BIN)/mlplay data fetch hands  # the shipped MediaPipe hand models, re-extracted from PyPI when they do not match their card
+	-$(BIN)/mlplay data fetch faces  # the shipped face detector and expression classifier, likewise
+
+smoke: install         ## every model trained with --quick into a temporary folder, then run once (minutes)
+	$(BIN)/python -m mlplay.training.smoke $(if $(wildcard ../shared/data),--shared ../shared/data)
 
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
@@ -46,6 +50,10 @@ train-all: data        ## retrain every shipped model (writes models/ and their 
 
 bench: install         ## latency and start-up figures against the naive way
 	$(BIN)/python -m mlplay.bench
+
+SHARED ?= ../shared/data
+screenshots: install   ## the pictures of README.md and docs/: the real windows under Xvfb, on real input from $(SHARED)
+	$(BIN)/python docs/screenshots.py --shared $(SHARED) --out docs/img
 
 clean:
 	rm -rf runs .pytest_cache

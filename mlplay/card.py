@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlplay.errors import MlplayError
+from mlplay.fileio import read_text
 
 
 class CardError(MlplayError):
@@ -29,36 +30,26 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value))
 
 
-def _metrics(value) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and (_number(v) or isinstance(v, bool))
-                                           for k, v in value.items())
+def _mapping(check):
+    """An object whose keys are texts and whose values pass `check`."""
+    return lambda value: isinstance(value, dict) and all(isinstance(k, str) and check(v) for k, v in value.items())
 
 
-def _hashes(value) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) and len(v) == 64
-                                           for k, v in value.items())
+_metrics = _mapping(lambda v: _number(v) or isinstance(v, bool))
+_hashes = _mapping(lambda v: isinstance(v, str) and len(v) == 64)
 
 
 def _object(value) -> bool:
     return isinstance(value, dict)
 
 
-# field: (check, what it must be, required)
-SCHEMA = {
-    "name": (_text, "a text", True),
-    "task": (_text, "a text", True),
-    "family": (_text, "a text", False),
-    "summary": (_text, "a text", False),
-    "labels": (_texts, "a list of texts", False),
-    "headline": (_text, "a metric's name", False),
-    "metrics": (_metrics, "an object of numbers", False),
-    "sha256": (_hashes, "an object of SHA-256 digests", False),
-    "command": (_text, "a text", False),
-    "date": (_text, "a text", False),
-    "input": (_object, "an object", False),
-    "data": (_object, "an object", False),
-    "training": (_object, "an object", False),
-}
+# field: (check, what it must be); name and task are required, the others optional
+TEXT, OBJECT = (_text, "a text"), (_object, "an object")
+SCHEMA = {"name": TEXT, "task": TEXT, "family": TEXT, "summary": TEXT, "command": TEXT, "date": TEXT,
+          "labels": (_texts, "a list of texts"), "headline": (_text, "a metric's name"),
+          "metrics": (_metrics, "an object of numbers"), "sha256": (_hashes, "an object of SHA-256 digests"),
+          "input": OBJECT, "data": OBJECT, "training": OBJECT}
+REQUIRED = ("name", "task")
 
 
 @dataclass(frozen=True)
@@ -90,9 +81,9 @@ def parse(raw, where: str) -> Card:
     """`raw` (decoded JSON) as a Card, or a CardError naming `where` and the first field that is wrong."""
     if not isinstance(raw, dict):
         raise CardError(f"{where} is not a model card: it holds a JSON {type(raw).__name__}, not an object")
-    for key, (check, what, required) in SCHEMA.items():
+    for key, (check, what) in SCHEMA.items():
         if key not in raw or raw[key] is None:
-            if required:
+            if key in REQUIRED:
                 raise CardError(f"{where} has no '{key}'")
             continue
         if not check(raw[key]):
@@ -105,14 +96,7 @@ def parse(raw, where: str) -> Card:
 
 def read(path: Path) -> Card:
     """The card at `path`, checked; a CardError when it is missing, unreadable, not JSON or of the wrong shape."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CardError(f"{path} is missing") from None
-    except OSError as e:
-        raise CardError(f"cannot read {path}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise CardError(f"{path} is not UTF-8 text") from None
+    text = read_text(path, CardError)
     try:
         raw = json.loads(text)
     except ValueError as e:

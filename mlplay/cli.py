@@ -40,12 +40,13 @@ def train(
     patience: Optional[int] = typer.Option(None, "--patience", min=1, help="Epochs without improvement before stopping early."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", "-b", min=1),
     seed: int = typer.Option(0, "--seed"),
-    quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, not a real model."),
+    quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, saved as NAME-quick (never over the real model)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
     strategy: Strategy = typer.Option(Strategy.default, "--strategy", help="tf.distribute strategy (multiworker reads TF_CONFIG; docs/training.md)."),
     data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the model's default data set."),
     save_as: Optional[str] = typer.Option(None, "--name", help="The name to save the model under (text: required)."),
     minutes: Optional[float] = typer.Option(None, "--minutes", min=0.01, help="Wall-time budget: the learning rate decays over it, training stops at its end."),
+    replace: bool = typer.Option(False, "--replace", help="Replace models/NAME even when the new model is worse on its held-out figure."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="Score and save weights trained elsewhere (a folder from python -m mlplay.training.anywhere)."),
     models_dir: Optional[Path] = options.models_dir(),
 ):
@@ -59,7 +60,8 @@ def train(
     try:
         run_training(exp, TrainConfig(epochs=epochs, patience=patience, batch_size=batch_size, seed=seed, quick=quick,
                                       resume=resume, strategy=strategy, data=data, models_root=models_dir,
-                                      minutes=minutes, save_as=save_as, weights=weights))
+                                      minutes=minutes, save_as=save_as, weights=weights,
+                                      replace=replace))
     except Interrupted as stop:  # Ctrl-C or SIGTERM: the best model is saved by now
         raise typer.Exit(stop.exit_status()) from None
 
@@ -164,11 +166,23 @@ registry.register_commands(options.Groups(app=app, draw=draw_app, camera=camera_
 
 def main() -> None:
     from mlplay.console import safe_streams
+    from mlplay.training.interrupt import terminate_like_ctrl_c
 
+    terminate_like_ctrl_c()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide C++ log noise (e.g. cuInit on CPU-only machines)
     safe_streams()
     try:
         app()
     except MlplayError as e:
         report(e)
+        sys.exit(1)
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM outside the places that handle it themselves: no traceback
+        training = sys.argv[1:2] == ["train"]
+        print("interrupted" + (" before the first epoch ended: nothing to save" if training else ""), file=sys.stderr)
+        sys.exit(128 + getattr(e, "signum", 2))
+    except OSError as e:  # a file or folder that cannot be written or read (full disk, read-only, no permission)
+        where = f" {e.filename}" if e.filename else ""
+        report(MlplayError(f"cannot use{where}: {e.strerror or e}",
+                           "check the folder's permissions and free space, or point $MLPLAY_MODELS, $MLPLAY_DATA or "
+                           "$MLPLAY_RUNS elsewhere"))
         sys.exit(1)

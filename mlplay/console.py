@@ -41,3 +41,43 @@ def tensorflow():
 
             tf.config.list_physical_devices()
     return sys.modules["tensorflow"]
+
+
+class working:
+    """`with working("scoring the test block"):` a spinner and the text on a terminal while it runs; nothing when
+    stderr is piped (scripts and logs keep only what matters). `step(text)` changes the text."""
+
+    def __init__(self, text: str):
+        self.text, self.status = text, None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(self.text)
+            self.status.start()
+        return self
+
+    def step(self, text: str) -> None:
+        if self.status is not None:
+            self.status.update(text)
+
+    def __exit__(self, *exc):
+        if self.status is not None:
+            self.status.stop()
+        return False
+
+
+def progress(items, total: int, text: str):
+    """Iterate `items` with a progress bar on a terminal (stderr); plainly when piped."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(text, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)

@@ -14,7 +14,11 @@ def fetch(name: str, **options) -> None:
         raise MlplayError(f"{name} takes no " + ", ".join("--" + k.replace("_", "-") for k in unknown),
                           f"its options: {', '.join('--' + o.replace('_', '-') for o in dataset.options)}"
                           if dataset.options else None)
-    print(f"{name}: {dataset.fetch(**given)}")
+    from mlplay.console import working
+
+    with working(f"fetching {name}…"):
+        where = dataset.fetch(**given)
+    print(f"{name}: {where}")
 
 
 def status() -> dict[str, str]:

@@ -68,6 +68,15 @@ class Predict:
 
 
 @dataclass(frozen=True)
+class Try:
+    """One way to run a trained model once (`make smoke`): `mlplay ARGS…` with {name}, {models}, {picture} and {video}
+    filled in, and `stdin` piped in."""
+
+    args: tuple[str, ...]
+    stdin: str | None = None
+
+
+@dataclass(frozen=True)
 class Experiment:
     """One model a user can name. It trains when `build` and `load_data` are given (then the training fields apply);
     a pretrained model that ships ready (a detector, the hand models) has neither, and says how it is fetched."""
@@ -86,6 +95,7 @@ class Experiment:
     predict_files: Callable[[Predict], None] | None = None  # its own `mlplay predict` (e.g. hands, faces)
     rescore: Callable[["object", Path | None], dict] | None = None  # (store.Model, --data) -> fresh metrics
     fetch: str | None = None  # a shipped pretrained model: the command that gets it again
+    folder: str | None = None  # the models/ folder it runs from when that is not its name (emotion: models/faces)
     # Training (see mlplay/training/loop.py)
     build: Callable[..., "object"] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
     load_data: Callable[[Path | None, bool], Dataset] | None = None  # (data path or None, quick) -> Dataset
@@ -101,11 +111,22 @@ class Experiment:
     monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
     report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
     export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
     keras_file: bool = True  # False: the saved folder holds only what `export` writes (no model.keras, no LiteRT
     # file); then its run time needs nothing else, and its `rescore` rebuilds the Keras model from those files
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
+    # make smoke: how a quick model of it is run once, and where a copy of its data lies in the shared test data
+    # (when it cannot be fetched from a package registry)
+    tries: tuple[Try, ...] = ()
+    sample_data: str | None = None
+
+    @property
+    def smoke_tries(self) -> tuple[Try, ...]:
+        if self.tries or self.image_input is None:
+            return self.tries
+        return (Try(("predict", "{name}", "{picture}", "--models-dir", "{models}")),)
 
     @property
     def trainable(self) -> bool:

@@ -103,3 +103,18 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
+
+
+def read_text(path: Path, error=None) -> str:
+    """A UTF-8 text file's content, or a one-line error (`error`, an MlplayError class) saying why it cannot be read."""
+    from mlplay.errors import MlplayError
+
+    error = error or MlplayError
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path} is missing") from None
+    except UnicodeDecodeError:
+        raise error(f"{path} is not UTF-8 text") from None
+    except OSError as e:
+        raise error(f"cannot read {path}: {e.strerror}") from None

@@ -1,6 +1,8 @@
 """Read user images safely: any size, bit depth or channel count; one-line errors otherwise."""
 
+import os
 import struct
+import sys
 from pathlib import Path
 
 import cv2
@@ -9,7 +11,7 @@ cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # errors only:
 import numpy as np  # noqa: E402
 
 from mlplay import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 - OpenCV's own limit, set in mlplay/__init__.py
-from mlplay.errors import MlplayError, report  # noqa: E402
+from mlplay.errors import MlplayError  # noqa: E402
 
 
 def read_grey(path: str | Path) -> np.ndarray:
@@ -33,11 +35,38 @@ def read_bgr(path: str | Path) -> np.ndarray:
     return img
 
 
+# The first bytes of the picture formats OpenCV reads: a file that starts like one and does not decode is damaged.
+SIGNATURES = {b"\xff\xd8": "JPEG", b"\x89PNG": "PNG", b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
+              b"RIFF": "WebP", b"GIF8": "GIF"}
+
+
+def check_file(path: Path) -> None:
+    """A one-line error unless `path` is a regular file that can be opened (names FIFOs, folders, link loops)."""
+    import errno
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise MlplayError(f"no such file: {path}") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise MlplayError(f"{path} is a loop of symbolic links, not a file") from None
+        raise MlplayError(f"cannot read {path}: {e.strerror}") from None
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else
+                "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file")
+        raise MlplayError(f"{path} is {kind}, not a picture file")
+
+
 def _read(path: str | Path) -> np.ndarray:
     path = Path(path)
-    if not path.is_file():
-        raise MlplayError(f"no such file: {path}")
-    data = np.fromfile(path, dtype=np.uint8)
+    check_file(path)
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+    except OSError as e:
+        raise MlplayError(f"cannot read {path}: {e.strerror}") from None
     if data.size == 0:
         raise MlplayError(f"{path} is empty")
     try:  # IMREAD_UNCHANGED keeps alpha and 16 bits but ignores the EXIF orientation: applied below
@@ -45,6 +74,10 @@ def _read(path: str | Path) -> np.ndarray:
     except cv2.error:  # OpenCV refuses images over OPENCV_IO_MAX_IMAGE_PIXELS
         raise MlplayError(f"{path} is too large or malformed", f"at most {MAX_PIXELS:,} pixels") from None
     if img is None or img.size == 0:
+        head = bytes(data[:4])
+        kind = next((name for magic, name in SIGNATURES.items() if head.startswith(magic)), None)
+        if kind:
+            raise MlplayError(f"{path} is a damaged {kind} file (it does not decode: truncated or corrupted)")
         raise MlplayError(f"cannot read {path} as an image", "use PNG, JPEG, BMP, TIFF or WebP")
     exif = [bytes(np.asarray(m, np.uint8).ravel()) for k, m in zip(kinds, metadata) if k == cv2.IMAGE_METADATA_EXIF]
     img = upright(img, exif_orientation(exif[0]) if exif else 1)
@@ -107,9 +140,22 @@ def image_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+SKIPPED: list[str] = []  # every picture skipped by this process (`skip`), e.g. for the training loop's summary
+
+
+def skip(error: MlplayError) -> None:
+    """Skip a picture that cannot be read: a one-line warning, and it is counted."""
+    print(f"Warning: skipped {error}", file=sys.stderr, flush=True)
+    SKIPPED.append(str(error))
+
+
+MIN_SIDE = 16  # pixels: a picture smaller than this on a side holds too little for any model here
+
+
 class Batch:
     """The images a command is given (`predict`, `classify`, `detect` alike): iterating yields (path, image) for
-    each readable one and reports each bad one in one line; `done()` then fails, exit 1, if any was bad."""
+    each readable one and skips each bad one with a one-line warning (`strict`: stops at the first); `done()` then
+    fails, exit 1, if any was skipped. Pictures smaller than MIN_SIDE on a side count as bad."""
 
     def __init__(self, paths: list[Path], read=read_bgr, strict: bool = False):
         self.files, self.read, self.strict, self.failed = image_files(paths), read, strict, 0
@@ -118,17 +164,21 @@ class Batch:
         for path in self.files:
             try:
                 image = self.read(path)
+                if min(image.shape[:2]) < MIN_SIDE:
+                    raise MlplayError(f"{path} is too small ({image.shape[1]}×{image.shape[0]} pixels)",
+                                      f"give pictures of at least {MIN_SIDE}×{MIN_SIDE}")
             except MlplayError as e:
                 if self.strict:
                     raise
-                report(e)
+                skip(e)
                 self.failed += 1
                 continue
             yield path, image
 
     def done(self) -> None:
         if self.failed:
-            raise MlplayError(f"{self.failed} of {len(self.files)} images could not be read")
+            raise MlplayError(f"{self.failed} of {len(self.files)} images could not be read (skipped)",
+                              "--strict stops at the first")
 
 
 # -- ink: drawings and scans as white ink on black, cropped and scaled --

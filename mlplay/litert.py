@@ -14,10 +14,14 @@ from mlplay.errors import MlplayError
 
 
 class LiteModel:
-    """A .tflite file in the LiteRT interpreter: `run(*inputs)` → outputs as real values (dequantized)."""
+    """A .tflite file in the LiteRT interpreter: `run(*inputs)` → outputs as real values (dequantized).
+
+    keep_tensors: keep every hidden tensor, for `tensor(name)` (the features of a hidden layer)."""
 
     def __init__(self, path: Path, threads: int = 2, sha256: str | None = None, hint: str | None = None,
-                 what: str | None = None):
+                 what: str | None = None, keep_tensors: bool = False):
+        import warnings
+
         from ai_edge_litert.interpreter import Interpreter
 
         from mlplay.download import sha256_file
@@ -28,8 +32,10 @@ class LiteModel:
         if sha256 and sha256_file(path) != sha256:
             raise MlplayError(f"{what} is damaged: its SHA-256 is not the one its card records", hint)
         try:
-            with quiet_stderr():  # LiteRT announces its XNNPACK delegate on stderr
-                self.interpreter = Interpreter(model_path=str(path), num_threads=threads)
+            with quiet_stderr(), warnings.catch_warnings():  # LiteRT announces its XNNPACK delegate on stderr,
+                warnings.simplefilter("ignore")  # and warns that keeping every tensor costs memory: it is asked for
+                self.interpreter = Interpreter(model_path=str(path), num_threads=threads,
+                                               experimental_preserve_all_tensors=keep_tensors)
                 self.interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as e:
             reason = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
@@ -44,6 +50,17 @@ class LiteModel:
             self.interpreter.set_tensor(detail["index"], array)
         self.interpreter.invoke()
         return [dequantize(self.interpreter.get_tensor(d["index"]), d) for d in self.outputs]
+
+    def tensor(self, name: str) -> np.ndarray:
+        """A hidden tensor's real values after `run`, for a model opened with keep_tensors=True (LiteRT then runs
+        without its XNNPACK delegate, which would not keep them). `name` is the first of the names LiteRT joins with
+        ';' when it fuses ops, e.g. "MobilenetV2/expanded_conv_3/expand/Relu6"."""
+        if not hasattr(self, "_by_name"):
+            self._by_name = {d["name"].split(";")[0]: d for d in self.interpreter.get_tensor_details()}
+        if name not in self._by_name:
+            raise MlplayError(f"{self.path.name} has no tensor {name}")
+        detail = self._by_name[name]
+        return dequantize(self.interpreter.get_tensor(detail["index"]), detail)
 
     def raw(self, *arrays: np.ndarray) -> list[np.ndarray]:
         """As `run`, with the outputs as the tensors hold them (no dequantization, no copy of the batch axis)."""

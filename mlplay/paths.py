@@ -20,6 +20,13 @@ def _home(env: str, folder: str, override: str | os.PathLike | None = None) -> P
     return REPO / folder
 
 
+def check_model_name(name: str) -> str:
+    """A model's name: one plain folder name under the models folder, never a path out of it."""
+    if not name or "/" in name or "\\" in name or name.startswith(".") or name != name.strip():
+        raise MlplayError(f"bad model name {name!r}", "use a name such as digits-cnn")
+    return name
+
+
 def models_dir(override: str | os.PathLike | None = None) -> Path:
     return _home("MLPLAY_MODELS", "models", override)
 
@@ -33,17 +40,38 @@ def runs_dir() -> Path:
 
 
 def next_run_dir(command: str, name: str = "exp") -> Path:
-    """runs/<command>/<name>N: the first N not taken (exp, exp2, exp3, …), created empty."""
+    """runs/<command>/<name>N: the first N not taken (exp, exp2, exp3, …), created empty; a one-line error when
+    the runs folder cannot be written."""
     base = runs_dir() / command
-    base.mkdir(parents=True, exist_ok=True)
     n = 1
-    while True:
-        folder = base / (name if n == 1 else f"{name}{n}")
-        try:
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            n += 1
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        while True:
+            folder = base / (name if n == 1 else f"{name}{n}")
+            try:
+                folder.mkdir()
+                return folder
+            except FileExistsError:
+                n += 1
+    except OSError as e:
+        raise MlplayError(f"cannot write to {base}: {e.strerror or e}",
+                          "point $MLPLAY_RUNS at a folder you can write to") from None
+
+
+def history_file(name: str) -> Path | None:
+    """runs/repl/<name>.history for a REPL's history, or None (history kept in memory, with a warning) when the
+    runs folder cannot be written."""
+    import sys
+
+    path = runs_dir() / "repl" / f"{name}.history"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8"):
+            pass
+        return path
+    except OSError as e:
+        print(f"Warning: history not kept ({path.parent}: {e.strerror or e})", file=sys.stderr)
+        return None
 
 
 def environment(models_override: str | os.PathLike | None = None) -> dict[str, str]:
@@ -51,8 +79,7 @@ def environment(models_override: str | os.PathLike | None = None) -> dict[str, s
     import platform
     from importlib import metadata
 
-    from mlplay.errors import MlplayError
-    from mlplay.shell.window import require_display
+    from mlplay.shell.window import display_problem
 
     def version(package):
         try:
@@ -60,11 +87,9 @@ def environment(models_override: str | os.PathLike | None = None) -> dict[str, s
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    try:
-        require_display()
-        display = f"yes ({os.environ.get('DISPLAY')})"
-    except MlplayError as e:
-        display = f"no: {e.message}"
+    problem = display_problem()
+    display = f"no: {problem} (windows cannot open; the other commands work)" if problem else \
+        f"yes ({os.environ.get('DISPLAY') or 'the desktop'})"
     rows = {"python": platform.python_version(), "platform": platform.platform()}
     rows.update({p: version(p) for p in ("mlplay", "tensorflow", "keras", "ai-edge-litert", "numpy", "opencv-python",
                                           "typer", "rich", "prompt_toolkit")})
@@ -83,6 +108,15 @@ def portable(path: str | os.PathLike) -> str:
             relative = path.relative_to(base.resolve())
             return str(Path(variable, relative) if variable else relative)
     return f"{path.name} (outside the project; SHA-256 {content_sha256(path)[:16]})"
+
+
+def display(path: str | os.PathLike) -> str:
+    """A path as a person reads it in a message: relative to the project or the current folder when it is in one."""
+    path = Path(path).resolve()
+    for base in (REPO, Path.cwd()):
+        if path.is_relative_to(base.resolve()):
+            return str(path.relative_to(base.resolve()))
+    return str(path)
 
 
 def content_sha256(path: str | os.PathLike) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mlplay.errors import MlplayError, closest
 from mlplay.experiment import DataSet, Experiment, Family, TrainRequest
+from mlplay.paths import check_model_name
 
 PACKAGES = (
     "digits",
@@ -21,6 +22,8 @@ PACKAGES = (
     "text",
     "rps",
     "vision",
+    "style",
+    "faces",
 )
 
 
@@ -84,14 +87,13 @@ def for_training(request: TrainRequest) -> tuple[Experiment, Path | None]:
                               f"get it with: {exp.fetch}" if exp.fetch else None)
     _check_options(owner, request)
     if request.save_as is not None and name not in owner.aliases:
-        from mlplay.store import model_path
-
-        model_path(request.save_as)  # a clear error for a bad name
+        check_model_name(request.save_as)
         if request.save_as != name and (request.save_as in experiments() or request.save_as in aliases()):
             raise MlplayError(f"{request.save_as} is the name of a built-in model", "choose another --name")
     data = request.data
     if owner.resolve is not None:
         exp, data = owner.resolve(exp, request)
+        exp = replace(exp, family=owner.name)
     if data is not None and exp.generated:
         raise MlplayError(f"{exp.name} trains on generated data: --data does not apply")
     return exp, data

@@ -16,7 +16,7 @@ from mlplay.card import Card, CardError
 from mlplay.download import sha256_file
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir
-from mlplay.paths import models_dir
+from mlplay.paths import check_model_name, models_dir
 
 KERAS_FILE = "model.keras"
 LITERT_FILE = "model.tflite"
@@ -25,9 +25,7 @@ LABELS_FILE = "labels.txt"
 
 
 def model_path(name: str, root: Path | None = None) -> Path:
-    if not name or "/" in name or "\\" in name or name.startswith(".") or name != name.strip():
-        raise MlplayError(f"bad model name {name!r}", "use a name such as digits-cnn")
-    return Path(root or models_dir()) / name
+    return Path(root or models_dir()) / check_model_name(name)
 
 
 @dataclass
@@ -114,6 +112,16 @@ def open(name: str, root: Path | None = None) -> Model:  # noqa: A001 - store.op
     return Model(name, folder, card)
 
 
+def open_folder(folder: Path) -> Model:
+    """A model saved in any folder (e.g. a run's `model/`), its card read and checked."""
+    folder = Path(folder)
+    try:
+        card = cards.read(folder / CARD_FILE)
+    except CardError as e:
+        raise MlplayError(f"the model in {folder} is broken: {e.message}") from None
+    return Model(card.name, folder, card)
+
+
 def _missing_hint(name: str, root: Path | None) -> str:
     """Train it if it is a model mlplay can train; else the closest real model; never a command that cannot work."""
     from mlplay import registry
@@ -154,19 +162,31 @@ def listing(root: Path | None = None) -> list[Listed]:
     return found
 
 
-def save(model, card: dict, root: Path | None = None, extra=None, keras_file: bool = True) -> Path:
-    """Write model.keras, the LiteRT export, card.json and labels.txt; swap the folder in atomically.
+def save(model, card: dict, root: Path | None = None, extra=None, litert: bool = True, keras_file: bool = True) -> Path:
+    """Save into models/<card name>/ (see `save_to`)."""
+    return save_to(model_path(card["name"], root), model, card, extra, litert, keras_file)
 
-    `extra(folder)`, when given, writes more files into the new folder (e.g. numpy weights). `keras_file=False`
-    writes neither model.keras nor the LiteRT export: the folder holds only what `extra` writes, for a model whose
-    run time needs nothing else (e.g. a text model's numpy weights; its experiment rebuilds the Keras model from
-    them to re-score it).
+
+def save_to(folder: Path, model, card: dict, extra=None, litert: bool = True, keras_file: bool = True) -> Path:
+    """Write model.keras, the LiteRT export, card.json and labels.txt into a temporary folder, check every file
+    against the SHA-256 the card records, then swap the folder in: it is written whole or not at all.
+
+    `extra(folder)`, when given, writes more files (e.g. numpy weights). `litert`: the model runs from its LiteRT
+    export, so a failed export fails the save (otherwise it runs without one, from numpy weights or TensorFlow).
+    `keras_file=False` writes neither model.keras nor the LiteRT export: the folder holds only what `extra` writes,
+    for a model whose run time needs nothing else (a text model's numpy weights; its experiment rebuilds the Keras
+    model from them to re-score it).
     """
-    folder = model_path(card["name"], root)
-    with atomic_dir(folder) as tmp:
+    from mlplay.console import working
+
+    what = "Keras, LiteRT export" if keras_file else "run-time files only"
+    with writing(folder), atomic_dir(folder) as tmp, working(f"saving {card['name']} ({what})…"):
         if keras_file:
             _without_optimizer(model).save(tmp / KERAS_FILE)
-            card = dict(card, files={KERAS_FILE: True, LITERT_FILE: export_litert(model, tmp / LITERT_FILE)})
+            exported = export_litert(model, tmp / LITERT_FILE)
+            if litert and not exported:
+                raise MlplayError(f"cannot export {card['name']} to LiteRT: the converter failed", "nothing was replaced")
+            card = dict(card, files={KERAS_FILE: True, LITERT_FILE: exported})
         else:
             card = dict(card, files={KERAS_FILE: False, LITERT_FILE: False})
         if extra is not None:
@@ -176,7 +196,58 @@ def save(model, card: dict, root: Path | None = None, extra=None, keras_file: bo
             (tmp / LABELS_FILE).write_text("\n".join(card["labels"]) + "\n", encoding="utf-8")
         card["sha256"] = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()}
         (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _verify(tmp, card["name"])
     return folder
+
+
+def install(source: Path, name: str, root: Path | None = None) -> Path:
+    """Copy a saved model folder (e.g. a run's) into models/<name>/, checked against its card, swapped in whole."""
+    import shutil
+
+    folder = model_path(name, root)
+    with writing(folder), atomic_dir(folder) as tmp:
+        for file in Path(source).iterdir():
+            if file.is_file():
+                shutil.copyfile(file, tmp / file.name)
+        if (tmp / CARD_FILE).is_file():
+            raw = json.loads((tmp / CARD_FILE).read_text(encoding="utf-8"))
+            if raw.get("name") != name:  # a quick run goes in as NAME-quick: its card says so
+                raw = {**raw, "name": name, "experiment": raw.get("experiment", raw.get("name"))}
+                (tmp / CARD_FILE).write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _verify(tmp, name)
+    return folder
+
+
+def _verify(folder: Path, name: str) -> None:
+    """Every file the card lists is there with the SHA-256 it records (a full disk can truncate a file silently)."""
+    card = cards.read(folder / CARD_FILE)
+    bad = [f for f, digest in card.sha256.items() if not (folder / f).is_file() or sha256_file(folder / f) != digest]
+    if bad:
+        raise MlplayError(f"saving {name}: {', '.join(bad)} did not read back as written", "nothing was replaced")
+
+
+@contextmanager
+def writing(folder: Path):
+    """Turn a failed write (disk full, read-only folder, no permission) into a one-line error naming the folder."""
+    try:
+        yield
+    except OSError as e:
+        raise MlplayError(f"cannot write {folder}: {e.strerror or e}", "free some space or choose another folder "
+                          "(--models-dir or $MLPLAY_MODELS); nothing was replaced") from None
+
+
+def check_writable(folder: Path) -> None:
+    """Before hours of work: a one-line error now if `folder` (or where it would be made) cannot be written."""
+    import tempfile
+
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mlplay-probe-"):
+            pass
+    except OSError as e:
+        raise MlplayError(f"cannot write to {folder}: {e.strerror or e}",
+                          "choose a folder you can write to (--models-dir, $MLPLAY_MODELS or $MLPLAY_RUNS)") from None
 
 
 def _without_optimizer(model):

@@ -1,5 +1,5 @@
-"""The hand pipeline (palm anchors, decoding, weighted NMS, rotated crops, tracking) and the gesture features,
-on constructed inputs and on real photos from ../shared/data (skipped without it)."""
+"""The hand pipeline (rotated crops, tracking; its anchors, decoding and weighted NMS: test_ssd.py) and the gesture
+features, on constructed inputs and on real photos from ../shared/data (skipped without it)."""
 
 import math
 import os
@@ -20,33 +20,6 @@ needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="needs ../shared/data/
 def photos(folder: Path, move: str, n: int, step: int = 37) -> list[Path]:
     files = sorted((folder / move).iterdir())
     return files[::step][:n]
-
-
-def test_anchors_match_the_palm_models_2016_outputs():
-    a = hands.anchors()
-    assert a.shape == (2016, 2)
-    assert np.allclose(a[0], [0.5 / 24, 0.5 / 24]) and np.allclose(a[1], a[0])  # 2 anchors a cell at stride 8
-    assert np.allclose(a[1152], [0.5 / 12, 0.5 / 12]) and np.allclose(a[1152:1158], a[1152])  # 6 a cell at 16
-    assert np.allclose(a[-1], [11.5 / 12, 11.5 / 12])
-
-
-def test_decoding_and_weighted_nms_merge_overlapping_palms_and_keep_separate_ones():
-    anchor = np.array([[0.5, 0.5], [0.5, 0.5], [0.2, 0.2]], np.float32)
-    raw = np.zeros((3, 18), np.float32)
-    raw[0, :4] = [0, 0, 40, 40]
-    raw[1, :4] = [9.6, 0, 40, 40]  # the same palm, 0.05 to the right
-    raw[2, :4] = [0, 0, 20, 20]
-    raw[:, 4:] = 1.92  # every keypoint 0.01 right and below its anchor
-    logits = np.array([3.0, 1.0, 2.0, -5.0])[:3]
-    scores, boxes, kps = hands.decode(raw, logits, anchor)
-    assert len(scores) == 3 and np.allclose(boxes[1], [0.55, 0.5, 40 / 192, 40 / 192]) and np.allclose(kps[2, 0], [0.21, 0.21])
-    found = hands.weighted_nms(scores, boxes, kps)
-    assert len(found) == 2
-    (s0, b0, _), (s1, b1, _) = found
-    w0, w1 = 1 / (1 + math.exp(-3)), 1 / (1 + math.exp(-1))
-    assert s0 == pytest.approx(w0) and b0[0] == pytest.approx((0.5 * w0 + 0.55 * w1) / (w0 + w1))  # score-weighted
-    assert np.allclose(b1[:2], [0.2, 0.2])
-    assert len(hands.decode(raw, np.array([-1.0, -2.0, -3.0]), anchor)[0]) == 0  # below 0.5 after the sigmoid
 
 
 def test_a_rotated_region_maps_crop_pixels_to_the_frame_and_back():

@@ -54,7 +54,7 @@ def test_multiworker_without_tf_config_is_a_one_line_error(tiny_mnist, tmp_path)
                              "--data", str(tiny_mnist), "--models-dir", str(tmp_path)],
                             capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "needs TF_CONFIG" in result.stderr and "README" in result.stderr
+    assert "needs TF_CONFIG" in result.stderr and "docs/training.md" in result.stderr
 
 
 def free_ports(n: int) -> list[int]:
@@ -93,7 +93,7 @@ def test_two_workers_on_loopback_train_one_model_and_only_the_chief_saves(tiny_m
         return [re.sub(r"\s+[\d.]+s$", "", line) for line in out.splitlines() if line.startswith("epoch ")]
     assert len(epochs(chief)) == 2 and epochs(chief) == epochs(worker)
 
-    card = json.loads((tmp_path / "models0" / "digits-mlp" / "card.json").read_text())
+    card = json.loads((tmp_path / "models0" / "digits-mlp-quick" / "card.json").read_text())
     assert card["training"]["strategy"] == "multiworker" and card["training"]["workers"] == 2
     assert card["training"]["batch_size"] == 64 and card["training"]["epochs_run"] == 2
     assert 0 <= card["metrics"]["test_accuracy"] <= 1

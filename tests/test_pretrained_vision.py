@@ -68,7 +68,7 @@ def test_the_labels_are_read_as_published():
 
 def test_classify_and_detect_never_import_tensorflow():
     code = ("import sys, numpy as np\n"
-            "from mlplay.vision.models import classifier, detector\n"
+            "from mlplay.vision.loaders import classifier, detector\n"
             "img = np.zeros((240, 320, 3), np.uint8)\n"
             "classifier(None).classify([img]); detector(None)(img)\n"
             "print('tensorflow' in sys.modules)")
@@ -234,9 +234,10 @@ def test_bad_pictures_get_one_line_each_and_nothing_is_written(tmp_path):
     pictures = bad_pictures(tmp_path)
     for command in ("classify", "detect"):
         result = mlplay(command, *pictures)
-        errors = result.stderr.strip().splitlines()
+        lines = result.stderr.strip().splitlines()
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-        assert len(errors) == 4 and all(e.startswith("Error: ") for e in errors), errors
+        assert len(lines) == 4 and all(e.startswith("Warning: skipped ") for e in lines[:3]), lines
+        assert lines[3].startswith("Error: 3 of 3 images could not be read")
         assert "too small" in result.stderr and "too large" in result.stderr and "cannot read" in result.stderr
         assert result.stdout == ""
     assert not (tmp_path / "runs").exists()

@@ -21,7 +21,7 @@ def test_mobilenet_trains_in_two_phases_from_scratch(tmp_path):
                              "--models-dir", str(tmp_path / "models")], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "phase head (base frozen)" in result.stdout and "phase fine-tune" in result.stdout
-    card = json.loads((tmp_path / "models" / "rps-mobilenet" / "card.json").read_text())
+    card = json.loads((tmp_path / "models" / "rps-mobilenet-quick" / "card.json").read_text())
     phases = card["training"]["phases"]
     assert [p["learning_rate"] for p in phases] == [1e-3, 1e-5] and all(p["epochs_run"] == 1 for p in phases)
     assert card["training"]["pretrained_weights"] is False and card["training"]["epochs_run"] == 2

@@ -19,7 +19,7 @@ from texthelpers import shared_data
 REAL = sketch_data.REAL_CLASSES  # the real classes shipped (../shared's sample: the first 2,000 of each file)
 LABELS = doodles.CLASSES + [c for c in REAL if c not in doodles.CLASSES]  # the two diamonds are one label
 # held-out test accuracy a source, judged against all 21 labels; the goal for real drawings is 92 %, met by
-# the CNN (the default model); the MLP, with no convolutions, is held to what it reaches (see the README)
+# the CNN (the default model); the MLP, with no convolutions, is held to what it reaches (see docs/sketches.md)
 GOALS = {"sketch-mlp": {"doodles": 0.95, "quickdraw": 0.90}, "sketch-cnn": {"doodles": 0.97, "quickdraw": 0.92}}
 
 

@@ -63,7 +63,7 @@ def test_the_shakespeare_writer_meets_its_goals_on_tiny_shakespeare():
     data, metrics = card["data"], card["metrics"]
     assert data["source"] == corpora.TINY_SHAKESPEARE.label and data["text_sha256"] == corpora.TINY_SHAKESPEARE_SHA256
     assert data["blocks"]["test"] >= 111_000 and data["split"].startswith("contiguous blocks: first 80 % train")
-    assert metrics["test_nats_per_char"] <= 1.70  # goal 1.60 not reached on 2 CPU cores (README); nanoGPT's 1.4697
+    assert metrics["test_nats_per_char"] <= 1.70  # goal 1.60 not reached on 2 CPU cores (docs/text.md); nanoGPT's 1.4697
     assert card["validation"]["nats_per_char"] <= 1.50  # is the card's reference
     assert card["reference"]["validation_nats_per_char"] == 1.4697
     assert metrics["real_words_t0.5"] >= 0.96 and metrics["real_words_t0.8"] >= 0.90

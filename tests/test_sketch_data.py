@@ -145,8 +145,10 @@ def test_quickdraw_fetch_takes_the_first_n_checksums_and_caches(http_files):
 
 def test_quickdraw_unreachable_or_unknown_class_is_one_clear_error(http_files):
     url, www = http_files
+    with pytest.raises(MlplayError, match="'no such thing' is not a Quick, Draw! class"):
+        quickdraw.fetch(["no such thing"], base=url, log=lambda *_: None)  # checked before anything is fetched
     with pytest.raises(MlplayError, match="HTTP 404") as e:
-        quickdraw.fetch(["no such thing"], base=url, log=lambda *_: None)
+        quickdraw.fetch(["cat"], base=url, log=lambda *_: None)  # a real class the server does not have
     assert "class names" in e.value.hint
     with pytest.raises(MlplayError, match="cannot reach QuickDraw") as e:
         quickdraw.fetch(["cat"], base="http://127.0.0.1:9", log=lambda *_: None)

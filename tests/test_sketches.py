@@ -130,11 +130,11 @@ def test_record_then_train_round_trip(tmp_path):
     run = CliRunner().invoke(cli, ["train", "sketch-mlp", "--quick", "--data", "doodles", "--mix", str(mine),
                                    "--models-dir", str(models)])
     assert run.exit_code == 0, run.output
-    card = json.loads((models / "sketch-mlp" / "card.json").read_text())
+    card = json.loads((models / "sketch-mlp-quick" / "card.json").read_text())
     assert card["labels"] == [*doodles.CLASSES, "tick"]  # circle merged with the doodles' circle
     assert "generated doodles" in card["data"]["source"] and "recorded drawings" in card["data"]["source"]
     assert card["data"]["splits"]["test"] == len(doodles.CLASSES) * sketch_data.QUICK_TEST + 2
-    predictor = Predictor(store.open("sketch-mlp", models))
+    predictor = Predictor(store.open("sketch-mlp-quick", models))
     image = cv2.imread(ticks[0]["path"], cv2.IMREAD_GRAYSCALE)[..., None].astype(np.float32)
     p = predictor(image)
     assert p.shape == (len(doodles.CLASSES) + 1,) and abs(p.sum() - 1) < 1e-4

@@ -121,7 +121,7 @@ def test_the_card_scores_typed_questions_through_the_repl_path_as_the_model_scor
     result = subprocess.run([*MLPLAY, "train", "sum", "--digits", "2", "--quick", "--models-dir", str(tmp_path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    card = json.loads((tmp_path / "sum-2" / "card.json").read_text())
+    card = json.loads((tmp_path / "sum-2-quick" / "card.json").read_text())
     metrics, n = card["metrics"], card["typed"]["questions"]
     assert n == len(load_data(2, quick=True).x_test)
     assert abs(metrics["typed_exact_match"] - metrics["test_exact_match"]) <= 1 / n

@@ -22,23 +22,23 @@ def test_train_text_on_any_file_then_write_with_it(tmp_path):
     models = tmp_path / "models"
     result = mlplay("train", "text", "--data", data, "--name", "book", "--quick", "--models-dir", models)
     assert result.returncode == 0, result.stderr[-2000:]
-    card = json.loads((models / "book" / "card.json").read_text())
+    card = json.loads((models / "book-quick" / "card.json").read_text())  # a --quick run: saved apart
     metrics = card["metrics"]
     assert metrics["test_bits_per_char"] > 0 and metrics["ngram_test_bits_per_char"] > 0
     assert card["baseline"]["order"] >= 1 and card["vocabulary"] == sorted(set(sample_text(20_000)[:16_000]))
     assert card["data"]["blocks"] == {"train": 16_000, "validation": 2_000, "test": 2_000}
     assert card["input"]["dtype"] == "int32"
     # a text model ships only its numpy weights: `mlplay eval` rebuilds the Keras model from the card's size
-    assert sorted(f.name for f in (models / "book").iterdir()) == ["card.json", "weights.npz"]
+    assert sorted(f.name for f in (models / "book-quick").iterdir()) == ["card.json", "weights.npz"]
     assert card["architecture"]["gru_layers"] == 1 and card["data"]["window"] == 32
     assert card["generation"]["chars_per_s"] > 0 and card["generation"]["ghost_ms"] > 0
-    out = mlplay("write", "--model", "book", "--models-dir", models, "--prompt", "the cat", "--length", 50, "--seed", 3)
+    out = mlplay("write", "--model", "book-quick", "--models-dir", models, "--prompt", "the cat", "--length", 50,
+                 "--seed", 3)
     assert out.returncode == 0 and out.stdout.startswith("the cat") and len(out.stdout) == 7 + 51
-    # the card's vocabulary and size, on the text given (a file outside the project is recorded by name only)
-    evaluated = mlplay("eval", "book", "--models-dir", models, "--data", data)
+    evaluated = mlplay("eval", "book-quick", "--models-dir", models, "--data", data)  # its card names the file by SHA-256
     assert evaluated.returncode == 0 and "NO" not in evaluated.stdout, evaluated.stdout + evaluated.stderr[-2000:]
     listing = mlplay("models", "--models-dir", models)
-    assert "book" in listing.stdout and "n-gram" in listing.stdout
+    assert "book-quick" in listing.stdout and "n-gram" in listing.stdout and "QUICK" in listing.stdout
 
 
 @pytest.mark.slow
@@ -46,10 +46,10 @@ def test_train_sum_quick_then_pipe_questions(tmp_path):
     models = tmp_path / "models"
     result = mlplay("train", "sum", "--digits", 3, "--quick", "--models-dir", models)
     assert result.returncode == 0, result.stderr[-2000:]
-    card = json.loads((models / "sum-3" / "card.json").read_text())
+    card = json.loads((models / "sum-3-quick" / "card.json").read_text())
     assert card["metrics"]["test_exact_match"] <= card["metrics"]["test_char_accuracy"]  # a whole answer needs every digit
     assert card["data"]["splits"]["test"] == 200 and card["data"]["digits"] == 3
-    out = mlplay("sum", "--digits", 3, "--models-dir", models, "--jsonl", stdin="417+385\n")
+    out = mlplay("sum", "--model", "sum-3-quick", "--models-dir", models, "--jsonl", stdin="417+385\n")
     record = json.loads(out.stdout)
     assert record["true_sum"] == 802 and len(record["digits"]) == 4
 

@@ -31,14 +31,15 @@ def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_
     assert result.returncode == 0, result.stderr
     assert "epoch 1/2" in result.stdout and "epoch 2/2" in result.stdout  # one plain line per epoch, no TTY
 
-    card = json.loads((models / "digits-mlp" / "card.json").read_text())
+    card = json.loads((models / "digits-mlp-quick" / "card.json").read_text())  # a --quick run never replaces
     assert card["data"]["splits"] == {"train": 270, "validation": 30, "test": 100}
     assert card["metrics"]["test_accuracy"] >= 0.5 and card["training"]["epochs_run"] == 2  # chance is 0.1
     assert card["labels"] == [str(d) for d in range(10)] and card["input"]["shape"] == [28, 28, 1]
     for key in ("architecture", "versions", "command", "date", "validation"):
         assert card[key]
     assert card["run"]["folder"].startswith("$MLPLAY_RUNS/train/digits-mlp/")  # no machine-specific absolute path
-    assert sorted(p.name for p in (models / "digits-mlp").iterdir()) == ["card.json", "labels.txt", "model.keras", "model.tflite"]
+    assert sorted(p.name for p in (models / "digits-mlp-quick").iterdir()) == ["card.json", "labels.txt", "model.keras",
+                                                                               "model.tflite"]
     assert not [p for p in models.iterdir() if p.name.startswith(".")]  # no temp folders left
 
     folder = run_folder(Path(os.environ["MLPLAY_RUNS"]), "digits-mlp")
@@ -46,7 +47,7 @@ def test_quick_training_writes_model_card_logs_and_eval_matches(tiny_mnist, tmp_
     assert len((folder / "history.csv").read_text().splitlines()) == 3
     assert any((folder / "tensorboard").rglob("events.out.tfevents.*"))
 
-    result = mlplay("eval", "digits-mlp", "--data", tiny_mnist, "--models-dir", models)
+    result = mlplay("eval", "digits-mlp-quick", "--data", tiny_mnist, "--models-dir", models)
     assert result.returncode == 0, result.stderr
     assert "NO" not in result.stdout and "yes" in result.stdout
 
@@ -206,7 +207,7 @@ def test_training_under_mirrored_strategy_on_two_logical_cpus(tiny_mnist, tmp_pa
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "replicas 2" in result.stdout and "strategy mirrored" in result.stdout
-    assert (tmp_path / "digits-cnn" / "model.keras").exists()
+    assert (tmp_path / "digits-cnn-quick" / "model.keras").exists()
 
 
 @pytest.mark.slow

@@ -103,7 +103,7 @@ def build_lean_cnn(channels=(16, 32, 64), dropout=0.2, momentum=0.9, first_norm=
 
 # The fast recipes (make bench times them against digits-cnn's): leaner CNNs whose batch norm statistics keep up,
 # no augmentation, a one-cycle learning rate. FAST_CNN is the quickest to 99.0 %, FAST_CNN_LONG to 99.4 %.
-# Measured on 2 cores (README: Training speed).
+# Measured on 2 cores (docs/digits.md: training speed).
 FAST_CNN = dict(summary="CNN conv3×12 (no BN)→pool→conv3×24→pool→conv3×48 (BN momentum 0.9, dropout), one-cycle "
                         "learning rate peaking at 0.01 over 2 epochs, no augmentation",
                 build=partial(build_lean_cnn, (12, 24, 48), first_norm=False), augment=None, epochs=2, batch_size=256,

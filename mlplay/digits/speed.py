@@ -26,10 +26,10 @@ MARK = "time-to-accuracy "
 
 
 def recipes() -> dict:
-    from mlplay import experiment as experiments
+    from mlplay import registry
     from mlplay.digits.models import FAST_CNN, FAST_CNN_LONG
 
-    seed = experiments.get("digits-cnn")
+    seed = registry.experiment("digits-cnn")
     return {"seed": seed, "fast": dataclasses.replace(seed, **FAST_CNN),
             "fast-long": dataclasses.replace(seed, **FAST_CNN_LONG)}
 

@@ -191,4 +191,6 @@ def run(task: DrawTask, model: str, choices: list[str], label: str | None, jsonl
     def emit(result: dict) -> None:
         print(json.dumps(result) if jsonl else format_line(result), flush=True)
 
-    window.run(DrawApp(task, [model, *others], load, emit, record_label=label), task.title)
+    stats = window.run(DrawApp(task, [model, *others], load, emit, record_label=label), task.title)
+    if stats.reason == "interrupted":
+        raise KeyboardInterrupt  # the command exits 130, as Ctrl-C should

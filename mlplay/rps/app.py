@@ -56,10 +56,12 @@ class HandClassifier:
 
 def make_reader(model: str, models_dir: Path | None = None):
     """The model behind the game: the hand landmark pipeline + rps-hands, or an image classifier of the guide box."""
-    if model == "rps-hands":
-        from mlplay.rps.gesture_model import GestureReader
+    from mlplay import store
+    from mlplay.rps.gesture_model import NAME, GestureReader
 
-        return GestureReader(models_dir)
+    path = store.model_path(model, models_dir) / store.CARD_FILE
+    if model == NAME or (path.is_file() and store.open(model, models_dir).card.task == "gesture-classification"):
+        return GestureReader(models_dir, name=model)  # rps-hands, or a copy of it (e.g. rps-hands-quick)
     return HandClassifier(model, models_dir)
 
 

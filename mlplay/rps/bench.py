@@ -44,7 +44,8 @@ def rps_camera_loop(frames: int = 600, naive_frames: int = 30) -> None:
             from mlplay.console import quiet_stderr
 
             with quiet_stderr():  # the LiteRT converter's C++ chatter
-                card = {"name": "rps-cnn", "labels": ["rock", "paper", "scissors"], "input": {"shape": [96, 96, 3]}}
+                card = {"name": "rps-cnn", "task": "image-classification", "labels": ["rock", "paper", "scissors"],
+                        "input": {"shape": [96, 96, 3]}}
                 store.save(build_cnn(), card, root)
         video = rps_synthetic.write_video(Path(tmp) / "bench.mp4", ["rock", "paper", "scissors"], fps=30,
                                           width=640, height=480, seconds_per_label=frames / 90, still=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset
 from mlplay.fileio import atomic_dir, write_json
 from mlplay.rps.game import MOVES
-from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr
+from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr, skip
 from mlplay.paths import datasets_dir, portable
 
 BASE = "https://storage.googleapis.com/download.tensorflow.org/data"
@@ -141,7 +140,7 @@ def load_arrays(files: dict[str, list[Path]], size: int) -> tuple[np.ndarray, np
             try:
                 xs.append(to_input(read_bgr(path), size))
             except MlplayError as e:
-                print(f"Warning: skipped {e}", file=sys.stderr)
+                skip(e)
                 continue
             ys.append(MOVES.index(label))
     if not xs:

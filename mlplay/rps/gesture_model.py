@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from mlplay.errors import MlplayError
-from mlplay.experiment import Dataset, Experiment
+from mlplay.experiment import Dataset, Experiment, Try
 from mlplay.rps import landmarks as hand_data
 from mlplay.paths import portable
 from mlplay.rps.gestures import FEATURES, MOVES, features, finger_rule
@@ -132,7 +132,10 @@ EXPERIMENT = Experiment(
     build=build, load_data=load_data, epochs=100, batch_size=32, learning_rate=2e-3, patience=15, report=report,
     monitor="val_loss",  # validation accuracy reaches 100 % within an epoch or two: the loss still tells models apart
     headline="test_accuracy_all",  # on every held-out picture: a picture with no hand found counts as wrong
-    predict_files=lambda request: predict_photos(request))
+    predict_files=lambda request: predict_photos(request),
+    tries=(Try(("predict", "{name}", "{picture}", "--models-dir", "{models}")),
+           Try(("camera", "rps", "--model", "{name}", "--models-dir", "{models}", "--source", "{video}", "--no-show",
+                "--auto", "--rounds", "1"))))
 
 
 class GestureReader:
@@ -141,14 +144,15 @@ class GestureReader:
     hands = True  # it looks for a hand anywhere in the picture (the app says "show your hand" when there is none)
     name = NAME
 
-    def __init__(self, models_dir: Path | None = None, track: bool = True, threads: int = 2):
+    def __init__(self, models_dir: Path | None = None, track: bool = True, threads: int = 2, name: str = NAME):
         from mlplay import store
         from mlplay.rps.hands import HandTracker, hands_dir
         from mlplay.runtime import Predictor
 
-        self.predictor = Predictor(store.open(NAME, models_dir), threads=threads)
+        self.name = name
+        self.predictor = Predictor(store.open(name, models_dir), threads=threads)
         if list(self.predictor.labels) != list(MOVES):
-            raise MlplayError(f"{NAME} is not a rock-paper-scissors model (labels {self.predictor.labels})",
+            raise MlplayError(f"{name} is not a rock-paper-scissors model (labels {self.predictor.labels})",
                               f"retrain it with: mlplay train {NAME}")
         self.tracker = HandTracker(hands_dir(models_dir), threads=threads, track=track)
         self.classify_seconds = 0.0
@@ -181,7 +185,7 @@ def predict_photos(request) -> None:
     from mlplay.imageio import Batch
 
     top, jsonl = request.top, request.jsonl
-    reader = GestureReader(request.models_root, track=False)
+    reader = GestureReader(request.models_root, track=False, name=request.name)
     batch = Batch(request.paths, strict=request.strict)
     for path, image in batch:
         _, probabilities = reader.read(image, (0, 0, image.shape[1], image.shape[0]))

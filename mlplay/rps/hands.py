@@ -3,7 +3,7 @@
 The design is MediaPipe's (our own code, numpy + cv2, no mediapipe and no TensorFlow):
 
 1. palm detection on the frame letterboxed to 192×192: 2016 SSD anchors, sigmoid scores, box + 7 keypoints
-   decoded per anchor, weighted non-maximum suppression;
+   decoded per anchor, weighted non-maximum suppression (mlplay.ssd, shared with the face detector);
 2. a rotated square region of interest from the best palm: turned so that the wrist → middle-finger knuckle
    points up, 2.6× the palm box, shifted towards the fingers;
 3. the landmark model on that region (224×224): 21 landmarks, hand presence, handedness; projected back to
@@ -24,6 +24,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from mlplay import ssd
 from mlplay.errors import MlplayError
 
 PALM_FILE, LANDMARK_FILE = "palm_detection_lite.tflite", "hand_landmark_lite.tflite"
@@ -40,55 +41,6 @@ ROI_LANDMARKS = [0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18]  # wrist, thumb base, 
 CONNECTIONS = [(0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5, 9), (9, 10), (10, 11), (11, 12),
                (9, 13), (13, 14), (14, 15), (15, 16), (13, 17), (0, 17), (17, 18), (18, 19), (19, 20)]  # the skeleton
 HANDS_HINT = "re-extract them with: mlplay data fetch hands"
-
-
-def anchors(size: int = PALM_SIZE, strides=STRIDES) -> np.ndarray:
-    """(N, 2) anchor centres in 0-1: every cell of each stride's grid, one anchor per layer of that stride (×2)."""
-    centres = []
-    for stride in sorted(set(strides)):
-        per_cell = 2 * strides.count(stride)  # aspect ratio 1 + the interpolated scale, for each layer
-        cells = size // stride
-        y, x = np.mgrid[0:cells, 0:cells]
-        grid = np.stack([(x + 0.5) / cells, (y + 0.5) / cells], -1).reshape(-1, 1, 2)
-        centres.append(np.repeat(grid, per_cell, axis=1).reshape(-1, 2))
-    return np.concatenate(centres).astype(np.float32)
-
-
-def decode(raw: np.ndarray, logits: np.ndarray, anchor: np.ndarray, size: int = PALM_SIZE, min_score=MIN_PALM_SCORE):
-    """Raw palm outputs → (scores (K,), boxes (K, 4) as cx, cy, w, h, keypoints (K, 7, 2)), all in 0-1, K above min_score."""
-    scores = 1.0 / (1.0 + np.exp(-np.clip(logits.reshape(-1), -100, 100)))
-    keep = scores >= min_score
-    raw, anchor = raw[keep] / size, anchor[keep]
-    boxes = np.concatenate([raw[:, :2] + anchor, raw[:, 2:4]], axis=1)
-    keypoints = raw[:, 4:].reshape(-1, 7, 2) + anchor[:, None, :]
-    return scores[keep], boxes, keypoints
-
-
-def _iou(box: np.ndarray, others: np.ndarray) -> np.ndarray:
-    def corners(b):
-        return b[..., 0] - b[..., 2] / 2, b[..., 1] - b[..., 3] / 2, b[..., 0] + b[..., 2] / 2, b[..., 1] + b[..., 3] / 2
-
-    ax0, ay0, ax1, ay1 = corners(box)
-    bx0, by0, bx1, by1 = corners(others)
-    inter = np.clip(np.minimum(ax1, bx1) - np.maximum(ax0, bx0), 0, None) * np.clip(np.minimum(ay1, by1) - np.maximum(ay0, by0), 0, None)
-    return inter / np.maximum(box[2] * box[3] + others[:, 2] * others[:, 3] - inter, 1e-9)
-
-
-def weighted_nms(scores, boxes, keypoints, iou: float = NMS_IOU) -> list[tuple[float, np.ndarray, np.ndarray]]:
-    """Group overlapping detections around the best one; each group becomes its score-weighted average."""
-    order = np.argsort(-scores)
-    scores, boxes, keypoints = scores[order], boxes[order], keypoints[order]
-    left = np.ones(len(scores), bool)
-    found = []
-    for i in range(len(scores)):
-        if not left[i]:
-            continue
-        group = left & (_iou(boxes[i], boxes) > iou)
-        group[i] = True
-        w = scores[group][:, None]
-        found.append((float(scores[i]), (boxes[group] * w).sum(0) / w.sum(), (keypoints[group] * w[:, :, None]).sum(0) / w.sum()))
-        left &= ~group
-    return found
 
 
 @dataclass
@@ -201,7 +153,7 @@ class HandTracker:
         folder = Path(folder or hands_dir())
         self.palm = _Model(folder / PALM_FILE, threads, PALM_SIZE, 2)
         self.landmark = _Model(folder / LANDMARK_FILE, threads, LANDMARK_SIZE, 4)
-        self.anchors = anchors()
+        self.anchors = ssd.anchors(PALM_SIZE, STRIDES)
         self.track, self.previous = track, None
         self.seconds = {"palm": 0.0, "landmarks": 0.0}
 
@@ -223,7 +175,7 @@ class HandTracker:
         square = cv2.warpAffine(frame, np.float32([[k, 0, ox], [0, k, oy]]), (PALM_SIZE, PALM_SIZE),
                                 flags=cv2.INTER_LINEAR if k > 0.5 else cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
         raw, logits = self.palm(_rgb01(square))
-        found = weighted_nms(*decode(raw, logits, self.anchors))
+        found = ssd.weighted_nms(*ssd.decode(raw, logits, self.anchors, PALM_SIZE, MIN_PALM_SCORE), NMS_IOU)
         self.seconds["palm"] += time.perf_counter() - start
         to_px = np.float32([PALM_SIZE / k, PALM_SIZE / k])
         return [(score, np.concatenate([box[:2] * to_px - [ox / k, oy / k], box[2:] * to_px]), kps * to_px - [ox / k, oy / k])

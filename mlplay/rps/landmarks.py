@@ -18,7 +18,7 @@ import numpy as np
 
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path
-from mlplay.imageio import read_bgr
+from mlplay.imageio import read_bgr, skip
 from mlplay.paths import datasets_dir
 from mlplay.rps.gestures import MOVES
 
@@ -124,7 +124,9 @@ def extract(pictures: list[tuple[str, int, Path]], source: str, tracker=None, lo
     n = len(pictures)
     landmarks = np.full((n, 21, 3), np.nan, np.float32)
     presence, right = np.zeros(n, np.float32), np.zeros(n, np.float32)
-    for i, (_, _, path) in enumerate(pictures):
+    from mlplay.console import progress
+
+    for i, (_, _, path) in progress(enumerate(pictures), n, "hand landmarks"):
         saved = _sidecar(path)  # landmarks recorded with the picture, found on the whole camera frame
         if saved == "no hand":
             continue
@@ -134,7 +136,7 @@ def extract(pictures: list[tuple[str, int, Path]], source: str, tracker=None, lo
         try:
             image = read_bgr(path)
         except MlplayError as e:
-            print(f"Warning: skipped {e}", file=sys.stderr)
+            skip(e)
             continue
         hand = tracker(image, [whole_picture(image.shape[1], image.shape[0])])
         if hand is not None:

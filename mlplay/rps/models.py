@@ -202,7 +202,7 @@ EXPERIMENTS = [
                input_shape=(CNN_SIZE, CNN_SIZE, 3), preprocessing=_input_note(CNN_SIZE, "rescales to 0–1"),
                build=build_cnn, load_data=_loader(CNN_SIZE), augment=augment, image_input=_image_input(CNN_SIZE),
                image_colour=True, epochs=12, batch_size=32,
-               learning_rate=2e-3, patience=8, report=_report("rps-cnn")),
+               learning_rate=2e-3, patience=8, report=_report("rps-cnn"), sample_data="rps-cgi"),
     Experiment(name="rps-mobilenet", task="image-classification", labels=list(MOVES),
                summary="MobileNetV2 α1.0 (ImageNet weights) 128×128 → global pool → dense 3: frozen-base head "
                        f"training, then fine-tuning layers {FINE_TUNE_FROM}+ at a low learning rate",
@@ -210,6 +210,7 @@ EXPERIMENTS = [
                preprocessing=_input_note(MOBILENET_SIZE, "scales to [-1, 1] as MobileNetV2 expects"),
                build=build_mobilenet, load_data=_loader(MOBILENET_SIZE), augment=augment,
                image_input=_image_input(MOBILENET_SIZE), image_colour=True, batch_size=32, patience=4, report=_report("rps-mobilenet"), pretrained=True,
+               sample_data="rps-cgi",
                phases=[Phase(name="head (base frozen)", epochs=8, learning_rate=1e-3, prepare=freeze_base),
                        Phase(name=f"fine-tune (layers {FINE_TUNE_FROM}+)", epochs=12, learning_rate=1e-5,
                              prepare=fine_tune_top)]),

@@ -89,30 +89,41 @@ class CaptureSource(Source):
 
 
 class ImagesSource(Source):
-    """A list of image files played as a stream at `fps` (unreadable files are skipped with a warning)."""
+    """A list of image files played as a stream at `fps`. A file that cannot be read is skipped with a warning,
+    wherever it is (the first one too), and counted: the command ends with exit 1 when any was (`--strict`: at
+    once), as `mlplay predict` does."""
 
     kind = "images"
 
-    def __init__(self, files: list[Path], name: str, fps: float = FILE_FPS):
+    def __init__(self, files: list[Path], name: str, fps: float = FILE_FPS, strict: bool = False):
         if not files:
             raise MlplayError(f"no images in {name}", SOURCE_HINT)
-        self.files, self.index, self.emitted = files, 0, 0
-        first = read_bgr(files[0])
-        super().__init__(name, (first.shape[1], first.shape[0]), fps, len(files))
+        self.files, self.index, self.emitted, self.skipped, self.strict = files, 0, 0, 0, strict
+        self.first = self._next()
+        if self.first is None:
+            raise MlplayError(f"none of the {len(files)} images in {name} can be read", SOURCE_HINT)
+        super().__init__(name, (self.first.shape[1], self.first.shape[0]), fps, len(files))
 
-    def read(self):
+    def _next(self) -> np.ndarray | None:
         while self.index < len(self.files):
             path = self.files[self.index]
             self.index += 1
             try:
-                frame = read_bgr(path)
+                return read_bgr(path)
             except MlplayError as e:
+                if self.strict:
+                    raise
                 print(f"Warning: skipped {e}", file=sys.stderr)
-                continue
-            t = self.emitted / self.fps
-            self.emitted += 1
-            return frame, t
+                self.skipped += 1
         return None
+
+    def read(self):
+        frame, self.first = (self.first, None) if self.first is not None else (self._next(), None)
+        if frame is None:
+            return None
+        t = self.emitted / self.fps
+        self.emitted += 1
+        return frame, t
 
 
 class FrameListSource(Source):
@@ -151,9 +162,10 @@ def open_source(spec: str | int, fps: float | None = None) -> Source:
         return ImagesSource([path], str(path), fps or FILE_FPS)
     with _quiet_opencv():
         capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise MlplayError(f"cannot open {path} as a video", "use a video file OpenCV can read, e.g. .mp4 or .avi")
-    source = CaptureSource(capture, str(path), live=False)
+        if not capture.isOpened():
+            raise MlplayError(f"cannot open {path} as a video (damaged, or not a video)",
+                              "use a video file OpenCV can read, e.g. .mp4 or .avi")
+        source = CaptureSource(capture, str(path), live=False)
     if fps:
         source.fps = fps
     return source
@@ -189,13 +201,19 @@ def _pattern_files(pattern: str) -> list[Path]:
 
 
 class _quiet_opencv:
-    """Silence OpenCV's own warnings while probing a source: our one-line error says it better."""
+    """Silence OpenCV's own warnings and FFmpeg's (e.g. "moov atom not found") while probing a source: our one-line
+    error says it better."""
 
     def __enter__(self):
+        from mlplay.console import quiet_stderr
+
         self.level = cv2.utils.logging.getLogLevel()
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+        self.quiet = quiet_stderr()
+        self.quiet.__enter__()
 
     def __exit__(self, *exc):
+        self.quiet.__exit__(*exc)
         cv2.utils.logging.setLogLevel(self.level)
 
 
@@ -325,4 +343,9 @@ def run_camera(app, source: Source | str | int, show: bool = True, save: bool = 
     if stats.saved:
         print(f"saved {stats.saved}", file=log)
     print(f"speed: {stats.summary()}", file=log, flush=True)
+    if stats.reason == "interrupted":
+        raise KeyboardInterrupt  # after the summary: the command exits 130, as Ctrl-C should
+    skipped = getattr(source, "skipped", 0)
+    if skipped:
+        raise MlplayError(f"{skipped} of {len(source.files)} pictures could not be read (skipped)")
     return stats

@@ -20,16 +20,24 @@ HINT = "run it on a desktop session, or under a virtual display: xvfb-run -a mlp
 
 
 def require_display() -> None:
+    problem = display_problem()
+    if problem:
+        raise MlplayError(f"{problem}: this command opens a window", HINT)
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, or None when one can."""
     if sys.platform in ("win32", "darwin"):
-        return
+        return None
     display = os.environ.get("DISPLAY", "")
     if not display:
-        raise MlplayError("no display found (DISPLAY is not set): this command opens a window", HINT)
+        return "no display found (DISPLAY is not set)"
     if not _x_server_answers(display):
-        raise MlplayError(f"cannot connect to the X display {display!r}", HINT)
+        return f"cannot connect to the X display {display!r}"
     fonts = "/usr/share/fonts/truetype/dejavu"
     if os.path.isdir(fonts):
         os.environ.setdefault("QT_QPA_FONTDIR", fonts)
+    return None
 
 
 def _x_server_answers(display: str) -> bool:
@@ -136,17 +144,35 @@ class Window:
     Closing it with its close button hides it (cv2 sees that); destroying it from outside (a window manager's
     kill, `xdotool windowclose`) goes unnoticed by Qt, so the X server is asked too (shell/x11.py)."""
 
+    MARGIN = (0, 80)  # pixels left free on the screen: the window's title bar, a desktop's panels
+
     def __init__(self, title: str):
         require_display()  # before any cv2 window call: with no display Qt aborts the process
-        self.title, self.opened, self.on_mouse, self.x11 = title, False, None, None
+        self.title, self.opened, self.on_mouse, self.x11, self.scale = title, False, None, None, 1.0
 
     def show(self, frame: np.ndarray) -> None:
         if not self.opened:
-            cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
-            if self.on_mouse:
-                cv2.setMouseCallback(self.title, lambda event, x, y, *_: event in MOUSE and self.on_mouse(MOUSE[event], x, y))
-            self.opened = True
+            self._open(frame.shape[1], frame.shape[0])
+        if self.scale != 1.0:
+            frame = cv2.resize(frame, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_AREA)
         cv2.imshow(self.title, frame)
+
+    def _open(self, width: int, height: int) -> None:
+        """A window that fits the screen (a frame too large is shown smaller, mouse positions scaled back), placed
+        at the top of the screen so none of it runs past the bottom."""
+        from mlplay.shell.x11 import screen_size
+
+        screen = screen_size()
+        if screen:
+            room_w, room_h = screen[0] - self.MARGIN[0], screen[1] - self.MARGIN[1]
+            self.scale = min(1.0, room_w / width, room_h / height)
+        cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+        if screen:
+            cv2.moveWindow(self.title, max(0, (screen[0] - round(width * self.scale)) // 2), 0)
+        if self.on_mouse:
+            cv2.setMouseCallback(self.title, lambda event, x, y, *_: event in MOUSE and self.on_mouse(
+                MOUSE[event], round(x / self.scale), round(y / self.scale)))
+        self.opened = True
 
     def poll(self, wait_ms: int = 1) -> str | None:
         return key_name(cv2.waitKey(max(1, wait_ms)))

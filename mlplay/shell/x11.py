@@ -155,3 +155,22 @@ class X11Window:
         if getattr(self, "conn", None):
             self.lib.xcb_disconnect(self.conn)
             self.conn = None
+
+
+def screen_size() -> tuple[int, int] | None:
+    """The default screen's size in pixels, or None where the X server cannot be asked."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        lib, _ = _lib()
+        conn = lib.xcb_connect(None, None)
+        if not conn or lib.xcb_connection_has_error(conn):
+            return None
+        try:
+            screen = lib.xcb_setup_roots_iterator(lib.xcb_get_setup(conn)).data
+            packed = screen[5]  # xcb_screen_t: root, colormap, white, black, input masks, then width and height
+            return packed & 0xFFFF, packed >> 16
+        finally:
+            lib.xcb_disconnect(conn)
+    except (OSError, AttributeError, ValueError):
+        return None

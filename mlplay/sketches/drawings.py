@@ -28,8 +28,7 @@ def _images(folder: Path) -> list[Path]:
 def load(folder: Path):
     """(x_train, y_train, x_test, y_test, labels): labels are the sub-folder names, sorted."""
     from mlplay.sketches.render import fit_image
-    from mlplay.imageio import read_grey
-    from mlplay.imageio import as_white_on_black
+    from mlplay.imageio import as_white_on_black, read_grey, skip
 
     folder = Path(folder)
     labels = sorted(d.name for d in folder.iterdir() if d.is_dir() and _images(d)) if folder.is_dir() else []
@@ -40,7 +39,11 @@ def load(folder: Path):
     for index, label in enumerate(labels):
         files = _images(folder / label)
         for i, path in enumerate(files):
-            grey = read_grey(path)
+            try:
+                grey = read_grey(path)
+            except MlplayError as e:
+                skip(e)
+                continue
             image = grey if grey.shape == (28, 28) else fit_image(as_white_on_black(grey))
             xs, ys = parts["test" if i % TEST_EVERY == 0 and len(files) > 1 else "train"]
             xs.append(image)

@@ -48,7 +48,20 @@ def parse_classes(text: str) -> list[str]:
     classes = [c.strip() for c in text.split(",") if c.strip()]
     if not classes:
         raise MlplayError("no classes given", "e.g. --classes cat,house,'smiley face' or --classes all")
-    return list(dict.fromkeys(classes))
+    return check_classes(list(dict.fromkeys(classes)))
+
+
+def check_classes(classes: list[str]) -> list[str]:
+    """The names, each one of Quick, Draw!'s 345 (they become file names: nothing else may reach the disk)."""
+    from mlplay.errors import closest
+
+    official = set(official_classes())
+    for name in classes:
+        if name not in official:
+            guess = closest(name, official)
+            raise MlplayError(f"'{name}' is not a Quick, Draw! class",
+                              f"did you mean {guess}?" if guess else "see mlplay/sketches/quickdraw_classes.txt")
+    return classes
 
 
 def fetch(classes: list[str], per_class: int = DEFAULT_PER_CLASS, base: str | None = None, log=print) -> Path:
@@ -56,7 +69,7 @@ def fetch(classes: list[str], per_class: int = DEFAULT_PER_CLASS, base: str | No
     if per_class < 2:
         raise MlplayError("--per-class must be at least 2 (some for training, some for the test)")
     sums = _read_json(folder() / SUMS_FILE)
-    for name in classes:
+    for name in check_classes(classes):
         dest = folder() / f"{name}.npy"
         have = sums.get(name)
         if have and dest.exists() and have["rows"] >= per_class:

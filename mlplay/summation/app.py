@@ -100,7 +100,7 @@ def interactive(adder: Adder, history: Path | None, input=None, output=None, emi
 def run(digits: int, model: str | None, jsonl: bool, models_dir: Path | None) -> int:
     """`mlplay sum`: the live REPL on a terminal; lines from a pipe (or --jsonl) are scored. Returns the exit code."""
     from mlplay import store
-    from mlplay.paths import runs_dir
+    from mlplay.paths import history_file
 
     from mlplay import gru
 
@@ -110,7 +110,7 @@ def run(digits: int, model: str | None, jsonl: bool, models_dir: Path | None) ->
     adder = Adder(opened.file(gru.WEIGHTS_FILE), digits, name, f"rebuild it with: {opened.card.rebuild}")
     if not sys.stdin.isatty() or jsonl:
         return 1 if script(adder, sys.stdin, jsonl) else 0
-    interactive(adder, runs_dir() / "repl" / f"{name}.history")
+    interactive(adder, history_file(name))
     return 0
 
 

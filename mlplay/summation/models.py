@@ -12,7 +12,7 @@ import numpy as np
 from mlplay import gru
 from mlplay.summation import adder
 from mlplay.errors import MlplayError
-from mlplay.experiment import Dataset, Experiment, Family, TrainOption
+from mlplay.experiment import Dataset, Experiment, Family, TrainOption, Try
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,8 @@ def experiment(digits: int) -> Experiment:
         headline="test_exact_match",
         report=report,
         export=export,
+        litert=False,  # it runs in numpy from weights.npz
+        tries=(Try(("sum", "--model", "{name}", "--models-dir", "{models}"), "12+34\n"),),
         generated=True,
     )
 

@@ -179,7 +179,7 @@ def stream(model: TextModel, prompt: str, settings: Settings, console, ghost: st
 
 def run(name: str | None, prompt: str | None, settings: Settings, jsonl: bool, models_dir: Path | None) -> None:
     """`mlplay write`: one continuation of --prompt, one a line from a pipe, or the interactive writer."""
-    from mlplay.paths import runs_dir
+    from mlplay.paths import history_file
 
     if not name:
         raise MlplayError("which model?", "e.g. mlplay write shakespeare, or --model NAME")
@@ -189,4 +189,4 @@ def run(name: str | None, prompt: str | None, settings: Settings, jsonl: bool, m
     elif not sys.stdin.isatty():
         scripted(model, (line.rstrip("\n") for line in sys.stdin), settings, jsonl)
     else:
-        interactive(model, settings, runs_dir() / "repl" / f"write-{name}.history")
+        interactive(model, settings, history_file(f"write-{name}"))

@@ -71,6 +71,34 @@ def fit(name: str, options: dict, data: Path | None, minutes: float, out: Path, 
     return history
 
 
+def trained_elsewhere(weights: Path, exp, folder: Path) -> dict:
+    """Take weights trained by mlplay.training.anywhere into this run folder as its best checkpoint; return their
+    history for the card (backend, device, epochs, seconds, the validation curve)."""
+    import csv
+    import shutil
+
+    from mlplay.errors import MlplayError
+    from mlplay.fileio import write_json
+
+    weights = Path(weights)
+    if not (weights / WEIGHTS).is_file() or not (weights / HISTORY).is_file():
+        raise MlplayError(f"{weights} holds no {WEIGHTS} and {HISTORY}", "make them with: python -m mlplay.training.anywhere")
+    history = json.loads((weights / HISTORY).read_text())
+    if history.get("experiment") != exp.name:
+        raise MlplayError(f"{weights} holds weights of {history.get('experiment')}, not of {exp.name}")
+    shutil.copy(weights / WEIGHTS, folder / "best.weights.h5")
+    epochs = history["epochs"]
+    write_json(folder / "state.json", {"epoch": len(epochs), "best": history.get("best"),
+                                       "best_epoch": history.get("best_epoch"), "seconds": history.get("seconds", 0.0),
+                                       "cpu_seconds": 0.0})
+    with open(folder / "history.csv", "w", newline="") as f:
+        keys = [k for k in epochs[0] if k != "seconds"] if epochs else []
+        writer = csv.DictWriter(f, keys, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows([{**row, "epoch": row["epoch"] - 1} for row in epochs])
+    return {k: v for k, v in history.items() if k != "epochs"} | {"epochs_run": len(epochs)}
+
+
 def _device() -> str:
     try:
         import jax

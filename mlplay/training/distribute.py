@@ -23,7 +23,7 @@ class Strategy(str, Enum):
     multiworker = "multiworker"
 
 HINT = 'set TF_CONFIG on every worker, e.g. {"cluster": {"worker": ["host1:12345", "host2:12345"]}, ' \
-       '"task": {"type": "worker", "index": 0}} (README: Training on more machines)'
+       '"task": {"type": "worker", "index": 0}} (docs/training.md: more devices and more machines)'
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ def print_eval(name: str, data: Path | None, models_dir: Path | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    card, fresh = rescore(name, data, models_dir)
+    from mlplay.console import working
+
+    with working(f"re-scoring {name} on its held-out test set (loading TensorFlow, the data and the model)…"):
+        card, fresh = rescore(name, data, models_dir)
     table = Table("metric", "card", "now", "match")
     all_match = True
     for key in card:
@@ -33,8 +36,9 @@ def rescore(name: str, data: Path | None = None, models_root: Path | None = None
     re-scores in its own way when it has one (a text model on the text its card names), else `keras_rescore`."""
     from mlplay import registry, store
 
-    model = store.open(name, models_root)
-    exp = registry.for_card(model.card.raw)
+    declared = registry.experiments().get(name)
+    model = store.open(declared.folder if declared and declared.folder else name, models_root)
+    exp = declared if declared and declared.folder else registry.for_card(model.card.raw)
     fresh = exp.rescore(model, data) if exp.rescore else keras_rescore(exp, model, data)
     return model.card.metrics, fresh
 

@@ -1,15 +1,22 @@
-"""Stopping a training run cleanly: SIGINT (Ctrl-C) and SIGTERM raise `Interrupted` while fitting, so the trainer
-saves the best model so far; and output whose reader died with the same Ctrl-C (`mlplay train … | tee log`) no
-longer matters."""
+"""Stopping a training run cleanly, whenever the signal comes.
+
+`Guard` holds SIGINT (Ctrl-C) and SIGTERM for the whole run. While fitting, the first one raises `Interrupted`, so the
+trainer saves the best model so far; inside a `critical()` section (a checkpoint being written) and while the model
+is saved, it is only noted, and acted on when the section ends or the save is done: a checkpoint is never half
+written and a model never half saved. A second signal while saving aborts (KeyboardInterrupt), as Ctrl-C twice
+should. And output whose reader died with the same Ctrl-C (`mlplay train … | tee log`) no longer matters.
+"""
 
 import os
 import signal
 import sys
 from contextlib import contextmanager
 
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C (SIGINT) or SIGTERM while fitting."""
+    """Ctrl-C (SIGINT) or SIGTERM during a run."""
 
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)
@@ -21,18 +28,58 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
-@contextmanager
-def signals_interrupt():
-    """While fitting, SIGINT and SIGTERM raise Interrupted (also when the shell started us with SIGINT ignored)."""
+def terminate_like_ctrl_c() -> None:
+    """From the start of the process, SIGTERM stops it as Ctrl-C does (an `Interrupted` the command can report and
+    exit 143 on), instead of killing it without a word."""
     def stop(signum, frame):
         raise Interrupted(signum)
 
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
+    signal.signal(signal.SIGTERM, stop)
+
+
+class Guard:
+    """Signals for the length of a run: `raising` (fitting), deferred inside `critical()` and after `saving()`."""
+
+    def __init__(self):
+        self.signum: int | None = None  # the first signal received
+        self.saved = False  # the run has said what became of its model (saved, or nothing to save)
+        self._depth, self._saving, self._previous = 0, False, {}
+
+    def __enter__(self):
+        self._previous = {s: signal.signal(s, self._handle) for s in SIGNALS}
+        return self
+
+    def __exit__(self, *exc):
+        for s, handler in self._previous.items():
             signal.signal(s, handler)
+        return False
+
+    def _handle(self, signum, frame):
+        if self.signum is not None and self._saving:
+            raise KeyboardInterrupt  # a second signal while saving: abort
+        if self.signum is None:
+            self.signum = signum
+        if self._depth == 0 and not self._saving:
+            raise Interrupted(signum)
+
+    @contextmanager
+    def critical(self):
+        """A section that a signal must not cut in two (a checkpoint's files); the signal is acted on after it."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+        if self._depth == 0 and self.signum is not None and not self._saving:
+            raise Interrupted(self.signum)
+
+    def saving(self) -> None:
+        """From now on a signal is only noted: the model is being scored and saved."""
+        self._saving = True
+
+    def raise_if_interrupted(self) -> None:
+        if self.signum is not None:
+            raise Interrupted(self.signum)
 
 
 def drop_dead_output() -> None:

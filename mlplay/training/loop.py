@@ -21,13 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-from mlplay import __version__, store
+from mlplay import __version__, imageio, store
 from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment
-from mlplay.fileio import atomic_path, remove_leftovers, write_json
-from mlplay.training.interrupt import Interrupted, signals_interrupt, survive_dead_output
-from mlplay.paths import portable, portable_command, runs_dir
+from mlplay.fileio import remove_leftovers, write_json
+from mlplay.paths import display, models_dir, portable, portable_command, runs_dir
+from mlplay.training import promotion
+from mlplay.training.anywhere import trained_elsewhere
+from mlplay.training.callbacks import checkpoints, learning_rate_schedule, time_budget
+from mlplay.training.interrupt import Guard, Interrupted, survive_dead_output
 
 QUICK_EPOCHS = 2
 
@@ -47,6 +50,7 @@ class TrainConfig:
     command: str = ""
     minutes: float | None = None  # wall-time budget; None: the data's (most have none: they run `epochs`)
     save_as: str | None = None  # the name to save the model under (--name); None: the experiment's
+    replace: bool = False  # --replace: the new model replaces models/NAME even when it is worse
     weights: Path | None = None  # a folder of weights trained elsewhere (mlplay.training.anywhere): score and save them
     callbacks: tuple = ()  # more Keras callbacks for fit (e.g. the bench's clock)
 
@@ -67,18 +71,6 @@ def split_validation(data: Dataset, fraction: float, seed: int):
     return (data.x_train[train], data.y_train[train]), (data.x_train[val], data.y_train[val])
 
 
-def learning_rate_schedule(peak: float, warmup: float, steps: int):
-    """Cosine decay from `peak` over `steps`; with `warmup` > 0 a one-cycle schedule: a linear rise from peak/25
-    over that share of the steps, then the cosine decay (Keras' CosineDecay with warmup: saved with the model)."""
-    import keras
-
-    if not warmup:
-        return keras.optimizers.schedules.CosineDecay(peak, decay_steps=steps, alpha=0.02)
-    rise = max(1, round(warmup * steps))
-    return keras.optimizers.schedules.CosineDecay(peak / 25, decay_steps=max(1, steps - rise), alpha=0.002,
-                                                  warmup_target=peak, warmup_steps=rise)
-
-
 def _run_folder(name: str, resume: bool) -> Path:
     base = runs_dir() / "train" / name
     if resume:
@@ -96,53 +88,6 @@ def _run_folder(name: str, resume: bool) -> Path:
         except FileExistsError:
             continue
     raise MlplayError(f"cannot make a run folder in {base}")
-
-
-def _checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int | None):
-    """Callback: best weights on every improvement, the whole model (with optimizer) every epoch."""
-    import keras
-
-    class Checkpoints(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.best, self.best_epoch = best, best_epoch
-            self.higher = not monitor.endswith("loss")
-
-        def on_epoch_end(self, epoch, logs=None):
-            value = float((logs or {})[monitor])
-            if self.best is None or (value > self.best if self.higher else value < self.best):
-                self.best, self.best_epoch = value, epoch + 1
-                with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
-                    self.model.save_weights(tmp)
-            with atomic_path(folder / "last.keras", suffix=".keras") as tmp:
-                self.model.save(tmp)
-            write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best, "best_epoch": self.best_epoch})
-
-    return Checkpoints()
-
-
-def _time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
-    """Callback: a cosine learning-rate decay over wall time instead of steps, stopping once `seconds` have
-    passed (that epoch is validated and checkpointed as usual). Training then fits a time budget on any machine:
-    a faster one (or a GPU) gets more epochs, never a longer run."""
-    import math
-
-    import keras
-
-    class TimeBudget(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-
-        def on_train_batch_begin(self, batch, logs=None):
-            done = min(1.0, (time.perf_counter() - self.start) / seconds)
-            rate = learning_rate * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)))
-            self.model.optimizer.learning_rate.assign(rate)
-
-        def on_train_batch_end(self, batch, logs=None):
-            if time.perf_counter() - self.start >= seconds:
-                self.model.stop_training = True
-
-    return TimeBudget()
 
 
 def threads() -> dict:
@@ -178,8 +123,23 @@ def input_dtype(model) -> str:
 
 
 def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
-    """Train `exp`, score the test set once, save model + card; return the card (None on a worker that is not the
-    chief of a multi-worker run: the chief saves)."""
+    """Train `exp`, score the test set once, save the model with its card in the run folder and, when it is not
+    worse than the current one, in models/; return the card (None on a worker that is not the chief of a
+    multi-worker run: the chief saves). SIGINT/SIGTERM at any moment save the best model so far, or say that there
+    is nothing to save (interrupt.Guard)."""
+    imageio.SKIPPED.clear()  # this run counts only the pictures it skips itself
+    with Guard() as guard:
+        try:
+            return _train(exp, cfg, log, guard)
+        except Interrupted:
+            if guard.saved:
+                raise
+            log = survive_dead_output(log)
+            log("\ninterrupted before the first epoch ended: nothing to save")
+            raise
+
+
+def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     from mlplay.console import tensorflow
 
     tf = tensorflow()
@@ -194,6 +154,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     if cfg.resume and cfg.strategy is Strategy.multiworker:
         raise MlplayError("--resume is not supported with --strategy multiworker", "start a new run")
     if worker.chief:
+        store.check_writable(Path(cfg.models_root or models_dir()))  # before hours of training, not after
+        store.check_writable(runs_dir() / "train")
         _remove_leftovers(name, cfg.models_root)
         folder = _run_folder(name, cfg.resume)
     else:  # the chief keeps the run; this worker's checkpoints go when it exits
@@ -218,13 +180,13 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     batch_size = cfg.batch_size or exp.batch_size  # per worker
     global_batch = batch_size * worker.workers
     steps = int(np.ceil(n_train / global_batch))
-    elsewhere = _trained_elsewhere(cfg.weights, exp, folder) if cfg.weights else None
-    state = json.loads((folder / "state.json").read_text()) if cfg.resume or elsewhere else {}
+    elsewhere = trained_elsewhere(cfg.weights, exp, folder) if cfg.weights else None
+    state = read_state(folder) if cfg.resume or elsewhere else {}
     initial_epoch = state.get("epoch", 0)
-    if initial_epoch >= epochs and cfg.resume:  # e.g. a killed run: nothing left to fit, so finalise it (best model + card)
-        log(f"the run in {folder} already did {initial_epoch} epochs: saving its best model")
-    log(f"{exp.name}: {n_train} train / {n_val} validation / {n_test} test from {data.source}")
-    log(f"run folder {folder}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
+    if initial_epoch >= epochs and cfg.resume:  # e.g. a killed run: nothing left to fit, so finalise it
+        log(f"the run in {display(folder)} already did {initial_epoch} epochs: saving its best model")
+    log(f"{name}: {n_train} train / {n_val} validation / {n_test} test from {data.source}")
+    log(f"run folder {display(folder)}" + (f" (resuming after epoch {initial_epoch})" if cfg.resume else ""))
     if cfg.strategy is Strategy.multiworker:
         log(f"{worker.task} of {worker.workers}" + (" (chief)" if worker.chief else "") +
             f": global batch {global_batch} = {batch_size} × {worker.workers} workers")
@@ -233,14 +195,13 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     with strategy.scope():
         if cfg.resume:
             model = keras.models.load_model(folder / "last.keras")
-        elif elsewhere:
-            model = exp.make_model(data)
-            with opening_weights(cfg.weights):
-                model.load_weights(folder / "best.weights.h5")
         else:
             model = exp.make_model(data)
+            if elsewhere:
+                with opening_weights(cfg.weights):
+                    model.load_weights(folder / "best.weights.h5")
         if not cfg.resume and not exp.phases:
-            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see _time_budget
+            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see callbacks.time_budget
                 exp.learning_rate, exp.warmup, epochs * steps)
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
@@ -263,12 +224,12 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     from mlplay.training.progress import Progress
 
     folder.mkdir(parents=True, exist_ok=True)
-    checkpoints = _checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"))
+    checkpointer = checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"), guard)
     mode = "min" if exp.monitor.endswith("loss") else "max"
     progress = Progress(epochs, steps)
     callbacks = [
         progress,
-        checkpoints,
+        checkpointer,
         keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
@@ -278,36 +239,43 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         if cfg.resume:
             raise MlplayError(f"{exp.name} trains for a time budget: --resume is not supported for it",
                               f"start a new run: mlplay train {exp.name}")
-        callbacks.append(_time_budget(minutes * 60, exp.learning_rate))
+        callbacks.append(time_budget(minutes * 60, exp.learning_rate))
         log(f"time budget {minutes:g} minutes (at most {epochs} epochs)")
     started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
-        with signals_interrupt():
-            if exp.phases:
-                phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
-                                            folder, log, cfg.patience or exp.patience)
-            elif initial_epoch < epochs and not elsewhere:
-                model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
-                          callbacks=callbacks, verbose=0, shuffle=False)
+        if exp.phases:
+            phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
+                                        folder, log, cfg.patience or exp.patience)
+        elif initial_epoch < epochs and not elsewhere:
+            model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
+                      callbacks=callbacks, verbose=0, shuffle=False)
     except Interrupted as stop:
         interrupted = stop
-        log = survive_dead_output(log)  # `| tee log` dies with the same Ctrl-C: carry on without output
-        log(f"\ninterrupted: saving the best model so far (a second Ctrl-C aborts; then `mlplay train {exp.name} "
-            "--resume --epochs N` with N the epochs done saves it)")
     finally:
+        guard.saving()  # from here a signal is only noted: the model is scored and saved first
         progress.on_train_end()  # a bar left running would keep writing
+    if interrupted is not None:
+        log = survive_dead_output(log)  # `| tee log` dies with the same Ctrl-C: carry on without output
     seconds = time.perf_counter() - started + state.get("seconds", 0.0)
     cpu_seconds = time.process_time() - cpu_started + state.get("cpu_seconds", 0.0)  # all threads together
     if not worker.chief:
         log(f"{worker.task}: training done; the chief scores and saves the model")
+        guard.raise_if_interrupted()
         return None
     if not (folder / "best.weights.h5").exists():
+        guard.saved = True
+        if interrupted is not None:
+            log("\ninterrupted before the first epoch ended: nothing to save")
+            raise interrupted
         raise MlplayError("stopped before the first epoch ended: nothing to save")
+    if guard.signum is not None:
+        log(f"\ninterrupted: saving the best model so far (epoch {read_state(folder).get('best_epoch')}; "
+            "a second Ctrl-C aborts)")
     model.load_weights(folder / "best.weights.h5")
     if cfg.strategy is Strategy.multiworker:  # one process scores and saves, without the cluster
         model = local_copy(model, exp, data)
     history = _history(folder)
-    state = {**json.loads((folder / "state.json").read_text()), "seconds": seconds, "cpu_seconds": cpu_seconds}
+    state = {**read_state(folder), "seconds": seconds, "cpu_seconds": cpu_seconds}
     write_json(folder / "state.json", state)
 
     test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True)
@@ -326,20 +294,22 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
         "labels": data.labels or exp.labels,
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
+                 **({"skipped_pictures": len(imageio.SKIPPED)} if imageio.SKIPPED else {}),
                  "splits": {"train": n_train, "validation": n_val, "test": n_test},
                  "validation_split": data.meta.get("validation_split") or (
                      f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
                      if data.x_val is None else "chosen by the data set (see data); test set held out")},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
-        "validation": {f"best_{exp.monitor}": checkpoints.best, "best_epoch": checkpoints.best_epoch},
+        "validation": {f"best_{exp.monitor}": state.get("best"), "best_epoch": state.get("best_epoch")},
         "training": {"epochs_run": state["epoch"], "max_epochs": epochs,  # the checkpointed epochs (an interrupt
                      # can land between an epoch's checkpoint and its history.csv row)
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
                      **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else {}),
-                     "strategy": Strategy(cfg.strategy).value, "workers": worker.workers, "quick": cfg.quick, "resumed": cfg.resume,
-                     "interrupted": interrupted is not None, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
-                     "threads": threads(), **({"minutes_budget": minutes} if minutes else {}),
+                     "strategy": cfg.strategy.value, "workers": worker.workers, "quick": cfg.quick,
+                     "resumed": cfg.resume, "interrupted": guard.signum is not None, "seconds": round(seconds, 1),
+                     "cpu_seconds": round(cpu_seconds, 1), "threads": threads(),
+                     **({"minutes_budget": minutes} if minutes else {}),
                      **({"clipnorm": exp.clipnorm} if exp.clipnorm else {}),
                      **({"phases": phase_records} if exp.phases else {}),
                      **({"pretrained_weights": exp.pretrained} if exp.phases else {}),
@@ -351,36 +321,26 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     }
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
-    extra = (lambda folder: exp.export(model, folder)) if exp.export else None
-    path = store.save(model, card, cfg.models_root, extra, keras_file=exp.keras_file)
-    log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()) + f"  → {path}")
-    if interrupted is not None:
-        raise interrupted  # now that the model is saved: the CLI exits 128 + the signal number, as a shell expects
+    extra = (lambda where: exp.export(model, where)) if exp.export else None
+    saved = store.save_to(folder / "model", model, card, extra, litert=exp.litert, keras_file=exp.keras_file)
+    log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()
+                            if isinstance(v, (int, float))))
+    log(promotion.place(saved, store.open_folder(saved).card, name, cfg.quick, cfg.replace, cfg.models_root))
+    guard.saved = True
+    guard.raise_if_interrupted()  # now that the model is saved: the CLI exits 128 + the signal number
+    if imageio.SKIPPED:
+        raise MlplayError(f"{len(imageio.SKIPPED)} training pictures could not be read and were left out "
+                          "(see the warnings above); the model was saved without them")
     return card
 
 
-def _trained_elsewhere(weights: Path, exp: Experiment, folder: Path) -> dict:
-    """Take weights trained by mlplay.training.anywhere into this run folder as its best checkpoint; return their
-    history for the card (backend, device, epochs, seconds, the validation curve)."""
-    from mlplay.training.anywhere import HISTORY, WEIGHTS
-
-    weights = Path(weights)
-    if not (weights / WEIGHTS).is_file() or not (weights / HISTORY).is_file():
-        raise MlplayError(f"{weights} holds no {WEIGHTS} and {HISTORY}", "make them with: python -m mlplay.training.anywhere")
-    history = json.loads((weights / HISTORY).read_text())
-    if history.get("experiment") != exp.name:
-        raise MlplayError(f"{weights} holds weights of {history.get('experiment')}, not of {exp.name}")
-    shutil.copy(weights / WEIGHTS, folder / "best.weights.h5")
-    epochs = history["epochs"]
-    write_json(folder / "state.json", {"epoch": len(epochs), "best": history.get("best"),
-                                       "best_epoch": history.get("best_epoch"), "seconds": history.get("seconds", 0.0),
-                                       "cpu_seconds": 0.0})
-    with open(folder / "history.csv", "w", newline="") as f:
-        keys = [k for k in epochs[0] if k != "seconds"] if epochs else []
-        writer = csv.DictWriter(f, keys, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows([{**row, "epoch": row["epoch"] - 1} for row in epochs])
-    return {k: v for k, v in history.items() if k != "epochs"} | {"epochs_run": len(epochs)}
+def read_state(folder: Path) -> dict:
+    """The run's checkpoint state (epochs done, best figure and epoch), written with each checkpoint."""
+    try:
+        return json.loads((folder / "state.json").read_text())
+    except (OSError, ValueError) as e:
+        raise MlplayError(f"the run in {display(folder)} has no readable state.json ({e})",
+                          "start a new run") from None
 
 
 @contextmanager
@@ -435,6 +395,6 @@ def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, cal
         records.append(record)
         model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
                   callbacks=phase_callbacks, verbose=0, shuffle=False)
-        now = json.loads((folder / "state.json").read_text())["epoch"]
+        now = read_state(folder)["epoch"]
         record["epochs_run"], done = now - done, now
     return records

@@ -129,7 +129,7 @@ def _float_models():
 
 
 def shipped_models(images: int = 100, frames: int = 150) -> None:
-    from mlplay.vision.models import classifier, detector
+    from mlplay.vision.loaders import classifier, detector
 
     with tempfile.TemporaryDirectory() as tmp:
         files = pictures(Path(tmp), images)

@@ -21,7 +21,7 @@ from pathlib import Path
 from mlplay import store
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir, atomic_path
-from mlplay.paths import datasets_dir
+from mlplay.paths import datasets_dir, portable_command
 
 MODEL_FILE, LABELS_FILE = store.LITERT_FILE, store.LABELS_FILE
 LICENCE = "Apache-2.0"
@@ -71,6 +71,9 @@ SSD_MOBILENET_V1_QUANT = Bundled(
     credit="SSD MobileNet v1 (Liu et al., 2016; Howard et al., 2017), trained on COCO and quantized by Google "
            "(TensorFlow object detection API, TensorFlow Lite example)",
     resize="stretch",
+    published={"published_map": 0.18},
+    published_source="COCO mAP@[.5:.95] listed (as 18) for ssd_mobilenet_v1_quantized_coco, the model this file was "
+                     "converted from, in the TF1 detection model zoo table (not measured here: COCO is not shipped)",
 )
 BUNDLED = {b.name: b for b in (MOBILENET_V2_QUANT, SSD_MOBILENET_V1_QUANT)}
 DEFAULT_CLASSIFIER, DEFAULT_DETECTOR = MOBILENET_V2_QUANT.name, SSD_MOBILENET_V1_QUANT.name
@@ -189,7 +192,8 @@ def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> d
            else "scaled to {0}×{0} (aspect not kept)").format(shape[0])
     scale, zero = detail["quantization"]
     return {
-        "name": spec.name, "task": spec.task, "summary": spec.summary, "runtime": "LiteRT (no TensorFlow)",
+        "name": spec.name, "family": "vision", "task": spec.task, "summary": spec.summary,
+        "runtime": "LiteRT (no TensorFlow)", "fetch": f"mlplay data fetch {spec.name}",
         "input": {"shape": shape, "dtype": str(detail["dtype"].__name__), "colour": "RGB", "resize": spec.resize,
                   "normalise": MOBILENET_NORMALISE,
                   "preprocessing": f"RGB, {how}; (pixel − 127.5) / 127.5, quantized with scale {scale:g}, "
@@ -206,7 +210,7 @@ def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> d
         "files": {MODEL_FILE: True, LABELS_FILE: True},
         "bytes": (folder / MODEL_FILE).stat().st_size,
         "licence": LICENCE, "credit": spec.credit,
-        "command": f"python -m mlplay.vision.bundled install {labels_src.parent.parent}",
+        "command": portable_command(["python", "-m", "mlplay.vision.bundled", "install", str(labels_src.parent.parent)]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 

@@ -11,12 +11,12 @@ import cv2
 import numpy as np
 
 from mlplay.errors import MlplayError
+from mlplay.imageio import MIN_SIDE
 from mlplay.litert import LiteModel, pixel_table
 from mlplay.store import Model
 from mlplay.vision.boxes import Detection, select
 from mlplay.vision.classify import centre_crop
 
-MIN_SIDE = 16  # pictures smaller than this on a side hold too little to classify or detect anything
 
 
 class LitePicture:

@@ -10,15 +10,15 @@ from mlplay.fileio import atomic_path
 from mlplay.imageio import Batch
 from mlplay.paths import next_run_dir
 from mlplay.vision.boxes import draw
-from mlplay.vision import models as vision_models
+from mlplay.vision import loaders
 from mlplay.vision.classify import top_guesses
 from mlplay.vision.lite import read_picture
 
 
 def run_images(paths, score, classes, jsonl, model) -> None:
     batch = Batch(paths, read_picture)
-    detector = vision_models.detector(model)
-    only = vision_models.parse_classes(classes, detector.labels)
+    detector = loaders.detector(model)
+    only = loaders.parse_classes(classes, detector.labels)
     out_dir = None
     for path, image in batch:
         found = detector(image, score, only)
@@ -44,8 +44,8 @@ def run_stream(source, score, classes, save, show, jsonl, model) -> None:
     display = make_display(show, "mlplay - detect")  # refuse a missing display before the slow model load
     stream = open_source(source)
     try:
-        detector = vision_models.detector(model)
-        only = vision_models.parse_classes(classes, detector.labels)
+        detector = loaders.detector(model)
+        only = loaders.parse_classes(classes, detector.labels)
     except BaseException:
         stream.close()
         raise
@@ -61,7 +61,7 @@ def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None
     batch = Batch(paths, read_picture)
     readable = list(batch)  # classified together, in batches
     if readable:
-        classifier = vision_models.classifier(model, labels, scale)
+        classifier = loaders.classifier(model, labels, scale)
         results = [top_guesses(p, classifier.labels, top, threshold)
                    for p in classifier.classify([image for _, image in readable])]
         for (path, _), guesses in zip(readable, results):
@@ -80,12 +80,16 @@ def _table(path: Path, guesses, threshold: float) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("label", "probability", title=str(path), title_justify="left")
+    from rich.text import Text
+
+    table = Table("label", "probability")
     for label, p in guesses:
         table.add_row(label, f"{p:.1%}")
     if not guesses:
         table.add_row(f"cannot classify (nothing above {threshold:.0%})", "")
-    Console().print(table)
+    console = Console()
+    console.print(Text(str(path), style="bold"), soft_wrap=True)  # a path is never broken inside a word
+    console.print(table)
 
 
 def annotate(bgr, guesses, width: int = 640):
