@@ -75,3 +75,28 @@ def test_train_refuses_options_that_do_not_apply_and_built_in_names(tmp_path, ar
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and result.stderr.startswith(f"Error: {message}"), result.stderr
     assert not (tmp_path / "models").exists()
+
+
+@pytest.mark.slow
+def test_weights_trained_elsewhere_are_scored_and_saved_with_their_card(tmp_path):
+    """python -m mlplay.training.anywhere (plain Keras, any backend) writes weights and a history; `mlplay train
+    --weights` scores them on the test block, records where they were trained, and saves only the numpy weights."""
+    data = tmp_path / "plays.txt"
+    data.write_text(sample_text(20_000), encoding="utf-8")
+    out, models = tmp_path / "run", tmp_path / "models"
+    trained = subprocess.run([sys.executable, "-m", "mlplay.training.anywhere", "shakespeare", "--size", "gru512",
+                              "--minutes", "0.02", "--data", str(data), "--out", str(out)],
+                             capture_output=True, text=True, timeout=600)
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    history = json.loads((out / "history.json").read_text())
+    assert history["options"] == {"size": "gru512"} and history["epochs"]
+    result = mlplay("train", "shakespeare", "--size", "gru512", "--weights", out, "--data", data, "--models-dir", models)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(f.name for f in (models / "shakespeare").iterdir()) == ["card.json", "weights.npz"]
+    card = json.loads((models / "shakespeare" / "card.json").read_text())
+    assert card["architecture"]["units"] == 512 and card["architecture"]["gru_layers"] == 1
+    assert card["metrics"]["test_nats_per_char"] > 0 and card["validation"]["nats_per_char"] > 0
+    assert card["data"]["chars"] == 20_000
+    # the Keras model is rebuilt from the card and weights.npz, and scores what the card says
+    evaluated = mlplay("eval", "shakespeare", "--models-dir", models, "--data", data)
+    assert evaluated.returncode == 0 and "NO" not in evaluated.stdout, evaluated.stdout + evaluated.stderr[-2000:]

@@ -2,8 +2,9 @@
 runs it: scripted generation (`mlplay write --prompt … --length 10000`) and the 40-character ghost text renewed after
 a keypress, against the naive way (Keras `model.predict` on the last 100 characters, once a character).
 
-The same figures are measured for the other shape compared (`COMPARED`: the single GRU of 512 units and two layers
-of 512, whichever is not shipped) on a random model of that shape: a step costs the same whatever the weights' values.
+The same figures are measured for the other shapes compared (`COMPARED`: the single GRU of 512 units and the two
+two-layer candidates of issue 27, those not shipped) on a random model of each shape: a step costs the same whatever
+the weights' values.
 
 `python -m mlplay.text.bench` prints them. `python -m mlplay.text.bench --weights FILE --vocabulary FILE` prints one
 model's in-process figures as JSON: what a text model's card records under `generation` when it is trained.
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 GOAL_CHARS_PER_S, GOAL_GHOST_MS = 2500, 10
-COMPARED = ("gru512", "gru512x2")  # CANDIDATES names: the shipped 512 of issue 20 and the two-layer one of issue 27
+COMPARED = ("gru512", "gru512x2", "gru640x2")  # CANDIDATES names: the 512 of issue 20, the two-layer ones of issue 27
 TYPED = "Shall I compare thee to a summer's day? Thou art more lovely and more temperate"
 
 
