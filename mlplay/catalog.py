@@ -39,7 +39,8 @@ def headline(card) -> str:
     if key.endswith("bits_per_char"):
         baseline = metrics.get("ngram_test_bits_per_char")
         return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")
-    if any(word in key for word in ("accuracy", "exact_match", "recall", "map", "rate", "real_words")) and 0 <= value <= 1:
+    shares = ("accuracy", "exact_match", "recall", "map", "rate", "real_words")  # figures between 0 and 1
+    if any(word in key for word in shares) and 0 <= value <= 1:
         return f"{value:.2%} {name}"
     return f"{value:.4g} {name}"
 
@@ -104,13 +105,14 @@ def print_models(models_dir: Path | None, untrained: bool) -> None:
     from rich.table import Table
 
     from mlplay.errors import MlplayError
-    from mlplay.paths import models_dir as default_models
+    from mlplay.paths import models_dir as default_models, shipped_models_dir
 
-    root = Path(models_dir or default_models())
-    if not root.is_dir():
+    root, shipped = Path(models_dir or default_models()), shipped_models_dir(models_dir)
+    if not root.is_dir() and shipped is None:
         raise MlplayError(f"no models folder {root}", "check --models-dir or $MLPLAY_MODELS")
     rows = model_rows(models_dir, untrained)
-    table = Table(title=f"models in {root}", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    where = f"models in {root}" + (f" and shipped in {shipped}" if shipped is not None else "")
+    table = Table(title=where, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     columns = ("name", "task", "held-out figure", "size", "date")
     widths = [max([len(column), *(len(r[i]) for r in rows)]) for i, column in enumerate(columns)]
     # the task column gives way (with an ellipsis) in a narrow terminal; the others keep their width

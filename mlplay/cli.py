@@ -8,7 +8,6 @@ TensorFlow is imported only inside the commands that train or evaluate, so `mlpl
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -36,19 +35,29 @@ camera_app.add_typer(record_app, name="record")
 def train(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Model to train, e.g. digits-cnn (see: mlplay models --all)."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", "-e", min=1, help="Maximum epochs (early stopping may end sooner)."),
-    patience: Optional[int] = typer.Option(None, "--patience", min=1, help="Epochs without improvement before stopping early."),
-    batch_size: Optional[int] = typer.Option(None, "--batch-size", "-b", min=1),
+    epochs: int | None = typer.Option(None, "--epochs", "-e", min=1,
+                                      help="Maximum epochs (early stopping may end sooner)."),
+    patience: int | None = typer.Option(None, "--patience", min=1,
+                                        help="Epochs without improvement before stopping early."),
+    batch_size: int | None = typer.Option(None, "--batch-size", "-b", min=1),
     seed: int = typer.Option(0, "--seed"),
-    quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, saved as NAME-quick (never over the real model)."),
+    quick: bool = typer.Option(False, "--quick", help="Tiny data and 2 epochs: a smoke test, saved as NAME-quick "
+                                                      "(never over the real model)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the newest run of this model from its last epoch."),
-    strategy: Strategy = typer.Option(Strategy.default, "--strategy", help="tf.distribute strategy (multiworker reads TF_CONFIG; docs/training.md)."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Train on this data instead of the model's default data set."),
-    save_as: Optional[str] = typer.Option(None, "--name", help="The name to save the model under (text: required)."),
-    minutes: Optional[float] = typer.Option(None, "--minutes", min=0.01, help="Wall-time budget: the learning rate decays over it, training stops at its end."),
-    replace: bool = typer.Option(False, "--replace", help="Replace models/NAME even when the new model is worse on its held-out figure."),
-    weights: Optional[Path] = typer.Option(None, "--weights", help="Score and save weights trained elsewhere (a folder from python -m mlplay.training.anywhere)."),
-    models_dir: Optional[Path] = options.models_dir(),
+    strategy: Strategy = typer.Option(Strategy.default, "--strategy",
+                                      help="tf.distribute strategy (multiworker reads TF_CONFIG; docs/training.md)."),
+    data: Path | None = typer.Option(None, "--data",
+                                     help="Train on this data instead of the model's default data set."),
+    save_as: str | None = typer.Option(None, "--name", help="The name to save the model under (text: required)."),
+    minutes: float | None = typer.Option(None, "--minutes", min=0.01,
+                                         help="Wall-time budget: the learning rate decays over it, training stops at "
+                                              "its end."),
+    replace: bool = typer.Option(False, "--replace",
+                                 help="Replace models/NAME even when the new model is worse on its held-out figure."),
+    weights: Path | None = typer.Option(None, "--weights",
+                                        help="Score and save weights trained elsewhere (a folder from python -m "
+                                             "mlplay.training.anywhere)."),
+    models_dir: Path | None = options.models_dir(),
 ):
     """Train a model, score its held-out test set once, save it with its card."""
     from mlplay.experiment import TrainRequest
@@ -91,8 +100,8 @@ def family_options(name: str, args: list[str]) -> dict:
 @app.command("eval", rich_help_panel="Train")
 def evaluate(
     name: str = typer.Argument(..., help="A trained model."),
-    data: Optional[Path] = typer.Option(None, "--data", help="The data it was trained on, if not the default."),
-    models_dir: Optional[Path] = options.models_dir(),
+    data: Path | None = typer.Option(None, "--data", help="The data it was trained on, if not the default."),
+    models_dir: Path | None = options.models_dir(),
 ):
     """Re-score a model's held-out test set and compare with its card."""
     from mlplay.training import evaluate as scores
@@ -102,7 +111,7 @@ def evaluate(
 
 @app.command(rich_help_panel="Train")
 def models(
-    models_dir: Optional[Path] = options.models_dir(),
+    models_dir: Path | None = options.models_dir(),
     all_: bool = typer.Option(False, "--all", help="Also list models that can be trained or fetched but are not here."),
 ):
     """List the models with their most telling held-out figure."""
@@ -119,7 +128,7 @@ def predict(
     top: int = typer.Option(1, "--top", min=1, help="How many guesses to print."),
     jsonl: bool = options.jsonl(),
     strict: bool = options.strict(),
-    models_dir: Optional[Path] = options.models_dir(),
+    models_dir: Path | None = options.models_dir(),
 ):
     """Run a model on picture files without a window."""
     from mlplay import predict as prediction
@@ -132,9 +141,11 @@ def predict(
 @data_app.command("fetch")
 def data_fetch(
     name: str = typer.Argument(..., help="Data set (mlplay data list: which there are, and which are on disk)."),
-    classes: Optional[str] = typer.Option(None, "--classes", help="Data sets of classes (quickdraw): class names, comma-separated, or all."),
-    per_class: Optional[int] = typer.Option(None, "--per-class", min=2, help="Data sets of classes: how many examples a class."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Data sets that can start from a local file: that file."),
+    classes: str | None = typer.Option(None, "--classes",
+                                       help="Data sets of classes (quickdraw): class names, comma-separated, or all."),
+    per_class: int | None = typer.Option(None, "--per-class", min=2,
+                                         help="Data sets of classes: how many examples a class."),
+    data: Path | None = typer.Option(None, "--data", help="Data sets that can start from a local file: that file."),
 ):
     """Download a data set into datasets/ (idempotent, checksummed)."""
     from mlplay import datasets
@@ -153,7 +164,7 @@ def data_list():
 
 # Info -------------------------------------------------------------------------------------------
 @app.command(rich_help_panel="Info")
-def env(models_dir: Optional[Path] = options.models_dir()):
+def env(models_dir: Path | None = options.models_dir()):
     """Versions, whether windows can open, and where models and data live."""
     from mlplay.paths import environment
 

@@ -11,9 +11,10 @@ Nothing here imports TensorFlow: the callables are called only when a command ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for the annotations: `mlplay --help` must not load numpy
     import numpy as np
@@ -40,6 +41,8 @@ class Dataset:
     epochs: int | None = None  # when the data decides the epoch count (e.g. a text's length)
     minutes: float | None = None  # when the data decides a wall-time budget instead (the learning rate decays over it)
     stream: object | None = None  # streamed data (see above): the loop uses its splits as they are
+    other_tests: dict = field(default_factory=dict)  # more held-out sets an experiment's report scores, by name:
+    # (x, y) arrays (e.g. rps-mobilenet's official CGI test split beside its real photos); never trained on
 
 
 @dataclass
@@ -47,12 +50,16 @@ class Phase:
     """One stage of a staged training (e.g. a frozen base, then fine-tuning): its own epochs and learning rate.
 
     `prepare(model)` sets which layers train in this phase; the model is recompiled for each phase.
+    `fit(model, (x, y) train, (x, y) validation, epochs, log)`, when given, fits the phase itself instead of model.fit
+    (e.g. a new head on features of a frozen base, computed once) and returns {monitor: its best value,
+    "epochs_run": n, …} for the card, or None when it does not apply to this model (then model.fit runs as usual).
     """
 
     name: str
     epochs: int
     learning_rate: float
-    prepare: Callable[["object"], None] | None = None
+    prepare: Callable[[object], None] | None = None
+    fit: Callable[..., dict | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,30 +100,39 @@ class Experiment:
     image_input: Callable[[np.ndarray], np.ndarray] | None = None  # picture (grey, or BGR: image_colour) -> input
     image_colour: bool = False  # `mlplay predict` hands image_input the colour picture (BGR) instead of grey
     predict_files: Callable[[Predict], None] | None = None  # its own `mlplay predict` (e.g. hands, faces)
-    rescore: Callable[["object", Path | None], dict] | None = None  # (store.Model, --data) -> fresh metrics
+    rescore: Callable[[object, Path | None], dict] | None = None  # (store.Model, --data) -> fresh metrics
     fetch: str | None = None  # a shipped pretrained model: the command that gets it again
     folder: str | None = None  # the models/ folder it runs from when that is not its name (emotion: models/faces)
     # Training (see mlplay/training/loop.py)
-    build: Callable[..., "object"] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
+    build: Callable[..., object] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
     load_data: Callable[[Path | None, bool], Dataset] | None = None  # (data path or None, quick) -> Dataset
-    augment: Callable[[], "object"] | None = None  # () -> keras layer applied to training batches
+    augment: Callable[[], object] | None = None  # () -> keras layer applied to training batches
     epochs: int = 10  # unless the data decides (Dataset.epochs)
     batch_size: int = 128
     learning_rate: float = 1e-3
     warmup: float = 0.0  # > 0: one-cycle, the learning rate rises from learning_rate/25 over this share of the steps
+    decay: bool = True  # False: a constant learning rate (no cosine decay), as in the original collection's notebooks
     patience: int = 5
     clipnorm: float | None = None  # clip each gradient to this norm (recurrent models)
-    loss: str = "sparse_categorical_crossentropy"
+    loss: str | None = "sparse_categorical_crossentropy"  # None: the model trains itself (its own train_step); its
+    # held-out figures are then the report's alone
     metrics: tuple[str, ...] = ("accuracy",)
-    monitor: str = "val_accuracy"  # what early stopping and the best checkpoint follow
-    report: Callable[["object", Dataset], dict] | None = None  # (model, data) -> extra card entries
-    export: Callable[["object", Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    monitor: str | None = "val_accuracy"  # what early stopping and the best checkpoint follow; None: keep the last
+    report: Callable[[object, Dataset], dict] | None = None  # (model, data) -> extra card entries
+    export: Callable[[object, Path], None] | None = None  # (model, model folder) -> extra files (e.g. numpy weights)
+    keep: Callable[[object], object] | None = None  # (trained model) -> the model saved and run (a GAN: its generator)
+    callbacks: Callable[[Dataset], list] | None = None  # (data) -> Keras callbacks run first at each epoch's end (what
+    # they add to the logs is shown, checkpointed and drawn in the learning curves)
     litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
+    shipped_litert: Callable[[object], bytes] | None = None  # the LiteRT file to ship instead of the float export
+    keep_keras: bool = True  # False: the model folder holds its LiteRT file alone, not model.keras (a size budget)
     keras_file: bool = True  # False: the saved folder holds only what `export` writes (no model.keras, no LiteRT
     # file); then its run time needs nothing else, and its `rescore` rebuilds the Keras model from those files
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply
+    trains: Callable[[Experiment, object], dict] | None = None  # (experiment, TrainConfig) -> card: it trains
+    # itself, without the Keras loop (teach: a numpy head on features of pictures); build/load_data are not used
     # make smoke: how a quick model of it is run once, and where a copy of its data lies in the shared test data
     # (when it cannot be fetched from a package registry)
     tries: tuple[Try, ...] = ()
@@ -130,7 +146,7 @@ class Experiment:
 
     @property
     def trainable(self) -> bool:
-        return self.build is not None and self.load_data is not None
+        return self.trains is not None or (self.build is not None and self.load_data is not None)
 
     def make_model(self, data: Dataset, pretrained: bool = True):
         """`build()`, given the data when the model depends on it (e.g. how many labels it has); `pretrained=False`
@@ -138,7 +154,8 @@ class Experiment:
         import inspect
 
         kwargs = {} if pretrained or not self.pretrained else {"pretrained": False}
-        return self.build(data, **kwargs) if "data" in inspect.signature(self.build).parameters else self.build(**kwargs)
+        wants_data = "data" in inspect.signature(self.build).parameters
+        return self.build(data, **kwargs) if wants_data else self.build(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,8 @@ class Family:
       (e.g. `--mix` adds recordings to the data); None: as they are.
     - `for_card(card)`: the experiment behind a model saved under a name of its own (a text model called `book`).
     - `options`, `datasets`, `help`: its extra train options, its data sets, a line for `mlplay train --help`.
+    - `lends`: what it offers other packages by name, without their importing it (dream lends `digits-strip`: the
+      generator's versions of a digit under the draw digits window); `registry.lent(name)` finds it.
     """
 
     name: str
@@ -200,6 +219,7 @@ class Family:
     options: tuple[TrainOption, ...] = ()
     datasets: tuple[DataSet, ...] = ()
     help: str = ""
+    lends: dict[str, Callable] = field(default_factory=dict)
 
     def __post_init__(self):
         owned = [replace(e, family=self.name) for e in self.experiments]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import cv2
 
-cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # errors only: a truncated file gets our one-line error, not OpenCV's warning too
+# errors only: a truncated file gets our one-line error, not OpenCV's warning too
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
 import numpy as np  # noqa: E402
 
 from mlplay import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 - OpenCV's own limit, set in mlplay/__init__.py
@@ -126,7 +127,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 
 def images_in(folder: Path) -> list[Path]:
     """The image files directly in a folder, sorted by name (hidden files left out)."""
-    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
 
 
 def image_files(paths: list[Path]) -> list[Path]:

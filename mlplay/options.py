@@ -27,7 +27,8 @@ def jsonl(what: str = "Print one JSON object a line instead of text."):
 
 
 def source():
-    return typer.Option("0", "--source", "-s", help="Camera index, video file, folder of images or pattern like img_%03d.png.")
+    return typer.Option("0", "--source", "-s",
+                        help="Camera index, video file, folder of images or pattern like img_%03d.png.")
 
 
 def show():
@@ -43,6 +44,8 @@ def mirror():
 
 
 def strict():
-    return typer.Option(False, "--strict", help="Stop at the first file that cannot be read (default: skip it, say so, exit 1 at the end).")
+    return typer.Option(False, "--strict",
+                        help="Stop at the first file that cannot be read (default: skip it, say so, exit 1 at the "
+                             "end).")
 
 

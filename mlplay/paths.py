@@ -1,7 +1,13 @@
 """Where models, data sets and run logs live.
 
-Models: `--models-dir` > `MLPLAY_MODELS` > the repository's `models/`.
-Data sets: `MLPLAY_DATA` > the repository's `datasets/`. Runs: `MLPLAY_RUNS` > `runs/`.
+In a clone (or an editable install) they sit beside the code: models/, datasets/, runs/. An installed mlplay
+(`pip install .`) carries the shipped models inside the package (mlplay/shipped/, copied there by setup.py) and keeps
+what it makes in the user's folders instead:
+
+- models: `--models-dir` > `MLPLAY_MODELS` > the clone's models/ (installed: `$XDG_DATA_HOME/mlplay/models`, i.e.
+  ~/.local/share/mlplay/models, with the shipped models found in the package when not there);
+- data sets: `MLPLAY_DATA` > the clone's datasets/ (installed: `$XDG_CACHE_HOME/mlplay/datasets`);
+- runs: `MLPLAY_RUNS` > the clone's runs/ (installed: runs/ in the current folder).
 """
 
 import os
@@ -10,14 +16,20 @@ from pathlib import Path
 from mlplay.errors import MlplayError
 
 REPO = Path(__file__).resolve().parent.parent
+CHECKOUT = (REPO / "pyproject.toml").is_file() and (REPO / "mlplay").is_dir()  # False when installed
+SHIPPED = REPO / "models" if CHECKOUT else Path(__file__).resolve().parent / "shipped"  # the models mlplay comes with
 
 
-def _home(env: str, folder: str, override: str | os.PathLike | None = None) -> Path:
+def _user(env: str, default: str) -> Path:
+    return Path(os.environ.get(env) or Path.home() / default) / "mlplay"
+
+
+def _home(env: str, folder: str, installed: Path, override: str | os.PathLike | None = None) -> Path:
     if override:
         return Path(override)
     if os.environ.get(env):
         return Path(os.environ[env])
-    return REPO / folder
+    return REPO / folder if CHECKOUT else installed
 
 
 def check_model_name(name: str) -> str:
@@ -28,15 +40,24 @@ def check_model_name(name: str) -> str:
 
 
 def models_dir(override: str | os.PathLike | None = None) -> Path:
-    return _home("MLPLAY_MODELS", "models", override)
+    """Where models are saved, and looked for first."""
+    return _home("MLPLAY_MODELS", "models", _user("XDG_DATA_HOME", ".local/share") / "models", override)
+
+
+def shipped_models_dir(override: str | os.PathLike | None = None) -> Path | None:
+    """Where else a model is looked for: the installed package's shipped models, when no models folder was chosen
+    (`--models-dir`, `MLPLAY_MODELS`); None in a clone, whose models/ holds them already."""
+    if override or os.environ.get("MLPLAY_MODELS") or CHECKOUT or not SHIPPED.is_dir():
+        return None
+    return SHIPPED
 
 
 def datasets_dir() -> Path:
-    return _home("MLPLAY_DATA", "datasets")
+    return _home("MLPLAY_DATA", "datasets", _user("XDG_CACHE_HOME", ".cache") / "datasets")
 
 
 def runs_dir() -> Path:
-    return _home("MLPLAY_RUNS", "runs")
+    return _home("MLPLAY_RUNS", "runs", Path.cwd() / "runs")
 
 
 def next_run_dir(command: str, name: str = "exp") -> Path:
@@ -93,8 +114,11 @@ def environment(models_override: str | os.PathLike | None = None) -> dict[str, s
     rows = {"python": platform.python_version(), "platform": platform.platform()}
     rows.update({p: version(p) for p in ("mlplay", "tensorflow", "keras", "ai-edge-litert", "numpy", "opencv-python",
                                           "typer", "rich", "prompt_toolkit")})
-    rows.update({"display": display, "models": str(models_dir(models_override)), "datasets": str(datasets_dir()),
-                 "runs": str(runs_dir())})
+    rows.update({"display": display, "models": str(models_dir(models_override))})
+    shipped = shipped_models_dir(models_override)
+    if shipped is not None:  # an installed mlplay: its own models, in the package
+        rows["shipped models"] = str(shipped)
+    rows.update({"datasets": str(datasets_dir()), "runs": str(runs_dir())})
     return rows
 
 
@@ -103,7 +127,8 @@ def portable(path: str | os.PathLike) -> str:
     home moved elsewhere with $MLPLAY_RUNS or $MLPLAY_DATA, relative to that variable; elsewhere, by its name and
     the SHA-256 of its content (`content_sha256`), which tells whether another copy is the same data."""
     path = Path(path).resolve()
-    for base, variable in ((REPO, None), (runs_dir(), "$MLPLAY_RUNS"), (datasets_dir(), "$MLPLAY_DATA")):
+    bases = ((REPO, None),) if CHECKOUT else ()
+    for base, variable in (*bases, (runs_dir(), "$MLPLAY_RUNS"), (datasets_dir(), "$MLPLAY_DATA")):
         if path.is_relative_to(base.resolve()):
             relative = path.relative_to(base.resolve())
             return str(Path(variable, relative) if variable else relative)
@@ -135,12 +160,13 @@ def content_sha256(path: str | os.PathLike) -> str:
 
 def portable_command(argv: list[str]) -> str:
     """The command line as a card records it: paths outside the project named by their last part only."""
-    out = []
-    for arg in argv:
+    def named(arg: str) -> str:
         path = Path(arg)
-        outside = (path.is_absolute() or arg.startswith("..")) and path.exists() and not path.resolve().is_relative_to(REPO)
-        out.append(path.name if outside else arg)
-    return " ".join(out)
+        outside = ((path.is_absolute() or arg.startswith("..")) and path.exists()
+                   and not path.resolve().is_relative_to(REPO))
+        return path.name if outside else arg
+
+    return " ".join(",".join(map(named, arg.split(","))) for arg in argv)  # --data a,b: each folder named
 
 
 def from_portable(text: str) -> Path:

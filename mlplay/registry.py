@@ -7,6 +7,7 @@ stays fast; the commands modules import nothing heavy.
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,8 @@ PACKAGES = (
     "vision",
     "style",
     "faces",
+    "teach",
+    "dream",
 )
 
 
@@ -48,6 +51,11 @@ def experiment(name: str) -> Experiment:
         guess = closest(name, [*experiments(), *aliases()])
         raise MlplayError(f"unknown model '{name}'", f"did you mean {guess}?" if guess else "see: mlplay models --all")
     return found
+
+
+def lent(name: str) -> Callable | None:
+    """What a family lends other packages under `name` (Family.lends), or None when no family does."""
+    return next((f.lends[name] for f in families() if name in f.lends), None)
 
 
 def aliases() -> dict[str, Family]:

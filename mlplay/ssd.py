@@ -46,11 +46,13 @@ def iou(box: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Intersection over union of one (cx, cy, w, h) box with each of `others` (M, 4)."""
 
     def corners(b):
-        return b[..., 0] - b[..., 2] / 2, b[..., 1] - b[..., 3] / 2, b[..., 0] + b[..., 2] / 2, b[..., 1] + b[..., 3] / 2
+        cx, cy, half_w, half_h = b[..., 0], b[..., 1], b[..., 2] / 2, b[..., 3] / 2
+        return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
     ax0, ay0, ax1, ay1 = corners(box)
     bx0, by0, bx1, by1 = corners(others)
-    inter = np.clip(np.minimum(ax1, bx1) - np.maximum(ax0, bx0), 0, None) * np.clip(np.minimum(ay1, by1) - np.maximum(ay0, by0), 0, None)
+    inter = (np.clip(np.minimum(ax1, bx1) - np.maximum(ax0, bx0), 0, None)
+             * np.clip(np.minimum(ay1, by1) - np.maximum(ay0, by0), 0, None))
     return inter / np.maximum(box[2] * box[3] + others[:, 2] * others[:, 3] - inter, 1e-9)
 
 
@@ -67,6 +69,7 @@ def weighted_nms(scores, boxes, keypoints, threshold: float) -> list[tuple[float
         group = left & (iou(boxes[i], boxes) > threshold)
         group[i] = True
         w = scores[group][:, None]
-        found.append((float(scores[i]), (boxes[group] * w).sum(0) / w.sum(), (keypoints[group] * w[:, :, None]).sum(0) / w.sum()))
+        found.append((float(scores[i]), (boxes[group] * w).sum(0) / w.sum(),
+                      (keypoints[group] * w[:, :, None]).sum(0) / w.sum()))
         left &= ~group
     return found

@@ -16,7 +16,7 @@ from mlplay.card import Card, CardError
 from mlplay.download import sha256_file
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir
-from mlplay.paths import check_model_name, models_dir
+from mlplay.paths import check_model_name, models_dir, shipped_models_dir
 
 KERAS_FILE = "model.keras"
 LITERT_FILE = "model.tflite"
@@ -25,7 +25,23 @@ LABELS_FILE = "labels.txt"
 
 
 def model_path(name: str, root: Path | None = None) -> Path:
+    """Where the model `name` is saved: in `root`, else in the models folder in use."""
     return Path(root or models_dir()) / check_model_name(name)
+
+
+def find(name: str, root: Path | None = None) -> Path:
+    """Where the model `name` is read from: its folder in the models folder in use, else (an installed mlplay with
+    no models folder chosen) the shipped one in the package; the former when neither has it."""
+    folder = model_path(name, root)
+    shipped = shipped_models_dir(root)
+    if not (folder / CARD_FILE).is_file() and shipped is not None and (shipped / name / CARD_FILE).is_file():
+        return shipped / name
+    return folder
+
+
+def exists(name: str, root: Path | None = None) -> bool:
+    """Whether there is a model called `name` (its card, at least) to open."""
+    return (find(name, root) / CARD_FILE).is_file()
 
 
 @dataclass
@@ -99,7 +115,7 @@ class Model:
 
 def open(name: str, root: Path | None = None) -> Model:  # noqa: A001 - store.open reads as what it does
     """The model `name`, its card read and checked; a one-line error when there is none or its card is broken."""
-    folder = model_path(name, root)
+    folder = find(name, root)
     if not (folder / CARD_FILE).is_file():
         raise MlplayError(f"no model '{name}' in {folder.parent}", _missing_hint(name, root))
     try:
@@ -149,46 +165,57 @@ class Listed:
 
 
 def listing(root: Path | None = None) -> list[Listed]:
-    """Every model folder (not hidden, not temporary), each opened or with the reason it cannot be."""
-    root = Path(root or models_dir())
-    if not root.is_dir():
-        return []
+    """Every model folder (not hidden, not temporary), each opened or with the reason it cannot be; an installed
+    mlplay's shipped models too, unless the models folder in use has one of the same name."""
+    folders = [Path(root or models_dir()), shipped_models_dir(root)]
+    names = sorted({p.name for folder in folders if folder is not None and folder.is_dir() for p in folder.iterdir()
+                    if p.is_dir() and not p.name.startswith(".")})
     found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for name in names:
         try:
-            found.append(Listed(folder.name, open(folder.name, root)))
+            found.append(Listed(name, open(name, root)))
         except MlplayError as e:
-            found.append(Listed(folder.name, None, e.message))
+            found.append(Listed(name, None, e.message))
     return found
 
 
 def save(model, card: dict, root: Path | None = None, extra=None, litert: bool = True, keras_file: bool = True) -> Path:
     """Save into models/<card name>/ (see `save_to`)."""
-    return save_to(model_path(card["name"], root), model, card, extra, litert, keras_file)
+    return save_to(model_path(card["name"], root), model, card, extra, litert, keras_file=keras_file)
 
 
-def save_to(folder: Path, model, card: dict, extra=None, litert: bool = True, keras_file: bool = True) -> Path:
+def save_to(folder: Path, model, card: dict, extra=None, litert: bool = True, litert_file=None,
+            keep_keras: bool = True, keras_file: bool = True) -> Path:
     """Write model.keras, the LiteRT export, card.json and labels.txt into a temporary folder, check every file
     against the SHA-256 the card records, then swap the folder in: it is written whole or not at all.
 
     `extra(folder)`, when given, writes more files (e.g. numpy weights). `litert`: the model runs from its LiteRT
     export, so a failed export fails the save (otherwise it runs without one, from numpy weights or TensorFlow).
-    `keras_file=False` writes neither model.keras nor the LiteRT export: the folder holds only what `extra` writes,
-    for a model whose run time needs nothing else (a text model's numpy weights; its experiment rebuilds the Keras
-    model from them to re-score it).
+    `litert_file(model)`, when given, gives the LiteRT file's bytes instead of the float export (e.g. int8 weights);
+    `keep_keras=False` leaves model.keras out (the model runs from its LiteRT file alone). `keras_file=False` writes
+    neither model.keras nor a LiteRT file: the folder holds only what `extra` writes, for a model whose run time needs
+    nothing else (a text model's numpy weights; its experiment rebuilds the Keras model from them to re-score it).
     """
     from mlplay.console import working
 
     what = "Keras, LiteRT export" if keras_file else "run-time files only"
     with writing(folder), atomic_dir(folder) as tmp, working(f"saving {card['name']} ({what})…"):
-        if keras_file:
-            _without_optimizer(model).save(tmp / KERAS_FILE)
-            exported = export_litert(model, tmp / LITERT_FILE)
-            if litert and not exported:
-                raise MlplayError(f"cannot export {card['name']} to LiteRT: the converter failed", "nothing was replaced")
-            card = dict(card, files={KERAS_FILE: True, LITERT_FILE: exported})
-        else:
+        files = {}
+        if not keras_file:
             card = dict(card, files={KERAS_FILE: False, LITERT_FILE: False})
+        else:
+            if keep_keras:
+                _without_optimizer(model).save(tmp / KERAS_FILE)
+                files[KERAS_FILE] = True
+            if litert_file is not None:
+                (tmp / LITERT_FILE).write_bytes(litert_file(model))
+                exported = True
+            else:
+                exported = export_litert(model, tmp / LITERT_FILE)
+            if (litert or not keep_keras) and not exported:
+                raise MlplayError(f"cannot export {card['name']} to LiteRT: the converter failed",
+                                  "nothing was replaced")
+            card = dict(card, files={**files, LITERT_FILE: exported})
         if extra is not None:
             extra(tmp)
             card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from mlplay.download import DownloadError, Source, download, sha256_file
 from mlplay.errors import MlplayError

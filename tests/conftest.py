@@ -1,11 +1,28 @@
+"""Shared fixtures. tests/ mirrors the packages (tests/digits for mlplay/digits, …; tests/core for the shared modules).
+
+Every test gets its own data and runs folders. `mlplay` runs the command in a new process, as a user does; a test
+that starts a process (`mlplay`, or a window on Xvfb with `display`) is marked slow here, so `make test-fast` leaves
+it to `make test` and CI.
+"""
+
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent))  # the helper modules beside this file
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide C++ log noise (e.g. cuInit on CPU-only machines)
+
+PROCESS_FIXTURES = ("mlplay", "display")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(name in getattr(item, "fixturenames", ()) for name in PROCESS_FIXTURES):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +30,52 @@ def isolated_homes(tmp_path, monkeypatch):
     """Every test gets its own data and runs folders; models default to the shipped ones."""
     monkeypatch.setenv("MLPLAY_DATA", str(tmp_path / "datasets"))
     monkeypatch.setenv("MLPLAY_RUNS", str(tmp_path / "runs"))
+
+
+class Processes:
+    """`mlplay(*args)`: `python -m mlplay ARGS…` in a new process, its output captured as text; `mlplay.python(*args)`
+    runs `python ARGS…` (`-c CODE`, `-m module`); `mlplay.popen(*args)` starts one without waiting.
+
+    `env` adds to this process's environment (a value of None removes that variable); `stdin` is piped in; output is
+    read as UTF-8 (what mlplay writes, whatever the locale) unless `encoding` says otherwise."""
+
+    def __init__(self):
+        self.started: list[subprocess.Popen] = []
+
+    @staticmethod
+    def environment(env: dict | None) -> dict:
+        merged = {**os.environ, **(env or {})}
+        return {k: str(v) for k, v in merged.items() if v is not None}
+
+    def __call__(self, *args, **kw) -> subprocess.CompletedProcess:
+        return self.python("-m", "mlplay", *args, **kw)
+
+    def python(self, *args, stdin: str | None = None, env: dict | None = None, timeout: float = 300, cwd=None,
+               encoding: str = "utf-8") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *map(str, args)], input=stdin, capture_output=True, encoding=encoding,
+                              timeout=timeout, env=self.environment(env), cwd=cwd)
+
+    def popen(self, *args, env: dict | None = None, python: bool = False, **kw) -> subprocess.Popen:
+        """`python -m mlplay ARGS…` (with `python=True`: `python ARGS…`), stdout and stderr piped as text unless
+        `kw` says otherwise; a process still running when the test ends is killed."""
+        kw = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "encoding": "utf-8", **kw}
+        if kw.get("text") is False:  # bytes
+            kw.pop("encoding")
+        command = [sys.executable, *([] if python else ["-m", "mlplay"]), *map(str, args)]
+        proc = subprocess.Popen(command, env=self.environment(env), **kw)
+        self.started.append(proc)
+        return proc
+
+
+@pytest.fixture
+def mlplay():
+    """Runs mlplay (or python) in new processes; see Processes."""
+    processes = Processes()
+    yield processes
+    for proc in processes.started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ def export(folder: Path) -> Path:
             cols = tf.cast(tf.where(tf.reduce_any(bright, axis=0))[:, 0], tf.float32)
             found = tf.size(rows) > 0
             box = tf.cond(found, lambda: tf.stack([tf.reduce_min(rows) / shape[0], tf.reduce_min(cols) / shape[1],
-                                                   (tf.reduce_max(rows) + 1) / shape[0], (tf.reduce_max(cols) + 1) / shape[1]]),
+                                                   (tf.reduce_max(rows) + 1) / shape[0],
+                                                   (tf.reduce_max(cols) + 1) / shape[1]]),
                           lambda: tf.constant([0.0, 0.0, 0.0, 0.0]))
             boxes = tf.stack([box, box * 0.98 + 0.01, tf.constant([0.0, 0.0, 0.1, 0.1])])[None]
             scores = tf.where(found, tf.constant([[0.9, 0.6, 0.1]]), tf.constant([[0.0, 0.0, 0.1]]))

@@ -1,7 +1,9 @@
-"""Synthetic data for tests: digits rendered from fonts (learnable, MNIST format), tarballs, images."""
+"""Helpers for tests: where the real shared data lies, synthetic digits rendered from fonts (learnable, MNIST
+format), tarballs, images."""
 
 import hashlib
 import io
+import os
 import struct
 import tarfile
 from pathlib import Path
@@ -11,6 +13,37 @@ import numpy as np
 
 from mlplay.digits.data import KEYS
 from mlplay.digits.image import to_mnist
+
+# The real data beside the clone (`../shared/data`; MLPLAY_SHARED names another shared folder). Tests that need it
+# skip without it; the product never reads it.
+SHARED = Path(os.environ.get("MLPLAY_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "data"
+
+
+def shared_data() -> Path | None:
+    """The shared data folder, or None when it is not there."""
+    return SHARED if SHARED.is_dir() else None
+
+
+def needs_shared(part: str):
+    """Skip the test unless `../shared/data/<part>` is there."""
+    import pytest
+
+    return pytest.mark.skipif(not (SHARED / part).exists(),
+                              reason=f"needs ../shared/data/{part} beside the clone (or MLPLAY_SHARED)")
+
+
+def shipped_card(name: str) -> dict:
+    """A shipped model's card; the models are committed, so a missing one is a failure, not a skip."""
+    import pytest
+
+    from mlplay import store
+    from mlplay.errors import MlplayError
+
+    try:
+        return store.open(name).card.raw
+    except MlplayError as e:
+        pytest.fail(f"{name} should be shipped in models/: {e}")
+
 
 FONTS = [cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_PLAIN]
 
@@ -60,8 +93,8 @@ def jpeg_with_orientation(upright: np.ndarray, orientation: int, little_endian: 
     """A JPEG as a phone writes it: the pixels stored turned/flipped, and an EXIF Orientation tag (0x0112)
     saying how to show them upright. Orientation 3 = stored upside down, 6 = stored turned 90° anticlockwise…"""
     stored = {1: lambda a: a, 2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1],
-              5: lambda a: np.swapaxes(a, 0, 1), 6: lambda a: np.rot90(a, 1), 7: lambda a: np.swapaxes(a, 0, 1)[::-1, ::-1],
-              8: lambda a: np.rot90(a, -1)}[orientation](upright)
+              5: lambda a: np.swapaxes(a, 0, 1), 6: lambda a: np.rot90(a, 1),
+              7: lambda a: np.swapaxes(a, 0, 1)[::-1, ::-1], 8: lambda a: np.rot90(a, -1)}[orientation](upright)
     ok, jpeg = cv2.imencode(".jpg", np.ascontiguousarray(stored), [cv2.IMWRITE_JPEG_QUALITY, 95])
     e = "<" if little_endian else ">"
     tiff = (b"II*\0" if little_endian else b"MM\0*") + struct.pack(e + "I", 8) + struct.pack(e + "H", 1) \

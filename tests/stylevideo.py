@@ -6,7 +6,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from texthelpers import shared_data
+from helpers import shared_data
 
 
 def photos_dir() -> Path | None:

@@ -22,7 +22,8 @@ def random_text_model(root: Path, name: str = "tiny", units: int = 16, embed: in
     folder = Path(root) / name
     folder.mkdir(parents=True)
     np.savez(folder / "weights.npz", **{k: a.astype(np.float32) for k, a in arrays.items()})
-    card = {"name": name, "family": "text", "task": "character-level text generation", "vocabulary": VOCAB, "headline": "test_bits_per_char",
+    card = {"name": name, "family": "text", "task": "character-level text generation", "vocabulary": VOCAB,
+            "headline": "test_bits_per_char",
             "metrics": {"test_bits_per_char": 9.9}, "data": {"source": "random weights (test)"}}
     (folder / "card.json").write_text(json.dumps(card))
     return folder
@@ -38,18 +39,12 @@ def sample_text(n_chars: int = 6000, seed: int = 0) -> str:
     return "".join(out)[:n_chars]
 
 
-def shared_data() -> Path | None:
-    """The real data beside the clone (`../shared/data`; MLPLAY_SHARED names another shared folder), or None."""
-    import os
-
-    folder = Path(os.environ.get("MLPLAY_SHARED") or Path(__file__).resolve().parents[2] / "shared") / "data"
-    return folder if folder.is_dir() else None
-
-
 def cache_tiny_shakespeare() -> Path | None:
     """tiny-shakespeare cached as the default corpus (in the test's MLPLAY_DATA) from the shared copy, checked by
     SHA-256 as `mlplay data fetch shakespeare --data input.txt` does; None when there is no shared copy."""
     from mlplay.text import data as corpora
+
+    from helpers import shared_data
 
     shared = shared_data()
     copy = shared / "tinyshakespeare" / "input.txt" if shared else None

@@ -64,7 +64,8 @@ class LineReader:
 
 
 class Window:
-    def __init__(self, name: str, env: dict, timeout: float = 60, min_width: int = 0, app: subprocess.Popen | None = None):
+    def __init__(self, name: str, env: dict, timeout: float = 60, min_width: int = 0,
+                 app: subprocess.Popen | None = None):
         self.env = env
         self.app = app  # the process that opens the window: when it dies, say why at once instead of waiting it out
         self.id = self.find(name, timeout)
@@ -88,7 +89,8 @@ class Window:
                 err = self.app.stderr.read() if self.app.stderr else ""
                 if "could not connect to display" in err:  # Qt's own connect to a live Xvfb fails now and then
                     pytest.skip(f"Qt could not connect to the running Xvfb this time (intermittent): {err[-300:]}")
-                raise AssertionError(f"the app exited ({self.app.returncode}) during xdotool {' '.join(args)}: {err[-2000:]}")
+                raise AssertionError(f"the app exited ({self.app.returncode}) during xdotool {' '.join(args)}: "
+                                     f"{err[-2000:]}")
             if time.time() > deadline:
                 raise AssertionError(f"xdotool {' '.join(args)} failed for {timeout} s: {found.stderr.strip()}")
             time.sleep(0.1)
@@ -145,5 +147,6 @@ def line(a, b, n=25):
 
 
 def ellipse(centre, rx, ry, n=40):
-    return [(round(centre[0] + rx * math.sin(2 * math.pi * i / n)), round(centre[1] - ry * math.cos(2 * math.pi * i / n)))
+    return [(round(centre[0] + rx * math.sin(2 * math.pi * i / n)),
+             round(centre[1] - ry * math.cos(2 * math.pi * i / n)))
             for i in range(n + 1)]

@@ -1,5 +1,5 @@
-"""`make bench` figures for the digits models: one prediction (LiteRT vs tf.function vs model.predict), and
-`mlplay predict` cold start vs loading the .keras model with TensorFlow."""
+"""`make bench` figures for the digits models: one prediction (LiteRT vs tf.function vs model.predict),
+`mlplay predict` cold start vs loading the .keras model with TensorFlow, and training speed (mlplay/digits/speed.py)."""
 
 import sys
 import tempfile
@@ -14,8 +14,8 @@ from mlplay.bench import console, goal, per_call_ms, wall_seconds
 
 
 def digits_latency(name: str = "digits-cnn") -> None:
-    from mlplay.runtime import Predictor
     from mlplay.console import tensorflow
+    from mlplay.runtime import Predictor
 
     store.load_card(name)
     x = np.random.default_rng(0).integers(0, 255, (28, 28, 1)).astype(np.float32)
@@ -42,10 +42,10 @@ def cold_start(name: str = "digits-cnn") -> None:
         cv2.putText(img, "7", (50, 150), cv2.FONT_HERSHEY_SIMPLEX, 5, 255, 10)
         cv2.imwrite(str(image), img)
         fast = wall_seconds([sys.executable, "-m", "mlplay", "predict", name, str(image)], 5)
-        naive_code = ("import cv2, keras; m = keras.models.load_model(%r); "
-                      "x = cv2.imread(%r, 0).reshape(1, 200, 200, 1); "
-                      "m.predict(cv2.resize(x[0], (28, 28)).reshape(1, 28, 28, 1), verbose=0)"
-                      % (str(store.model_path(name) / store.KERAS_FILE), str(image)))
+        naive_code = ("import cv2, keras; m = "
+                      f"keras.models.load_model({str(store.find(name) / store.KERAS_FILE)!r}); "
+                      f"x = cv2.imread({str(image)!r}, 0).reshape(1, 200, 200, 1); "
+                      "m.predict(cv2.resize(x[0], (28, 28)).reshape(1, 28, 28, 1), verbose=0)")
         naive = wall_seconds([sys.executable, "-c", naive_code], 2)
         helps = wall_seconds([sys.executable, "-m", "mlplay", "--help"], 5)
     table = Table("command", "median s", title="cold start (a new process each time)")
@@ -58,5 +58,14 @@ def cold_start(name: str = "digits-cnn") -> None:
 
 
 def run() -> None:
+    from mlplay.digits import speed
+
     digits_latency()
     cold_start()
+    speed.run()  # training speed: time to 99.0 % and 99.4 % for the original, shipped and fast recipes
+
+
+if __name__ == "__main__":
+    from mlplay.bench import main
+
+    main(run)

@@ -1,7 +1,6 @@
 """`mlplay draw digits`: draw a digit with the mouse; the model guesses it live."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,9 +11,9 @@ def register(cli: options.Groups) -> None:
     @cli.draw.command("digits")
     def draw_digits(
         model: str = typer.Option("digits-cnn", "--model", help="digits-cnn or digits-mlp (m switches in the window)."),
-        label: Optional[str] = typer.Option(None, "--label", help="Label for drawings saved with s (default: the guess)."),
+        label: str | None = typer.Option(None, "--label", help="Label for drawings saved with s (default: the guess)."),
         jsonl: bool = options.jsonl(),
-        models_dir: Optional[Path] = options.models_dir(),
+        models_dir: Path | None = options.models_dir(),
     ):
         """Draw a digit with the mouse; the model guesses it live."""
         from mlplay.digits import models

@@ -81,7 +81,8 @@ def load(path: Path | None = None) -> dict[str, np.ndarray]:
         with np.load(path) as z:
             return {k: z[k] for k in KEYS}
     except (OSError, ValueError, KeyError) as e:
-        raise MlplayError(f"{path} is not an MNIST-format npz ({e})", "needs x_train, y_train, x_test, y_test") from None
+        raise MlplayError(f"{path} is not an MNIST-format npz ({e})",
+                          "needs x_train, y_train, x_test, y_test") from None
 
 
 def source_label() -> str:

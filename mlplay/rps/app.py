@@ -36,8 +36,9 @@ class HandClassifier:
         from mlplay import registry, store
         from mlplay.runtime import Predictor
 
-        if not (store.model_path(name, models_dir) / store.CARD_FILE).exists() and name in registry.experiments():
-            raise MlplayError(f"no trained rock-paper-scissors model '{name}' in {store.model_path(name, models_dir).parent}",
+        if not store.exists(name, models_dir) and name in registry.experiments():
+            raise MlplayError(f"no trained rock-paper-scissors model '{name}' in "
+                              f"{store.model_path(name, models_dir).parent}",
                               no_model_hint(name))
         model = store.open(name, models_dir)  # a mistyped name gets the closest model; an unreadable card says so
         if model.labels != list(MOVES):
@@ -59,8 +60,8 @@ def make_reader(model: str, models_dir: Path | None = None):
     from mlplay import store
     from mlplay.rps.gesture_model import NAME, GestureReader
 
-    path = store.model_path(model, models_dir) / store.CARD_FILE
-    if model == NAME or (path.is_file() and store.open(model, models_dir).card.task == "gesture-classification"):
+    if model == NAME or (store.exists(model, models_dir)
+                         and store.open(model, models_dir).card.task == "gesture-classification"):
         return GestureReader(models_dir, name=model)  # rps-hands, or a copy of it (e.g. rps-hands-quick)
     return HandClassifier(model, models_dir)
 
@@ -124,8 +125,8 @@ class RpsApp:
             return img
 
         box_colour = rps_view.YELLOW if count else rps_view.GREEN
-        return rps_view.compose(frame, panel, rps_view.hand_overlay(box, box_colour, self.hand, self.probabilities,
-                                                                    ask=hands))[0]
+        overlay = rps_view.hand_overlay(box, box_colour, self.hand, self.probabilities, ask=hands)
+        return rps_view.compose(frame, panel, overlay)[0]
 
 
 def format_round(record: dict) -> str:
@@ -228,9 +229,8 @@ def play(source: str, model: str, opponent: str, auto: bool, rounds: int | None,
 def record(label: str, count: int, source: str, out: Path | None, every: float, delay: float, show: bool,
            mirror: bool | None) -> None:
     from mlplay.rps.data import mine_dir
-    from mlplay.shell import camera, window
-
     from mlplay.rps.hands import HandTracker
+    from mlplay.shell import camera, window
 
     out = Path(out) if out else mine_dir()
     app = RecordApp(label, count, out, every=every, delay=delay, log=lambda m: print(m, file=sys.stderr, flush=True),

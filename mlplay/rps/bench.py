@@ -29,9 +29,9 @@ GOALS = {"detect_fps": 30, "track_fps": 60, "cold_start_s": 1.5}
 def rps_camera_loop(frames: int = 600, naive_frames: int = 30) -> None:
     """The `mlplay camera rps` loop (decode, guide-box crop, classify, game, drawing) on a video, no display."""
     from mlplay.rps import synthetic as rps_synthetic
+    from mlplay.rps.app import HandClassifier, RpsApp
     from mlplay.rps.game import Game, RandomOpponent
     from mlplay.shell import camera
-    from mlplay.rps.app import HandClassifier, RpsApp
 
     with tempfile.TemporaryDirectory() as tmp:
         root, note = None, "models/rps-cnn"
@@ -64,11 +64,13 @@ def rps_camera_loop(frames: int = 600, naive_frames: int = 30) -> None:
 
         slow = loop(naive, naive_frames)
     table = Table("camera rps loop, 640×480 video, no display", "frames/s", "model ms/frame", title=f"camera ({note})")
-    table.add_row("model.predict per frame (naive)", f"{slow.fps:.1f}", f"{1000 * slow.stages['model'] / slow.frames:.1f}")
+    table.add_row("model.predict per frame (naive)", f"{slow.fps:.1f}",
+                  f"{1000 * slow.stages['model'] / slow.frames:.1f}")
     table.add_row("mlplay camera rps (LiteRT, 2 threads)", f"{fast.fps:.0f}",
                   f"{1000 * fast.stages['model'] / fast.frames:.2f}")
     console.print(table)
-    console.print(f"goal ≥ 60 frames/s: {fast.fps:.0f} {goal(fast.fps >= 60)} ({fast.fps / slow.fps:.0f}× the naive loop)")
+    console.print(f"goal ≥ 60 frames/s: {fast.fps:.0f} {goal(fast.fps >= 60)} ({fast.fps / slow.fps:.0f}× the naive "
+                  "loop)")
 
 
 def hand_frames(n: int, size=(640, 480)) -> list[np.ndarray]:
@@ -112,9 +114,9 @@ def stage_ms(frames: list[np.ndarray]) -> dict[str, float]:
 
 def loop_fps(frames: list[np.ndarray], track: bool):
     """The `mlplay camera rps` app (hands + game + drawing) on the frames, no display: its Stats."""
+    from mlplay.rps.app import RpsApp
     from mlplay.rps.game import Game, RandomOpponent
     from mlplay.rps.gesture_model import GestureReader
-    from mlplay.rps.app import RpsApp
     from mlplay.shell import camera
 
     app = RpsApp(Game(RandomOpponent(0), auto=True), GestureReader(track=track))
@@ -181,8 +183,8 @@ def hands_bench() -> None:
     console.print(f"goal detection every frame ≥ {GOALS['detect_fps']} frames/s: {detect.fps:.0f} "
                   f"{goal(detect.fps >= GOALS['detect_fps'])};  goal tracking ≥ {GOALS['track_fps']} frames/s: "
                   f"{track.fps:.0f} {goal(track.fps >= GOALS['track_fps'])} ({track.fps / max(detect.fps, 1e-9):.1f}× "
-                  f"detection every frame);  classifier LiteRT {naive / max(stages.get('classifier', 1e-9), 1e-9):.0f}× "
-                  f"faster than model.predict")
+                  "detection every frame);  classifier LiteRT "
+                  f"{naive / max(stages.get('classifier', 1e-9), 1e-9):.0f}× faster than model.predict")
     console.print("(CPU time counts every thread: on an otherwise idle machine a frame takes at most that long, so "
                   "1000 / CPU ms is a lower bound of the frame rate when other programs share the cores)")
     console.print(f"goal cold start to first frame ≤ {GOALS['cold_start_s']} s: {cold:.2f} s "

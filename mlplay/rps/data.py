@@ -9,6 +9,7 @@ scissors/ inside, optionally split into train/ and test/; without that split a h
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import zipfile
@@ -21,9 +22,9 @@ from mlplay.download import DownloadError, Source, download
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset
 from mlplay.fileio import atomic_dir, write_json
-from mlplay.rps.game import MOVES
 from mlplay.imageio import IMAGE_SUFFIXES, images_in, read_bgr, skip
 from mlplay.paths import datasets_dir, portable
+from mlplay.rps.game import MOVES
 
 BASE = "https://storage.googleapis.com/download.tensorflow.org/data"
 TRAIN = Source(f"{BASE}/rps.zip", "c2403444395842ad04c53612bad54b574443eae17a0723117a2ff87b9d72194f",
@@ -180,6 +181,14 @@ def is_official(folder: Path) -> bool:
     return True
 
 
+def is_test(names: np.ndarray, fraction: float = TEST_FRACTION) -> np.ndarray:
+    """A picture is held out by a hash of its name: the same pictures whatever else is in the data."""
+    def bucket(name: str) -> float:
+        return int.from_bytes(hashlib.sha256(str(name).encode()).digest()[:4], "big") / 2**32
+
+    return np.array([bucket(n) < fraction for n in names], bool)
+
+
 def describe(folder: Path) -> str:
     folder = Path(folder)
     if is_official(folder) and not (folder / "SOURCE.json").exists():
@@ -252,4 +261,91 @@ def load(path: Path | None, size: int, quick: bool, seed: int = 0, quick_per_cla
         data.x_val, data.y_val = load_arrays(val, size)
         meta["validation_series"] = {k: hand_series(v).popitem()[0] for k, v in val.items()}
         meta["per_class"]["validation"] = {k: len(v) for k, v in val.items()}
+    return data
+
+
+# Real photos and rendered hands together (rps-mobilenet) ---------------------------------------------------------
+REAL_VALIDATION = 0.125  # of the real photos left for training, chosen by a hash of their names
+
+
+def default_mixed() -> str:
+    """rps-mobilenet's default data: the fetched official set and the real photos (in datasets/)."""
+    return f"{official_dir()},{datasets_dir() / REAL_NAME}"
+
+
+def load_mixed(spec: str | Path | None, size: int, quick: bool, seed: int = 0, quick_per_class: int = 40) -> Dataset:
+    """Several folders, comma-separated, learned together:
+    - a folder with train/ and test/ (the official CGI set): train/ trains, one whole rendered hand a class
+      validates, test/ is the official test split (reported apart: meta["official_test"]);
+    - a folder of class folders (real photos, recorded ones): a fifth is held out by a hash of `class/file`, the
+      same photos rps-hands holds out (is_test); a hash-chosen eighth of the rest validates.
+    The held-out test set is the class folders' fifth (the real photos); with none, the official test split.
+    """
+
+    folders = [Path(p.strip()) for p in str(spec or default_mixed()).split(",") if p.strip()]
+    if not folders:
+        raise MlplayError("no data folders given", NO_DATA_HINT)
+    train: list[dict] = []
+    val: list[dict] = []
+    held: list[dict] = []
+    official: list[dict] = []
+    split_notes, sources = [], []
+    for folder in folders:
+        if not folder.is_dir():
+            raise MlplayError(f"{folder} is not a folder", "give folders of rock/, paper/, scissors/ folders (or "
+                                                             "the official set's train/ and test/), comma-separated")
+        sources.append(describe(folder))
+        if (folder / "train").is_dir() and (folder / "test").is_dir():
+            tr, te = class_files(folder / "train"), class_files(folder / "test")
+            by_series = split_validation_by_series(tr, seed)
+            if by_series:
+                tr, va = by_series
+            else:
+                tr, va = split_test(tr, 0.1, seed)
+            train.append(tr)
+            val.append(va)
+            official.append(te)
+            split_notes.append(f"{folder.name}: its own train/ and test/ (test = the official test split); "
+                               "validation: one whole rendered hand a class of train/" if by_series else
+                               f"{folder.name}: its own train/ and test/; validation: 10 % of train/ (seed {seed})")
+        else:
+            files = class_files(folder)
+            tr, va, te = {}, {}, {}
+            for move, paths in files.items():
+                names = np.array([f"{move}/{p.name}" for p in paths])
+                test = is_test(names)
+                validate = is_test(np.array([f"validation/{n}" for n in names]), REAL_VALIDATION) & ~test
+                te[move] = [p for p, t in zip(paths, test) if t]
+                va[move] = [p for p, v in zip(paths, validate) if v]
+                tr[move] = [p for p, t, v in zip(paths, test, validate) if not t and not v]
+            train.append(tr)
+            val.append(va)
+            held.append(te)
+            split_notes.append(f"{folder.name}: a fifth held out as test by a hash of class/file (the photos rps-hands "
+                               f"holds out); validation: a hash-chosen {REAL_VALIDATION:.1%} of the rest")
+
+    def merged(parts: list[dict]) -> dict[str, list[Path]]:
+        return {m: [p for part in parts for p in part.get(m, [])] for m in MOVES}
+
+    tests = held or official
+    parts = {"train": merged(train), "validation": merged(val), "test": merged(tests)}
+    if quick:
+        parts = {k: {m: v[:quick_per_class if k == "train" else max(2, quick_per_class // 4)] for m, v in d.items()}
+                 for k, d in parts.items()}
+    x_train, y_train = load_arrays(parts["train"], size)
+    x_val, y_val = load_arrays(parts["validation"], size)
+    x_test, y_test = load_arrays(parts["test"], size)
+    places = [portable(f) for f in folders]
+    meta = {"folders": places, "test_split": "; ".join(split_notes),
+            "test_is": "held-out real photos (class folders)" if held else "the official test split",
+            "per_class": {k: {m: len(v) for m, v in d.items()} for k, d in parts.items()}}
+    if not any("outside the project" in p for p in places):
+        meta["reload"] = ",".join(places)  # `mlplay eval` finds the data again (else it needs --data)
+    data = Dataset(x_train, y_train, x_test, y_test, "; ".join(sources), meta=meta, x_val=x_val, y_val=y_val)
+    if held and official:
+        files = merged(official)
+        if quick:
+            files = {m: v[:max(2, quick_per_class // 4)] for m, v in files.items()}
+        data.other_tests["official"] = load_arrays(files, size)
+        meta["official_test_pictures"] = sum(len(v) for v in files.values())
     return data

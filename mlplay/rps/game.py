@@ -52,7 +52,7 @@ class Round:
     probabilities: dict[str, float]
     t: float
 
-    def record(self, score: "Score") -> dict:
+    def record(self, score: Score) -> dict:
         return {"round": self.number, "human": self.human, "computer": self.computer, "winner": self.winner,
                 "confidence": round(self.probabilities[self.human], 4),
                 "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},

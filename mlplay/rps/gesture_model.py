@@ -18,8 +18,8 @@ import numpy as np
 
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment, Try
-from mlplay.rps import landmarks as hand_data
 from mlplay.paths import portable
+from mlplay.rps import landmarks as hand_data
 from mlplay.rps.gestures import FEATURES, MOVES, features, finger_rule
 
 NAME = "rps-hands"
@@ -43,7 +43,8 @@ def load_data(path: Path | None, quick: bool) -> HandDataset:
     test = hand_data.is_test(table.names)
     train_table, test_table = table.subset(~test), table.subset(test)
     if quick:
-        train_table, test_table = train_table.subset(np.arange(len(train_table)) % 8 == 0), test_table.subset(np.arange(len(test_table)) % 4 == 0)
+        train_table = train_table.subset(np.arange(len(train_table)) % 8 == 0)
+        test_table = test_table.subset(np.arange(len(test_table)) % 4 == 0)
     x_train, y_train = feature_matrix(train_table)
     x_test, y_test = feature_matrix(test_table)
     if len(x_train) < 6 or len(x_test) < 3:
@@ -100,7 +101,8 @@ def cgi_test_folder() -> Path | None:
 def report(model, data: HandDataset) -> dict:
     table = data.test_table
     model_labels, rule_labels = predict_table(model, table)
-    real = {"source": data.source, "model": _accuracy(model_labels, table), "finger_rule": _accuracy(rule_labels, table)}
+    real = {"source": data.source, "model": _accuracy(model_labels, table),
+            "finger_rule": _accuracy(rule_labels, table)}
     whole = {"train": data.meta["pictures"]["train"], "test": data.meta["pictures"]["test"]}
     pictures = sum(w["pictures"] for w in whole.values())
     found_share = sum(w["hand_found"] for w in whole.values()) / max(pictures, 1)

@@ -12,7 +12,9 @@ import math
 import numpy as np
 
 from mlplay.rps.game import MOVES, NONE  # the label order of every RPS model; what a picture without a hand is called
-FINGERS = {"index": (5, 6, 8), "middle": (9, 10, 12), "ring": (13, 14, 16), "pinky": (17, 18, 20)}  # knuckle, joint, tip
+
+# each finger's knuckle, middle joint and tip among the 21 hand landmarks
+FINGERS = {"index": (5, 6, 8), "middle": (9, 10, 12), "ring": (13, 14, 16), "pinky": (17, 18, 20)}
 FEATURES = 21 * 3
 EXTENDED = 1.15  # a finger is straight when its tip is this much farther from the wrist than its middle joint
 

@@ -44,7 +44,8 @@ def fetch(source: Source = WHEEL, folder: Path | None = None, log=print) -> Path
     folder = Path(folder or models_dir() / "hands")
     if cached(folder):
         return folder
-    wheel = wheels.Wheel(source, MEMBERS, "the hand models are in mediapipe==0.10.21; newer wheels no longer carry them")
+    wheel = wheels.Wheel(source, MEMBERS,
+                         "the hand models are in mediapipe==0.10.21; newer wheels no longer carry them")
     return wheels.fetch([wheel], folder, lambda tmp, records: card(records[0]), "the hand models",
                         "check the internet connection; the repository ships them in models/hands/ (git checkout "
                         "models/hands)", log)

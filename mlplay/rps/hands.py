@@ -128,18 +128,19 @@ class _Model:
         self.lite = LiteModel(path, threads, hint=HANDS_HINT, what=f"hand model {path.name}")
         inp, outs = self.lite.inputs, self.lite.outputs
         if len(inp) != 1 or tuple(inp[0]["shape"]) != (1, size, size, 3) or len(outs) != outputs:
-            raise MlplayError(f"{path} is not the expected hand model (input {inp[0]['shape'].tolist() if inp else None})", HANDS_HINT)
+            raise MlplayError(f"{path} is not the expected hand model (input "
+                              f"{inp[0]['shape'].tolist() if inp else None})", HANDS_HINT)
 
     def __call__(self, rgb01: np.ndarray) -> list[np.ndarray]:
         return [out[0] for out in self.lite.raw(rgb01[None])]
 
 
 def hands_dir(models_root: Path | None = None) -> Path:
-    """hands/ in the models folder in use; the repository's shipped copy when that folder has none."""
-    from mlplay.paths import REPO, models_dir
+    """hands/ in the models folder in use; the shipped copy when that folder has none."""
+    from mlplay.paths import SHIPPED, models_dir
 
     folder = models_dir(models_root) / "hands"
-    return folder if folder.is_dir() else REPO / "models" / "hands"
+    return folder if folder.is_dir() else SHIPPED / "hands"
 
 
 class HandTracker:
@@ -178,7 +179,8 @@ class HandTracker:
         found = ssd.weighted_nms(*ssd.decode(raw, logits, self.anchors, PALM_SIZE, MIN_PALM_SCORE), NMS_IOU)
         self.seconds["palm"] += time.perf_counter() - start
         to_px = np.float32([PALM_SIZE / k, PALM_SIZE / k])
-        return [(score, np.concatenate([box[:2] * to_px - [ox / k, oy / k], box[2:] * to_px]), kps * to_px - [ox / k, oy / k])
+        shift = [ox / k, oy / k]
+        return [(score, np.concatenate([box[:2] * to_px - shift, box[2:] * to_px]), kps * to_px - shift)
                 for score, box, kps in found]
 
     def landmarks(self, frame: np.ndarray, roi: Roi, detected: bool = False) -> Hand:

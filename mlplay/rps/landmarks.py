@@ -20,12 +20,12 @@ from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path
 from mlplay.imageio import read_bgr, skip
 from mlplay.paths import datasets_dir
+from mlplay.rps.data import TEST_FRACTION, describe, is_test  # noqa: F401 (is_test: the split rps-hands uses)
 from mlplay.rps.gestures import MOVES
 
 SHIPPED = Path(__file__).with_name("rps-real-landmarks.npz")
 REAL_SOURCE = ("rps-real: real photographs of hands over a green background, 300×200, 1,336 of the 2,188 pictures of "
                "\"rockpaperscissors\" by Julien de la Bruère-Terreault (CC-BY-SA 4.0; captured for his game rps-cv)")
-TEST_FRACTION = 0.2
 CACHE_VERSION = 1  # bump when the extraction changes: old caches are then ignored
 
 
@@ -45,7 +45,7 @@ class Table:
     def __len__(self) -> int:
         return len(self.names)
 
-    def subset(self, mask: np.ndarray) -> "Table":
+    def subset(self, mask: np.ndarray) -> Table:
         return Table(self.names[mask], self.labels[mask], self.landmarks[mask], self.presence[mask], self.right[mask],
                      self.source)
 
@@ -57,7 +57,7 @@ class Table:
                                     version=np.array(CACHE_VERSION))
 
     @staticmethod
-    def load(path: Path) -> "Table":
+    def load(path: Path) -> Table:
         try:
             with np.load(path, allow_pickle=False) as z:
                 if int(z["version"]) != CACHE_VERSION:
@@ -65,11 +65,13 @@ class Table:
                 return Table(z["names"], z["labels"].astype(np.int64), z["landmarks"].astype(np.float32),
                              z["presence"].astype(np.float32), z["right"].astype(np.float32), str(z["source"]))
         except (OSError, ValueError, KeyError) as e:
-            raise MlplayError(f"cannot read landmark table {path}: {e}", "delete it to extract the landmarks again") from None
+            raise MlplayError(f"cannot read landmark table {path}: {e}",
+                              "delete it to extract the landmarks again") from None
 
     @staticmethod
-    def concat(tables: list["Table"]) -> "Table":
-        return Table(*(np.concatenate([getattr(t, k) for t in tables]) for k in ("names", "labels", "landmarks", "presence", "right")),
+    def concat(tables: list[Table]) -> Table:
+        fields = ("names", "labels", "landmarks", "presence", "right")
+        return Table(*(np.concatenate([getattr(t, k) for t in tables]) for k in fields),
                      source="; ".join(t.source for t in tables))
 
 
@@ -111,7 +113,8 @@ def _sidecar(picture: Path):
         saved = json.loads(picture.with_suffix(".json").read_text(encoding="utf-8"))
         if saved.get("landmarks") is None:
             return "no hand"
-        return np.asarray(saved["landmarks"], np.float32).reshape(21, 3), float(saved["presence"]), float(saved["right"])
+        landmarks = np.asarray(saved["landmarks"], np.float32).reshape(21, 3)
+        return landmarks, float(saved["presence"]), float(saved["right"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -170,7 +173,6 @@ def folder_table(folder: Path, log=print) -> Table:
     if path.exists():
         return Table.load(path)
     log(f"extracting hand landmarks from {len(pictures)} pictures in {folder} (cached in {path.parent})")
-    from mlplay.rps.data import describe
 
     table = extract(pictures, describe(folder), log=log)
     table.save(path)
@@ -185,7 +187,8 @@ def load_spec(spec: str | Path | None, log=print) -> Table:
     for part in parts:
         if part == "rps-real":
             if not SHIPPED.exists():
-                raise MlplayError(f"the shipped landmark table {SHIPPED} is missing", "restore it from git, or give --data DIR")
+                raise MlplayError(f"the shipped landmark table {SHIPPED} is missing",
+                                  "restore it from git, or give --data DIR")
             tables.append(Table.load(SHIPPED))
         elif part.endswith(".npz"):
             if not Path(part).exists():
@@ -194,14 +197,6 @@ def load_spec(spec: str | Path | None, log=print) -> Table:
         else:
             tables.append(folder_table(Path(part), log=log))
     return tables[0] if len(tables) == 1 else Table.concat(tables)
-
-
-def is_test(names: np.ndarray, fraction: float = TEST_FRACTION) -> np.ndarray:
-    """A picture is held out by a hash of its name: the same pictures whatever else is in the data."""
-    def bucket(name: str) -> float:
-        return int.from_bytes(hashlib.sha256(str(name).encode()).digest()[:4], "big") / 2**32
-
-    return np.array([bucket(n) < fraction for n in names], bool)
 
 
 def table_summary(table: Table) -> dict:

@@ -13,10 +13,21 @@ from mlplay.experiment import DataSet, Dataset, Experiment, Family, Phase, Train
 from mlplay.rps import data as rps_data
 from mlplay.rps.game import MOVES
 from mlplay.rps.gesture_model import EXPERIMENT as HANDS_EXPERIMENT
+from mlplay.rps.mobilenet import (
+    FINE_TUNE_FROM,
+    GOALS as MOBILENET_GOALS,
+    MOBILENET_SIZE,
+    build_mobilenet,
+    fine_tune_top,
+    freeze_base,
+    head_on_features,
+    mobilenet_report,
+    mobilenet_rescore,
+    quantized_litert,
+)
 
-CNN_SIZE, MOBILENET_SIZE = 96, 128
-FINE_TUNE_FROM = 100  # MobileNetV2 layers from this index on are fine-tuned in the second phase (of 154)
-GOALS = {"rps-cnn": 0.97, "rps-mobilenet": 0.98}
+CNN_SIZE = 96
+GOALS = {"rps-cnn": 0.97, **MOBILENET_GOALS}
 
 
 def _loader(size: int):
@@ -97,63 +108,6 @@ def build_cnn(grey: bool = False):
     return keras.Model(inputs, outputs, name="rps_cnn")
 
 
-def build_mobilenet(pretrained: bool = True):
-    """MobileNetV2 (α 1.0) at 128×128 with its own [-1, 1] scaling inside the model, then a 3-way head."""
-    import keras
-    from keras import layers
-
-    base = keras.applications.MobileNetV2(input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3), include_top=False,
-                                          weights=None, alpha=1.0,
-                                          name="mobilenetv2_imagenet" if pretrained else "mobilenetv2_scratch")
-    if pretrained:
-        copy_imagenet_weights(base)
-    inputs = keras.Input((MOBILENET_SIZE, MOBILENET_SIZE, 3), name="image")
-    x = layers.Rescaling(1 / 127.5, offset=-1.0, name="to_minus1_1")(inputs)  # MobileNetV2 wants [-1, 1]
-    x = base(x, training=False) if pretrained else base(x)  # pretrained: keep its batch-norm statistics
-    x = layers.GlobalAveragePooling2D()(x)
-    x = layers.Dropout(0.2)(x)
-    outputs = layers.Dense(3, activation="softmax", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name="rps_mobilenet")
-
-
-def copy_imagenet_weights(base, weights_path: Path | None = None) -> None:
-    """Load the published ImageNet weights (the 224 classifier file `mlplay data fetch mobilenet-v2` caches) into
-    a no-top MobileNetV2 of another input size: convolution weights do not depend on the image size."""
-    import keras
-
-    from mlplay.vision import pretrained
-
-    if weights_path is None:
-        try:
-            weights_path = pretrained.mobilenet_weights(fetch=True)
-        except MlplayError as e:
-            raise MlplayError(e.message, "connect and run: mlplay data fetch mobilenet-v2; or train from scratch: "
-                                         "mlplay train rps-mobilenet --no-pretrained") from None
-    full = keras.applications.MobileNetV2(weights=str(weights_path), include_top=True)
-    for layer in base.layers:
-        if layer.weights:
-            layer.set_weights(full.get_layer(layer.name).get_weights())
-
-
-def _base(model):
-    return next(layer for layer in model.layers if layer.name.startswith("mobilenetv2"))
-
-
-def freeze_base(model) -> None:
-    """Phase 1: only the new head learns (a randomly initialised base, --no-pretrained, learns too)."""
-    base = _base(model)
-    base.trainable = base.name.endswith("scratch")
-
-
-def fine_tune_top(model) -> None:
-    """Phase 2: the top of the base learns too, at a low learning rate (all of it when trained from scratch)."""
-    base = _base(model)
-    base.trainable = True
-    if base.name.endswith("imagenet"):
-        for layer in base.layers[:FINE_TUNE_FROM]:
-            layer.trainable = False
-
-
 def _report(name: str):
     def report(model, data: Dataset) -> dict:
         official = data.source.startswith(rps_data.OFFICIAL_SOURCE)
@@ -162,11 +116,7 @@ def _report(name: str):
                    f"this card's test figure is NOT on the official test split: it is on {data.source}"))
         real = real_photos(model, data)
         figure = {"metrics": {"real_photos_accuracy": real["accuracy"]}} if "accuracy" in real else {}
-        card = {"data": {"official_test_split": official, "goal": note}, "real_photos": real, **figure}
-        if name == "rps-mobilenet" and _base(model).name.endswith("scratch"):
-            card["weights"] = ("trained from scratch (--no-pretrained): the ImageNet weights this model is designed "
-                               "to start from were not available (mlplay data fetch mobilenet-v2 needs the internet)")
-        return card
+        return {"data": {"official_test_split": official, "goal": note}, "real_photos": real, **figure}
 
     return report
 
@@ -204,15 +154,21 @@ EXPERIMENTS = [
                image_colour=True, epochs=12, batch_size=32,
                learning_rate=2e-3, patience=8, report=_report("rps-cnn"), sample_data="rps-cgi"),
     Experiment(name="rps-mobilenet", task="image-classification", labels=list(MOVES),
-               summary="MobileNetV2 α1.0 (ImageNet weights) 128×128 → global pool → dense 3: frozen-base head "
-                       f"training, then fine-tuning layers {FINE_TUNE_FROM}+ at a low learning rate",
+               summary="torchvision's MobileNetV2 (ImageNet weights, converted) at 128×128 → global pool → "
+                       "dense 3: a head on cached features of the frozen base, then fine-tuning of blocks "
+                       f"{FINE_TUNE_FROM}–17 and the last convolution; real photos and rendered hands; shipped as "
+                       "LiteRT with int8 weights",
                input_shape=(MOBILENET_SIZE, MOBILENET_SIZE, 3),
-               preprocessing=_input_note(MOBILENET_SIZE, "scales to [-1, 1] as MobileNetV2 expects"),
-               build=build_mobilenet, load_data=_loader(MOBILENET_SIZE), augment=augment,
-               image_input=_image_input(MOBILENET_SIZE), image_colour=True, batch_size=32, patience=4, report=_report("rps-mobilenet"), pretrained=True,
-               sample_data="rps-cgi",
-               phases=[Phase(name="head (base frozen)", epochs=8, learning_rate=1e-3, prepare=freeze_base),
-                       Phase(name=f"fine-tune (layers {FINE_TUNE_FROM}+)", epochs=12, learning_rate=1e-5,
+               preprocessing=_input_note(MOBILENET_SIZE, "normalises them itself: as torchvision's ImageNet models "
+                                                         "(RGB / 255 − mean, / std); --no-pretrained: to [-1, 1]"),
+               build=build_mobilenet, load_data=lambda path, quick: rps_data.load_mixed(path, MOBILENET_SIZE, quick),
+               augment=augment, image_input=_image_input(MOBILENET_SIZE), image_colour=True, batch_size=32,
+               patience=3, report=mobilenet_report, pretrained=True, shipped_litert=quantized_litert,
+               keep_keras=False, rescore=mobilenet_rescore, sample_data="rps-cgi",
+               headline="litert_test_accuracy",
+               phases=[Phase(name="head (base frozen)", epochs=60, learning_rate=1e-3, prepare=freeze_base,
+                             fit=head_on_features),
+                       Phase(name=f"fine-tune (blocks {FINE_TUNE_FROM}+)", epochs=8, learning_rate=1e-4,
                              prepare=fine_tune_top)]),
     HANDS_EXPERIMENT,
     Experiment(name="hands", task="hand-landmarks", headline="",
@@ -222,18 +178,21 @@ EXPERIMENTS = [
 
 
 def resolve(exp: Experiment, request: TrainRequest) -> tuple[Experiment, Path | None]:
-    """`--mix DIR` adds your recorded pictures to rps-hands' data; `--no-pretrained` starts rps-mobilenet from
-    random weights instead of ImageNet's."""
+    """`--mix DIR` adds your recorded pictures to the data (rps-hands, rps-mobilenet); `--no-pretrained` starts
+    rps-mobilenet from random weights instead of ImageNet's."""
     data, options = request.data, request.options
     if options.get("mix") is not None:
-        if exp.name != HANDS_EXPERIMENT.name:
-            raise MlplayError(f"--mix is for rps-hands, not {exp.name}")
-        data = Path(f"{data or 'rps-real'},{options['mix']}")
+        if exp.name == HANDS_EXPERIMENT.name:
+            data = Path(f"{data or 'rps-real'},{options['mix']}")
+        elif exp.name == "rps-mobilenet":
+            data = Path(f"{data or rps_data.default_mixed()},{options['mix']}")
+        else:
+            raise MlplayError(f"--mix is for rps-hands and rps-mobilenet, not {exp.name}")
     if options.get("no_pretrained"):
         if not exp.pretrained:
             raise MlplayError(f"--no-pretrained is for rps-mobilenet, not {exp.name}")
         exp = replace(exp, build=partial(exp.build, pretrained=False), pretrained=False,
-                      summary=exp.summary.replace("(ImageNet weights)", "(random weights: --no-pretrained)"))
+                      summary=exp.summary.replace("(ImageNet weights, converted)", "(random weights: --no-pretrained)"))
     return exp, data
 
 
@@ -248,22 +207,25 @@ def _datasets() -> tuple[DataSet, ...]:
 
 FAMILY = Family(
     name="rps", experiments=EXPERIMENTS, resolve=resolve, datasets=_datasets(),
-    options=(TrainOption("--mix", "rps-hands: add this folder of your recorded pictures to the data.", metavar="DIR"),
+    options=(TrainOption("--mix", "rps-hands, rps-mobilenet: add this folder of your recorded pictures to the data.",
+                         metavar="DIR"),
              TrainOption("--no-pretrained", "rps-mobilenet: start from random weights, not ImageNet's.",
                          flag_only=True)),
-    help="rps-hands (--mix DIR), rps-cnn, rps-mobilenet (--no-pretrained)")
+    help="rps-hands (--mix DIR), rps-cnn, rps-mobilenet (--no-pretrained, --mix DIR)")
 
 
 def train_all(run=None, log=print) -> list[str]:
     """`make train-all` for RPS: train what the available data allows, say what was skipped and why.
 
-    Official data first (fetched if reachable), else the user's recorded pictures; never synthetic pictures.
+    rps-cnn: official data first (fetched if reachable), else the user's recorded pictures; never synthetic pictures.
+    rps-mobilenet: the official data and the real photos (datasets/rps-real), from the converted ImageNet weights.
     Returns the models trained.
     """
     import subprocess
     import sys
 
-    from mlplay.vision import pretrained
+    from mlplay.errors import MlplayError
+    from mlplay.vision import backbone
 
     run = run or (lambda args: subprocess.run([sys.executable, "-m", "mlplay", *args], check=True))
     data_args, trained = None, []
@@ -283,13 +245,14 @@ def train_all(run=None, log=print) -> list[str]:
     run(["train", "rps-cnn", *data_args])
     trained.append("rps-cnn")
     try:
-        pretrained.mobilenet_weights(fetch=True, log=log)
+        backbone.fetch(log=log)
     except MlplayError as e:
         log(f"skipped rps-mobilenet: {e.message}; when online: mlplay data fetch mobilenet-v2, or train it from "
             "scratch: mlplay train rps-mobilenet --no-pretrained")
         return trained
-    log(f"training rps-mobilenet on {what}")
-    run(["train", "rps-mobilenet", *data_args])
+    folders = [f for f in (rps_data.cached(), rps_data.real_photos_dir(None), rps_data.mine_dir()) if f and f.is_dir()]
+    log(f"training rps-mobilenet on {', '.join(map(str, folders))}")
+    run(["train", "rps-mobilenet", "--data", ",".join(map(str, folders))])
     trained.append("rps-mobilenet")
     return trained
 

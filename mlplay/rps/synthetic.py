@@ -15,7 +15,6 @@ import cv2
 import numpy as np
 
 from mlplay.errors import MlplayError
-
 from mlplay.rps.game import MOVES, ROUND_SECONDS, guide_box
 
 SOURCE = "SYNTHETIC cartoon hands drawn by mlplay.rps.synthetic (not photographs)"

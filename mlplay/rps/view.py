@@ -8,8 +8,8 @@ source's size, with no outline needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -41,7 +41,7 @@ class Layout:
     size: tuple[int, int]  # (width, height) of the whole window picture
 
     @classmethod
-    def for_frame(cls, frame: np.ndarray) -> "Layout":
+    def for_frame(cls, frame: np.ndarray) -> Layout:
         h, w = frame.shape[:2]
         s = video_scale(w, h)
         video = (max(1, round(w * s)), max(1, round(h * s)))

@@ -13,7 +13,6 @@ import numpy as np
 
 from mlplay.errors import MlplayError
 
-
 # -- display check: with no display Qt aborts the whole process, so look before any cv2 window call --
 
 HINT = "run it on a desktop session, or under a virtual display: xvfb-run -a mlplay …"

@@ -127,7 +127,8 @@ class X11Window:
         self.free(tree)
         for child in children:
             owner = self._property(child, self.pid_atom, 6)  # CARDINAL
-            if owner and int.from_bytes(owner[:4], "little") == pid and self._property(child, self.name_atom, self.utf8) == title:
+            mine = owner and int.from_bytes(owner[:4], "little") == pid
+            if mine and self._property(child, self.name_atom, self.utf8) == title:
                 return child
             if depth > 1:
                 found = self._find(child, title, pid, depth - 1)

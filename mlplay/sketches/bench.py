@@ -30,9 +30,9 @@ GOAL_BYTES = 2e9
 
 def sketch_latency(name: str = "sketch-cnn") -> None:
     """One guess in the sketch window: render the strokes as QuickDraw does, then predict."""
+    from mlplay.runtime import Predictor
     from mlplay.sketches import doodles
     from mlplay.sketches.render import render
-    from mlplay.runtime import Predictor
 
     store.load_card(name)
     strokes = [np.round(s).astype(int) for s in doodles.strokes_for("smiley face", np.random.default_rng(0))]

@@ -1,7 +1,6 @@
 """`mlplay draw sketches`: sketch with the mouse; the model says what it looks like."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,9 +11,10 @@ def register(cli: options.Groups) -> None:
     @cli.draw.command("sketches")
     def draw_sketches(
         model: str = typer.Option("sketch-cnn", "--model", help="sketch-cnn or sketch-mlp (m switches in the window)."),
-        record: Optional[str] = typer.Option(None, "--record", help="Save drawings with s under datasets/sketches-mine/LABEL/."),
+        record: str | None = typer.Option(None, "--record",
+                                          help="Save drawings with s under datasets/sketches-mine/LABEL/."),
         jsonl: bool = options.jsonl(),
-        models_dir: Optional[Path] = options.models_dir(),
+        models_dir: Path | None = options.models_dir(),
     ):
         """Sketch something with the mouse; the model says what it looks like, with its next three guesses."""
         from mlplay.draw import app

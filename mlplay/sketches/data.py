@@ -72,7 +72,8 @@ def default_spec() -> str:
 def _doodles(quick: bool):
     n_train, n_test = (QUICK_TRAIN, QUICK_TEST) if quick else (doodles.TRAIN_PER_CLASS, doodles.TEST_PER_CLASS)
     arrays = doodles.load(n_train, n_test, cache=not quick)
-    described = f"generated doodles v{doodles.VERSION} ({len(doodles.CLASSES)} classes, {n_train}+{n_test} a class, seed 0)"
+    described = (f"generated doodles v{doodles.VERSION} ({len(doodles.CLASSES)} classes, {n_train}+{n_test} a class, "
+                 "seed 0)")
     return _array_parts(arrays, doodles.CLASSES, "doodles"), described, "doodles"
 
 

@@ -202,7 +202,8 @@ def sun(rng):
 def diamond(rng):
     if rng.random() < 0.7:  # a rhombus, taller than wide
         w = rng.uniform(0.5, 0.8)
-        return [_closed(_jitter([(0, -1), (w, rng.normal(0, 0.08)), (0, 1), (-w, rng.normal(0, 0.08))], rng, 0.04), rng)]
+        return [_closed(_jitter([(0, -1), (w, rng.normal(0, 0.08)), (0, 1), (-w, rng.normal(0, 0.08))], rng, 0.04),
+                        rng)]
     top, girdle = rng.uniform(0.35, 0.6), rng.uniform(-0.45, -0.15)  # a cut gem
     gem = _jitter([(-top, -0.8), (top, -0.8), (1, girdle), (0, 1), (-1, girdle)], rng, 0.04)
     return [_closed(gem, rng, 0), np.vstack([gem[4], gem[2]])]

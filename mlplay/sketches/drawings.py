@@ -27,8 +27,8 @@ def _images(folder: Path) -> list[Path]:
 
 def load(folder: Path):
     """(x_train, y_train, x_test, y_test, labels): labels are the sub-folder names, sorted."""
-    from mlplay.sketches.render import fit_image
     from mlplay.imageio import as_white_on_black, read_grey, skip
+    from mlplay.sketches.render import fit_image
 
     folder = Path(folder)
     labels = sorted(d.name for d in folder.iterdir() if d.is_dir() and _images(d)) if folder.is_dir() else []

@@ -4,9 +4,9 @@ The data (`--data`: generated doodles, fetched QuickDraw classes, folders of dra
 sketch_data and streamed by sketch_stream, so the same code trains on six classes or on all 345.
 """
 
-import numpy as np
-
 from pathlib import Path
+
+import numpy as np
 
 from mlplay.experiment import Dataset, Experiment, Family, TrainOption, TrainRequest
 from mlplay.sketches import doodles
@@ -94,9 +94,9 @@ def image_input(grey: np.ndarray) -> np.ndarray:
 
 
 def draw_task():
-    from mlplay.paths import datasets_dir
     from mlplay.draw.app import DrawTask
     from mlplay.draw.panels import sketch_panel
+    from mlplay.paths import datasets_dir
 
     return DrawTask(title="mlplay - draw sketches", prepare=canvas_input, panel=sketch_panel,
                     save_dir=datasets_dir() / "sketches-mine", thickness=8)
@@ -141,7 +141,8 @@ def _datasets():
 EXPERIMENTS = _experiments()
 FAMILY = Family(
     name="sketches", experiments=EXPERIMENTS, resolve=resolve, datasets=_datasets(),
-    options=(TrainOption("--mix", "sketch models: add this folder of your recorded drawings to the data.", metavar="DIR"),
+    options=(TrainOption("--mix", "sketch models: add this folder of your recorded drawings to the data.",
+                         metavar="DIR"),
              TrainOption("--classes", "sketch models: the QuickDraw classes to train on, comma-separated, or all.",
                          metavar="A,B")),
     help="sketch-mlp, sketch-cnn (--classes a,b; --mix DIR; --data: a spec of sources, see docs/sketches.md)")

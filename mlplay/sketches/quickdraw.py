@@ -91,7 +91,8 @@ def _download_rows(url: str, dest: Path, rows: int, name: str, timeout: float = 
             stream = io.BytesIO(head)
             try:
                 version = np.lib.format.read_magic(stream)
-                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
                 shape, _, dtype = read_header(stream)
             except ValueError as e:
                 raise MlplayError(f"QuickDraw {name}: {url} is not a .npy file ({e})") from None
@@ -140,7 +141,8 @@ def class_files(where: Path | None = None, classes: list[str] | None = None) -> 
     """
     where = Path(where or folder())
     sums = _read_json(where / SUMS_FILE)
-    classes = classes or _read_json(where / SELECTION_FILE).get("classes") or sorted(p.stem for p in where.glob("*.npy"))
+    classes = (classes or _read_json(where / SELECTION_FILE).get("classes")
+               or sorted(p.stem for p in where.glob("*.npy")))
     if not classes:
         raise MlplayError(f"no QuickDraw .npy files in {where}", "run: mlplay data fetch quickdraw --classes cat,house")
     files = []

@@ -5,7 +5,7 @@ spans 0–255 and simplified (Ramer–Douglas–Peucker, ε = 2). The 28×28 bit
 anti-aliased, white on black, centred in a frame of 256 units plus a margin of 16 + 8 (half the pen) units on
 each side: a scale of 28/304. Measured on the real bitmaps (6 × 2,000 in the shared sample): the ink's longer
 side spans 26 pixels, 1 pixel from the border, centred at 13.5, and strokes are about 1.5 pixels wide; this
-renderer gives the same (tests/test_sketch_data.py compares them).
+renderer gives the same (tests/sketches/test_data.py compares them).
 
 The doodle generator and the drawing window both call `render`, so generated doodles, real QuickDraw
 bitmaps and mouse drawings reach the model in one format.

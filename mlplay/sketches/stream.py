@@ -17,9 +17,9 @@ and a shuffle buffer of SHUFFLE drawings mixes the drawings of many chunks. What
 `shard=(index, count)` gives worker `index` of `count` its own disjoint share of the chunks (multi-worker training).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -77,7 +77,8 @@ def npy_part(path: Path, label: int, source: str, limit: int | None = None) -> P
     rows = min(rows, limit) if limit else rows
 
     def read(start: int, stop: int) -> np.ndarray:
-        mapped = np.memmap(path, np.uint8, "r", offset=start_byte + start * SIDE * SIDE, shape=(stop - start, SIDE * SIDE))
+        mapped = np.memmap(path, np.uint8, "r", offset=start_byte + start * SIDE * SIDE,
+                           shape=(stop - start, SIDE * SIDE))
         out = np.array(mapped).reshape(-1, SIDE, SIDE)
         del mapped  # unmapped here: the pages it touched leave the process (they stay in the OS file cache)
         return out
@@ -128,10 +129,12 @@ class DrawingStream:
 
     def targets(self, split: str) -> np.ndarray:
         """Labels of the split's rows, in the order `dataset(split)` yields them unshuffled."""
-        return np.concatenate([np.full(n, p.label, np.int64) for p, n in zip(self.parts, self._counts[:, SPLITS[split]])])
+        counts = self._counts[:, SPLITS[split]]
+        return np.concatenate([np.full(n, p.label, np.int64) for p, n in zip(self.parts, counts)])
 
     def sources(self, split: str) -> np.ndarray:
-        return np.concatenate([np.full(n, p.source, object) for p, n in zip(self.parts, self._counts[:, SPLITS[split]])])
+        counts = self._counts[:, SPLITS[split]]
+        return np.concatenate([np.full(n, p.source, object) for p, n in zip(self.parts, counts)])
 
     def arrays(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         """The whole split in memory (small data and tests only)."""

@@ -138,7 +138,10 @@ def camera_loop(model, seconds: float = 10.0, threaded: bool = True) -> dict:
 
     frames = [picture(seed=i % 10) for i in range(int(30 * seconds))]
     bottlenecks = [model.bottlenecks(s) for s in model.styles]
-    paint = (lambda frame, job: model.styliser(frame, bottlenecks[job.style], job.strength))
+
+    def paint(frame, job):
+        return model.styliser(frame, bottlenecks[job.style], job.strength)
+
     painter = Worker(paint) if threaded else Inline(paint)
     app = StyleApp([(s.title, picture((200, 300))) for s in model.styles], painter)
     try:

@@ -5,8 +5,8 @@ A cached bottleneck is a 400-byte file read in well under a millisecond; computi
 picture and runs the style network (`python -m mlplay.style.bench` measures both).
 """
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 

@@ -42,10 +42,11 @@ def tiled(styliser, photo: np.ndarray, bottleneck: np.ndarray, overlap: int = TI
     for top in starts(height):
         for left in starts(width):
             piece = photo[top:top + SIZE, left:left + SIZE]
-            square, (t, l, h, w) = letterbox(piece)  # a piece smaller than a tile is mirrored out like a photo
-            painted = styliser.paint_square(square, bottleneck)[t:t + h, l:l + w]
+            square, (t, x, h, w) = letterbox(piece)  # a piece smaller than a tile is mirrored out like a photo
+            painted = styliser.paint_square(square, bottleneck)[t:t + h, x:x + w]
             painted = cv2.resize(painted, (piece.shape[1], piece.shape[0]), interpolation=cv2.INTER_AREA)
-            ramp = (edge_ramp(piece.shape[0], overlap)[:, None] * edge_ramp(piece.shape[1], overlap)[None, :])[..., None]
+            ramp = edge_ramp(piece.shape[0], overlap)[:, None] * edge_ramp(piece.shape[1], overlap)[None, :]
+            ramp = ramp[..., None]
             total[top:top + piece.shape[0], left:left + piece.shape[1]] += painted * ramp
             weight[top:top + piece.shape[0], left:left + piece.shape[1]] += ramp
     return np.clip(total / np.maximum(weight, 1e-9) + 0.5, 0, 255).astype(np.uint8)
@@ -122,7 +123,8 @@ def main(argv: list[str]) -> None:
     photos, out = Path(argv[0]), Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     model = StyleModel()
-    for name, image in (("style-aspect.jpg", aspect_figure(model, photos)), ("style-gallery.jpg", gallery(model, photos))):
+    for name, image in (("style-aspect.jpg", aspect_figure(model, photos)),
+                        ("style-gallery.jpg", gallery(model, photos))):
         cv2.imwrite(str(out / name), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
         print(out / name)
 

@@ -10,6 +10,7 @@ network is not shipped, and the speed figures (bench.py). Nothing here is read a
 """
 
 import json
+import os
 import shutil
 import sys
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ import numpy as np
 from mlplay import store
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir, write_json
+from mlplay.paths import REPO
 from mlplay.style.data import PAINTINGS
 from mlplay.style.painter import HEADLINE, NAME, RESTORE, STYLE_NETWORK, SUMMARY, TASK, TRANSFER_NETWORK
 
@@ -52,7 +54,8 @@ def install(source: Path, root: Path | None = None, speed: bool = True, log=prin
     wanted = [networks / STYLE_NETWORK, networks / TRANSFER_NETWORK, *(styles / f"{p.name}.jpg" for p in PAINTINGS)]
     missing = [str(p) for p in wanted if not p.is_file()]
     if missing:
-        raise MlplayError(f"missing {', '.join(missing)}", "give the folder holding pretrained/magenta_style and styles")
+        raise MlplayError(f"missing {', '.join(missing)}",
+                          "give the folder holding pretrained/magenta_style and styles")
     folder = store.model_path(NAME, root)
     with atomic_dir(folder) as tmp:
         for network in (STYLE_NETWORK, TRANSFER_NETWORK):
@@ -128,7 +131,7 @@ def base_card(folder: Path, shipped: list[dict], source: Path) -> dict:
         "bytes": sum((folder / f).stat().st_size for f in files), "budget_bytes": BUDGET_BYTES,
         "headline": HEADLINE, "metrics": {},
         "fetch": RESTORE,  # it ships with mlplay: a damaged or missing file comes back from git
-        "command": f"python -m mlplay.style.install {source}",
+        "command": f"python -m mlplay.style.install {os.path.relpath(source, REPO)}",  # run from the project
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 

@@ -10,7 +10,8 @@ TASK = "style-transfer"
 SUMMARY = "Magenta arbitrary image stylization: any photo painted in the style of any picture (LiteRT, 384×384)"
 STYLE_NETWORK = "style_predict_quantized_256.tflite"
 TRANSFER_NETWORK = "style_transfer_quantized_384.tflite"
-HEADLINE = "style_distance_ratio"  # mean over styles and photos of distance(painted, painting) / distance(photo, painting)
+# mean over styles and photos of distance(painted, painting) / distance(photo, painting)
+HEADLINE = "style_distance_ratio"
 RESTORE = "git checkout -- models/magenta-style"  # it ships with mlplay: the way to get a good copy again
 
 

@@ -14,7 +14,7 @@ smear the borders); the painted square is cut back to the photo and scaled to th
 docs/style.md shows this beside squashing the photo into the square and painting it in tiles.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 import cv2
 import numpy as np

@@ -8,8 +8,8 @@ newest painted result. The camera app uses it through those two calls only, so t
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -99,10 +99,8 @@ def interactive(adder: Adder, history: Path | None, input=None, output=None, emi
 
 def run(digits: int, model: str | None, jsonl: bool, models_dir: Path | None) -> int:
     """`mlplay sum`: the live REPL on a terminal; lines from a pipe (or --jsonl) are scored. Returns the exit code."""
-    from mlplay import store
+    from mlplay import gru, store
     from mlplay.paths import history_file
-
-    from mlplay import gru
 
     name = model or f"sum-{digits}"
     opened = store.open(name, models_dir)

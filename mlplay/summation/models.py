@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from mlplay import gru
-from mlplay.summation import adder
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment, Family, TrainOption, Try
+from mlplay.summation import adder
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,8 @@ def experiment(digits: int) -> Experiment:
     return Experiment(
         name=f"sum-{digits}",
         task="sequence-to-sequence",
-        summary=f"GRU{CONFIG[digits].units} encoder → repeat ×{a} → GRU{CONFIG[digits].units} decoder → 10-way softmax per digit",
+        summary=f"GRU{CONFIG[digits].units} encoder → repeat ×{a} → GRU{CONFIG[digits].units} decoder → 10-way "
+                "softmax per digit",
         labels=list(adder.ANSWER),
         input_shape=(q,),
         preprocessing=f"'a+b' with both operands zero-padded to {digits} digits, reversed, as ids of "

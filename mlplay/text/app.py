@@ -14,8 +14,9 @@ from pathlib import Path
 from mlplay.errors import MlplayError
 from mlplay.text.writer import Ghost, TextModel
 
-HELP = (":temp T  sampling temperature (0 = greedy: the likeliest char; 0.5 default, up to 2) · :len N  characters per Enter · "
-        ":ghost N  ghost-text length (0 = off) · :seed N  fixed seed (:seed off) · :help · Ctrl-C clears · Ctrl-D quits")
+HELP = (":temp T  sampling temperature (0 = greedy: the likeliest char; 0.5 default, up to 2) · "
+        ":len N  characters per Enter · :ghost N  ghost-text length (0 = off) · :seed N  fixed seed (:seed off) · "
+        ":help · Ctrl-C clears · Ctrl-D quits")
 
 
 # The settings' ranges, typed once: the CLI's options (mlplay/text/commands.py) and the REPL's :commands use these.

@@ -51,7 +51,8 @@ def numpy_speed(model, chars: int = 4000, ghost: int = 40) -> dict:
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
     return {"chars_per_s": round(chars / wall), "chars_per_cpu_s": round(chars / max(cpu, 1e-9)),
-            "ghost_ms": round(statistics.median(walls) * 1000, 2), "ghost_cpu_ms": round(statistics.median(cpus) * 1000, 2),
+            "ghost_ms": round(statistics.median(walls) * 1000, 2),
+            "ghost_cpu_ms": round(statistics.median(cpus) * 1000, 2),
             "how": f"in process, one numpy step a character, one BLAS thread: {chars:,} characters after 'ROMEO:' at "
                    f"temperature 0.8; a {ghost}-character greedy ghost text renewed after each of {len(walls)} typed "
                    "characters (median)",
@@ -59,7 +60,8 @@ def numpy_speed(model, chars: int = 4000, ghost: int = 40) -> dict:
 
 
 def scripted_chars_per_s(name: str, root: Path | None, chars: int = 10_000) -> tuple[float, float]:
-    """`mlplay write --model NAME --prompt ROMEO: --length N` as a user runs it: (chars/s beyond start-up, cold start s)."""
+    """`mlplay write --model NAME --prompt ROMEO: --length N` as a user runs it: (chars/s beyond start-up, cold
+    start s)."""
     def seconds(length: int) -> float:
         cmd = [sys.executable, "-m", "mlplay", "write", "--model", name, "--prompt", "ROMEO:", "--length", str(length),
                "--temperature", "0.8", "--seed", "1", *(["--models-dir", str(root)] if root else [])]
@@ -139,7 +141,8 @@ def text_generation(console, goal) -> None:
     console.print(table)
     console.print(f"goals: ≥ {GOAL_CHARS_PER_S:,} chars/s scripted (`mlplay write --prompt … --length 10000`, "
                   f"beyond start-up), ≤ {GOAL_GHOST_MS} ms for a 40-character ghost text; cold start of "
-                  f"`mlplay write shakespeare --prompt … --length 1` (numpy, no TensorFlow): {cold['shakespeare']:.2f} s")
+                  "`mlplay write shakespeare --prompt … --length 1` (numpy, no TensorFlow): "
+                  f"{cold['shakespeare']:.2f} s")
 
 
 def run() -> None:

@@ -2,7 +2,6 @@
 
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,18 +15,21 @@ TEMPERATURE, LENGTH, GHOST = (0.0, 2.0), (1, 10_000), (0, 200)
 def register(cli: options.Groups) -> None:
     @cli.app.command(rich_help_panel="Play")
     def write(
-        corpus: Optional[str] = typer.Argument(None, help="shakespeare or wikipedia (the model of that name)."),
-        model: Optional[str] = typer.Option(None, "--model", help="Any text model (see mlplay models)."),
-        prompt: Optional[str] = typer.Option(None, "--prompt", "-p", help="Print one continuation of this text and exit."),
+        corpus: str | None = typer.Argument(None, help="shakespeare or wikipedia (the model of that name)."),
+        model: str | None = typer.Option(None, "--model", help="Any text model (see mlplay models)."),
+        prompt: str | None = typer.Option(None, "--prompt", "-p", help="Print one continuation of this text and exit."),
         length: int = typer.Option(300, "--length", "-n", min=LENGTH[0], max=LENGTH[1], help="Characters to write."),
-        temperature: float = typer.Option(0.5, "--temperature", "-t", min=TEMPERATURE[0], max=TEMPERATURE[1], help="0 = likeliest character; higher = wilder."),
-        seed: Optional[int] = typer.Option(None, "--seed", help="Fix the sampling seed (same seed, same text)."),
-        ghost: int = typer.Option(40, "--ghost", min=GHOST[0], max=GHOST[1], help="Ghost-text length while typing (0 = off)."),
+        temperature: float = typer.Option(0.5, "--temperature", "-t", min=TEMPERATURE[0], max=TEMPERATURE[1],
+                                          help="0 = likeliest character; higher = wilder."),
+        seed: int | None = typer.Option(None, "--seed", help="Fix the sampling seed (same seed, same text)."),
+        ghost: int = typer.Option(40, "--ghost", min=GHOST[0], max=GHOST[1],
+                                  help="Ghost-text length while typing (0 = off)."),
         jsonl: bool = options.jsonl(),
-        models_dir: Optional[Path] = options.models_dir(),
+        models_dir: Path | None = options.models_dir(),
     ):
         """Write with a character-level RNN: ghost text while you type, Enter writes on; or --prompt for scripts."""
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads: one step a character, threads only wait
+        # before numpy loads: one step a character, threads only wait
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         from mlplay.text import app
 
         settings = app.Settings(temperature=temperature, length=length, ghost=ghost, seed=seed)

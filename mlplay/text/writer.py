@@ -81,7 +81,8 @@ class TextModel:
         model = store.open(name, root)
         vocab = model.card.raw.get("vocabulary")
         if not vocab or not isinstance(vocab, list):
-            raise MlplayError(f"{name} is not a text model (its card has no vocabulary)", "pick a text model: mlplay models")
+            raise MlplayError(f"{name} is not a text model (its card has no vocabulary)",
+                              "pick a text model: mlplay models")
         return cls(model.file(gru.WEIGHTS_FILE), vocab, name, f"rebuild it with: {model.card.rebuild}")
 
     # one step ------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 but without TensorFlow. It fits the same model on the same splits as `mlplay train`, within a wall-time budget (the
 learning rate decays over it), and writes the best weights on validation and their history into a folder:
 
-    KERAS_BACKEND=jax python -m mlplay.training.anywhere shakespeare --size gru1024 --minutes 8 --data input.txt --out run/
+    KERAS_BACKEND=jax python -m mlplay.training.anywhere shakespeare --size gru1024 --minutes 8 \
+        --data input.txt --out run/
 
 `mlplay train shakespeare --size gru1024 --weights run/` then scores the held-out test set with TensorFlow, writes
 the card (it records where and how long the weights were trained) and saves the model as any run would.
@@ -27,6 +28,10 @@ def fit(name: str, options: dict, data: Path | None, minutes: float, out: Path, 
     from mlplay.experiment import TrainRequest
 
     exp, data_path = registry.for_training(TrainRequest(name, data=data, options=options))
+    if exp.loss is None or exp.keep is not None:
+        from mlplay.errors import MlplayError
+
+        raise MlplayError(f"{exp.name} trains with its own TensorFlow training step: it trains with mlplay train only")
     keras.utils.set_random_seed(seed)
     dataset = exp.load_data(data_path, False)
     model = exp.make_model(dataset)
@@ -44,7 +49,8 @@ def fit(name: str, options: dict, data: Path | None, minutes: float, out: Path, 
 
         def on_train_batch_begin(self, batch, logs=None):
             done = min(1.0, (time.perf_counter() - start) / budget)
-            self.model.optimizer.learning_rate.assign(exp.learning_rate * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * done))))
+            cosine = 0.5 * (1 + math.cos(math.pi * done))
+            self.model.optimizer.learning_rate.assign(exp.learning_rate * (0.02 + 0.98 * cosine))
 
         def on_train_batch_end(self, batch, logs=None):
             if time.perf_counter() - start >= budget:
@@ -82,7 +88,8 @@ def trained_elsewhere(weights: Path, exp, folder: Path) -> dict:
 
     weights = Path(weights)
     if not (weights / WEIGHTS).is_file() or not (weights / HISTORY).is_file():
-        raise MlplayError(f"{weights} holds no {WEIGHTS} and {HISTORY}", "make them with: python -m mlplay.training.anywhere")
+        raise MlplayError(f"{weights} holds no {WEIGHTS} and {HISTORY}",
+                          "make them with: python -m mlplay.training.anywhere")
     history = json.loads((weights / HISTORY).read_text())
     if history.get("experiment") != exp.name:
         raise MlplayError(f"{weights} holds weights of {history.get('experiment')}, not of {exp.name}")

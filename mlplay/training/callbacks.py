@@ -1,10 +1,13 @@
 """The Keras callbacks and schedules of the training loop: the learning rate over steps or over wall time, and the
 checkpoints that make an interrupted run safe (mlplay/training/interrupt.py)."""
 
+import json
 import time
 from pathlib import Path
 
+from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path, write_json
+from mlplay.paths import display
 from mlplay.training.interrupt import Guard
 
 
@@ -20,27 +23,29 @@ def learning_rate_schedule(peak: float, warmup: float, steps: int):
                                                   warmup_target=peak, warmup_steps=rise)
 
 
-def checkpoints(folder: Path, monitor: str, best: float | None, best_epoch: int | None, guard: Guard):
-    """Callback: best weights on every improvement, the whole model (with optimizer) every epoch; the files of one
-    checkpoint are written together (a signal meanwhile is acted on once they are all there)."""
+def checkpoints(folder: Path, monitor: str | None, best: float | None, best_epoch: int | None, guard: Guard):
+    """Callback: best weights on every improvement (no monitor: every epoch, the last is kept), the whole model (with
+    optimizer) every epoch; the files of one checkpoint are written together (a signal meanwhile is acted on once
+    they are all there)."""
     import keras
 
     class Checkpoints(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
             self.best, self.best_epoch = best, best_epoch
-            self.higher = not monitor.endswith("loss")
+            self.higher = monitor is None or not monitor.endswith("loss")
 
         def on_epoch_end(self, epoch, logs=None):
-            value = float((logs or {})[monitor])
+            value = float((logs or {})[monitor]) if monitor else None
             with guard.critical():
-                if self.best is None or (value > self.best if self.higher else value < self.best):
+                if monitor is None or self.best is None or (value > self.best if self.higher else value < self.best):
                     self.best, self.best_epoch = value, epoch + 1
                     with atomic_path(folder / "best.weights.h5", suffix=".weights.h5") as tmp:
                         self.model.save_weights(tmp)
                 with atomic_path(folder / "last.keras", suffix=".keras") as tmp:
                     self.model.save(tmp)
-                write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best, "best_epoch": self.best_epoch})
+                write_json(folder / "state.json", {"epoch": epoch + 1, "best": self.best,
+                                                   "best_epoch": self.best_epoch})
 
     return Checkpoints()
 
@@ -67,3 +72,12 @@ def time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
                 self.model.stop_training = True
 
     return TimeBudget()
+
+
+def read_state(folder: Path) -> dict:
+    """The run's checkpoint state (epochs done, best figure and epoch), written with each checkpoint."""
+    try:
+        return json.loads((folder / "state.json").read_text())
+    except (OSError, ValueError) as e:
+        raise MlplayError(f"the run in {display(folder)} has no readable state.json ({e})",
+                          "start a new run") from None

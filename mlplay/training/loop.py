@@ -7,7 +7,6 @@ also after early stopping and after Ctrl-C; `resume` continues the newest run of
 
 import atexit
 import csv
-import json
 import os
 import platform
 import shutil
@@ -22,15 +21,16 @@ from pathlib import Path
 import numpy as np
 
 from mlplay import __version__, imageio, store
-from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.errors import MlplayError
 from mlplay.experiment import Dataset, Experiment
 from mlplay.fileio import remove_leftovers, write_json
 from mlplay.paths import display, models_dir, portable, portable_command, runs_dir
 from mlplay.training import promotion
 from mlplay.training.anywhere import trained_elsewhere
-from mlplay.training.callbacks import checkpoints, learning_rate_schedule, time_budget
+from mlplay.training.callbacks import checkpoints, learning_rate_schedule, read_state, time_budget
+from mlplay.training.distribute import Strategy, local_copy, make_strategy, role, shard_by_data
 from mlplay.training.interrupt import Guard, Interrupted, survive_dead_output
+from mlplay.training.phases import fit_phases
 
 QUICK_EPOCHS = 2
 
@@ -128,6 +128,8 @@ def train(exp: Experiment, cfg: TrainConfig, log=print) -> dict | None:
     multi-worker run: the chief saves). SIGINT/SIGTERM at any moment save the best model so far, or say that there
     is nothing to save (interrupt.Guard)."""
     imageio.SKIPPED.clear()  # this run counts only the pictures it skips itself
+    if exp.trains is not None:  # it trains itself (no Keras loop): e.g. a taught head on features of pictures
+        return exp.trains(exp, cfg)
     with Guard() as guard:
         try:
             return _train(exp, cfg, log, guard)
@@ -201,8 +203,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
                 with opening_weights(cfg.weights):
                     model.load_weights(folder / "best.weights.h5")
         if not cfg.resume and not exp.phases:
-            schedule = exp.learning_rate if minutes else learning_rate_schedule(  # time budget: see callbacks.time_budget
-                exp.learning_rate, exp.warmup, epochs * steps)
+            constant = minutes or not exp.decay  # a time budget decays the rate itself (see callbacks.time_budget)
+            schedule = (exp.learning_rate if constant
+                        else learning_rate_schedule(exp.learning_rate, exp.warmup, epochs * steps))
             model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=exp.clipnorm), loss=exp.loss,
                           metrics=list(exp.metrics))
 
@@ -210,9 +213,11 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         train_ds = data.stream.dataset("train", global_batch, shuffle=True, seed=cfg.seed)
         val_ds = data.stream.dataset("validation", global_batch)
     else:
-        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed).batch(global_batch)
+        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=cfg.seed)
+        train_ds = train_ds.batch(global_batch)
         val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(global_batch)
-    if data.stream is None and x_train.dtype == np.uint8:  # pictures stay uint8 in memory (4× smaller); models get floats
+    # pictures stay uint8 in memory (4× smaller); models get floats
+    if data.stream is None and x_train.dtype == np.uint8:
         train_ds = train_ds.map(lambda x, y: (tf.cast(x, tf.float32), y))
     if exp.augment:
         augment = exp.augment()
@@ -225,15 +230,18 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
 
     folder.mkdir(parents=True, exist_ok=True)
     checkpointer = checkpoints(folder, exp.monitor, state.get("best"), state.get("best_epoch"), guard)
-    mode = "min" if exp.monitor.endswith("loss") else "max"
     progress = Progress(epochs, steps)
     callbacks = [
+        *(exp.callbacks(data) if exp.callbacks else []),  # first: what they log is shown, checkpointed and saved
         progress,
         checkpointer,
-        keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience, mode=mode),
         keras.callbacks.CSVLogger(str(folder / "history.csv"), append=cfg.resume),
         keras.callbacks.TensorBoard(str(folder / "tensorboard"), write_graph=False),
     ]
+    if exp.monitor:  # no monitor: no early stopping, the last epoch is kept
+        mode = "min" if exp.monitor.endswith("loss") else "max"
+        callbacks.insert(-2, keras.callbacks.EarlyStopping(exp.monitor, patience=cfg.patience or exp.patience,
+                                                           mode=mode))
     callbacks += cfg.callbacks
     if minutes:
         if cfg.resume:
@@ -244,8 +252,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
         if exp.phases:
-            phase_records = _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
-                                        folder, log, cfg.patience or exp.patience)
+            arrays = None if data.stream is not None else ((x_train, y_train), (x_val, y_val))
+            phase_records = fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks,
+                                        folder, log, cfg.patience or exp.patience, arrays)
         elif initial_epoch < epochs and not elsewhere:
             model.fit(train_ds, validation_data=val_ds, epochs=epochs, initial_epoch=initial_epoch,
                       callbacks=callbacks, verbose=0, shuffle=False)
@@ -278,7 +287,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     state = {**read_state(folder), "seconds": seconds, "cpu_seconds": cpu_seconds}
     write_json(folder / "state.json", state)
 
-    test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True)
+    test = model.evaluate(**held_out_inputs(data), verbose=0, return_dict=True) if exp.loss else {}  # else: report's
+    kept = exp.keep(model) if exp.keep else model  # what is saved and run (a GAN keeps its generator)
     from mlplay.training.plot import learning_curves
 
     curve = learning_curves(history, folder / "learning_curves.png")
@@ -288,9 +298,9 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         **({"experiment": exp.name} if name != exp.name else {}),
         "task": exp.task,
         "summary": exp.summary,
-        "architecture": {"model": model.name, "params": int(model.count_params()),
-                         "layers": [type(layer).__name__ for layer in model.layers]},
-        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(model), "preprocessing": exp.preprocessing},
+        "architecture": {"model": kept.name, "params": int(kept.count_params()),
+                         "layers": [type(layer).__name__ for layer in kept.layers]},
+        "input": {"shape": list(exp.input_shape), "dtype": input_dtype(kept), "preprocessing": exp.preprocessing},
         "labels": data.labels or exp.labels,
         "headline": exp.headline,
         "data": {"source": data.source, **data.meta,
@@ -300,12 +310,14 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
                      f"{cfg.val_fraction:.0%} of the training data, seed {cfg.seed}; test set held out"
                      if data.x_val is None else "chosen by the data set (see data); test set held out")},
         "metrics": {f"test_{k}": round(float(v), 6) for k, v in test.items()},
-        "validation": {f"best_{exp.monitor}": state.get("best"), "best_epoch": state.get("best_epoch")},
+        "validation": ({f"best_{exp.monitor}": state.get("best"), "best_epoch": state.get("best_epoch")} if exp.monitor
+                       else {"kept": "the last epoch", "epoch": state.get("best_epoch")}),
         "training": {"epochs_run": state["epoch"], "max_epochs": epochs,  # the checkpointed epochs (an interrupt
                      # can land between an epoch's checkpoint and its history.csv row)
                      "batch_size": batch_size, "seed": cfg.seed,
                      **({} if exp.phases else {"learning_rate": exp.learning_rate}),  # phases record their own
-                     **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else {}),
+                     **({"schedule": f"one-cycle, {exp.warmup:.0%} warm-up"} if exp.warmup else
+                        {} if exp.decay else {"schedule": "constant"}),
                      "strategy": cfg.strategy.value, "workers": worker.workers, "quick": cfg.quick,
                      "resumed": cfg.resume, "interrupted": guard.signum is not None, "seconds": round(seconds, 1),
                      "cpu_seconds": round(cpu_seconds, 1), "threads": threads(),
@@ -322,7 +334,8 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
     for key, value in (exp.report(model, data) if exp.report else {}).items():
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda where: exp.export(model, where)) if exp.export else None
-    saved = store.save_to(folder / "model", model, card, extra, litert=exp.litert, keras_file=exp.keras_file)
+    saved = store.save_to(folder / "model", kept, card, extra, litert=exp.litert, litert_file=exp.shipped_litert,
+                          keep_keras=exp.keep_keras, keras_file=exp.keras_file)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()
                             if isinstance(v, (int, float))))
     log(promotion.place(saved, store.open_folder(saved).card, name, cfg.quick, cfg.replace, cfg.models_root))
@@ -332,15 +345,6 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         raise MlplayError(f"{len(imageio.SKIPPED)} training pictures could not be read and were left out "
                           "(see the warnings above); the model was saved without them")
     return card
-
-
-def read_state(folder: Path) -> dict:
-    """The run's checkpoint state (epochs done, best figure and epoch), written with each checkpoint."""
-    try:
-        return json.loads((folder / "state.json").read_text())
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"the run in {display(folder)} has no readable state.json ({e})",
-                          "start a new run") from None
 
 
 @contextmanager
@@ -364,37 +368,3 @@ def held_out_inputs(data: Dataset) -> dict:
     if data.stream is not None:
         return {"x": data.stream.dataset("test", 256)}
     return {"x": data.x_test, "y": data.y_test, "batch_size": 256}
-
-
-def _fit_phases(exp, model, strategy, train_ds, val_ds, steps, phase_epochs, callbacks, folder, log,
-                patience: int) -> list[dict]:
-    """Fit each phase in turn: set its trainable layers, recompile at its learning rate, start from the best
-    weights so far; early stopping per phase; one history, one best checkpoint across all phases."""
-    import keras
-
-    done, records = 0, []
-    mode = "min" if exp.monitor.endswith("loss") else "max"
-    for phase, n in zip(exp.phases, phase_epochs):
-        if done and (folder / "best.weights.h5").exists():
-            model.load_weights(folder / "best.weights.h5")
-        with strategy.scope():
-            if phase.prepare:
-                phase.prepare(model)
-            schedule = keras.optimizers.schedules.CosineDecay(phase.learning_rate, decay_steps=max(1, n * steps),
-                                                              alpha=0.02)
-            model.compile(optimizer=keras.optimizers.Adam(schedule), loss=exp.loss, metrics=list(exp.metrics))
-        trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
-        log(f"phase {phase.name}: up to {n} epochs at learning rate {phase.learning_rate:g}, "
-            f"{trainable:,} trainable parameters")
-        phase_callbacks = [c for c in callbacks if not isinstance(c, (keras.callbacks.EarlyStopping,
-                                                                      keras.callbacks.CSVLogger))]
-        phase_callbacks += [keras.callbacks.EarlyStopping(exp.monitor, patience=patience, mode=mode),
-                            keras.callbacks.CSVLogger(str(folder / "history.csv"), append=done > 0)]
-        record = {"name": phase.name, "learning_rate": phase.learning_rate, "max_epochs": n,
-                  "trainable_params": trainable, "epochs_run": 0}
-        records.append(record)
-        model.fit(train_ds, validation_data=val_ds, epochs=done + n, initial_epoch=done,
-                  callbacks=phase_callbacks, verbose=0, shuffle=False)
-        now = read_state(folder)["epoch"]
-        record["epochs_run"], done = now - done, now
-    return records

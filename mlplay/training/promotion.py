@@ -48,7 +48,7 @@ def decide(new: Card, name: str, quick: bool, replace: bool, root: Path | None =
     """Whether the run's model replaces models/NAME (or NAME-quick for a quick run), and why."""
     if quick:
         return Decision(name + QUICK_SUFFIX, True, "a --quick smoke test never replaces the real model")
-    folder = store.model_path(name, root)
+    folder = store.find(name, root)  # an installed mlplay: the shipped one, unless the user's folder has one
     if not folder.exists():
         return Decision(name, True, "there was none")
     try:

@@ -57,7 +57,8 @@ def main(argv=None) -> int:
             if exp.sample_data:
                 data = args.shared / exp.sample_data if args.shared else None
                 if data is None or not data.exists():
-                    rows.append((name, "skipped", f"its data is not fetchable here: pass --shared (needs {exp.sample_data})"))
+                    rows.append((name, "skipped",
+                                 f"its data is not fetchable here: pass --shared (needs {exp.sample_data})"))
                     continue
                 command += ["--data", str(data)]
             started = time.perf_counter()

@@ -6,7 +6,7 @@ so tests drive it with generated frames and a stand-in detector.
 
 import json
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -1,7 +1,7 @@
 """`make bench`, pretrained vision: `mlplay classify` images/s, `mlplay camera detect` frames/s at 640×480 and the
-cold start to the first result, with the shipped uint8 LiteRT models on 2 threads (the seed's float models beside
-them when they have been downloaded: they are download-only, so often they are not); and the live detection loop's
-own cost beyond the model call, with the stand-in detector of tests/.
+cold start to the first result, with the shipped uint8 LiteRT models on 2 threads (the original collection's float
+models beside them when they have been downloaded: they are download-only, so often they are not); and the live
+detection loop's own cost beyond the model call, with the stand-in detector of tests/.
 
 Pictures are generated (speed does not depend on what they show), so the bench needs nothing but the repository.
 """
@@ -36,8 +36,8 @@ def detection_overhead(frames: int = 150) -> None:
     """camera detect on a 640×480 stream, no display, recording: the loop's cost beyond the model call."""
     from mlplay.shell.camera import FrameListSource, run_camera
     from mlplay.shell.window import NoWindow
-    from mlplay.vision.detect import Detector
     from mlplay.vision.app import DetectApp
+    from mlplay.vision.detect import Detector
     from mlplay.vision.pretrained import coco_labels
 
     export = _stand_in_detector()
@@ -113,18 +113,17 @@ def detect_fps(detector, frames: list[np.ndarray]) -> tuple[float, float, float]
 
 
 def _float_models():
-    """The seed's float models when they are on this machine (never downloaded by the bench)."""
-    from mlplay.vision import pretrained
+    """The float models when they are on this machine (never downloaded by the bench)."""
+    from mlplay.vision import backbone, pretrained
 
     found = {}
-    if pretrained.mobilenet_cached() and pretrained.imagenet_labels_path().exists():
-        from mlplay.vision.classify import imagenet_classifier
-
-        found["classify"] = ("Keras MobileNetV2 float (tf.function)", imagenet_classifier(fetch=False))
+    if backbone.cached():
+        found["classify"] = ("torchvision MobileNetV2 float (LiteRT)", backbone.ImagenetClassifier())
     if pretrained.ssdlite_cached():
         from mlplay.vision.detect import Detector
 
-        found["detect"] = ("SSDLite MobileNetV2 float (SavedModel)", Detector(pretrained.ssdlite_cached(), pretrained.coco_labels()))
+        found["detect"] = ("SSDLite MobileNetV2 float (SavedModel)",
+                           Detector(pretrained.ssdlite_cached(), pretrained.coco_labels()))
     return found
 
 
@@ -141,7 +140,8 @@ def shipped_models(images: int = 100, frames: int = 150) -> None:
         rate, classify_cpu = classify_rate(shipped, files)
         fps, detect_ms, detect_cpu = detect_fps(detector(None), stream)
         env = {**os.environ, "MLPLAY_RUNS": tmp}
-        start = {cmd: wall_seconds([sys.executable, "-m", "mlplay", cmd, str(files[0])], 5, env) for cmd in ("classify", "detect")}
+        start = {cmd: wall_seconds([sys.executable, "-m", "mlplay", cmd, str(files[0])], 5, env)
+                 for cmd in ("classify", "detect")}
         floats = _float_models()
         float_rate = classify_rate(floats["classify"][1], files)[0] if "classify" in floats else None
         float_fps = detect_fps(floats["detect"][1], stream) if "detect" in floats else None
@@ -167,7 +167,7 @@ def shipped_models(images: int = 100, frames: int = 150) -> None:
     console.print(f"goal classify ≥ 50 images/s: {rate:.0f} {goal(rate >= 50)};  goal camera detect ≥ 30 frames/s: "
                   f"{fps:.0f} {goal(fps >= 30)};  goal cold start ≤ 1.0 s: {slowest:.2f} s {goal(slowest <= 1.0)}")
     if not floats:
-        console.print("The float Keras MobileNetV2 and SSDLite are not on this machine (`mlplay data fetch mobilenet-v2`, "
+        console.print("The float MobileNetV2 and SSDLite are not on this machine (`mlplay data fetch mobilenet-v2`, "
                       "`mlplay data fetch ssdlite` on a connected one), so there is nothing to set beside them here.")
 
 

@@ -45,7 +45,8 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.5, max_b
 def select(boxes, scores, classes, labels: dict[int, str], min_score: float = 0.4, only: set[str] | None = None,
            iou_threshold: float = 0.5, max_boxes: int = 20) -> list[Detection]:
     """Raw detector outputs → the detections worth showing (per-class NMS, best first)."""
-    boxes, scores, classes = np.asarray(boxes, np.float32), np.asarray(scores, np.float32), np.asarray(classes).astype(int)
+    boxes, scores = np.asarray(boxes, np.float32), np.asarray(scores, np.float32)
+    classes = np.asarray(classes).astype(int)
     names = np.array([labels.get(c, f"class {c}") for c in classes], dtype=object)
     wanted = scores >= min_score
     if only:

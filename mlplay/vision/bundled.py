@@ -24,6 +24,7 @@ from mlplay.fileio import atomic_dir, atomic_path
 from mlplay.paths import datasets_dir, portable_command
 
 MODEL_FILE, LABELS_FILE = store.LITERT_FILE, store.LABELS_FILE
+FAMILY = "vision"  # the package the cards name (mlplay/vision/models.py)
 LICENCE = "Apache-2.0"
 MOBILENET_NORMALISE = {"mean": 127.5, "std": 127.5}  # pixels to [-1, 1], as both networks were trained
 
@@ -38,7 +39,7 @@ class Bundled:
     member: str
     shipped_from: tuple[str, str]  # model file and labels file under the install folder
     credit: str
-    resize: str  # "centre-crop" or "stretch" (see lite_vision)
+    prepare: dict  # how a picture is cropped and resized, as the model was trained (see vision/preparation.py)
     published: dict = field(default_factory=dict)  # figures published with the model, not measured here
     published_source: str = ""
 
@@ -54,10 +55,10 @@ MOBILENET_V2_QUANT = Bundled(
                   "mobilenet_v2_1.0_224_quant/imagenet_labels.txt"),
     credit="MobileNetV2 (Sandler et al., 2018), trained and quantized by Google (TensorFlow Lite hosted models); "
            "label file from google-coral/test_data",
-    resize="centre-crop",
+    prepare={"resize": "central-crop", "crop": 0.875, "interpolation": "bilinear"},  # TF-slim's evaluation
     published={"published_accuracy": 0.708, "published_top5_accuracy": 0.899},
-    published_source="ImageNet validation accuracy (top-1; top-5) listed for Mobilenet_V2_1.0_224_quant in TensorFlow Lite's "
-                     "hosted models table (not measured here: ImageNet is not on this machine)",
+    published_source="ImageNet validation accuracy (top-1; top-5) listed for Mobilenet_V2_1.0_224_quant in "
+                     "TensorFlow Lite's hosted models table (published, not measured by mlplay)",
 )
 SSD_MOBILENET_V1_QUANT = Bundled(
     name="coco-ssd-quant",
@@ -70,10 +71,10 @@ SSD_MOBILENET_V1_QUANT = Bundled(
     shipped_from=("ssd_mobilenet_v1_coco_quant/detect.tflite", "ssd_mobilenet_v1_coco_quant/labelmap.txt"),
     credit="SSD MobileNet v1 (Liu et al., 2016; Howard et al., 2017), trained on COCO and quantized by Google "
            "(TensorFlow object detection API, TensorFlow Lite example)",
-    resize="stretch",
+    prepare={"resize": "stretch", "interpolation": "bilinear"},  # the object detection API's fixed-shape resizer
     published={"published_map": 0.18},
     published_source="COCO mAP@[.5:.95] listed (as 18) for ssd_mobilenet_v1_quantized_coco, the model this file was "
-                     "converted from, in the TF1 detection model zoo table (not measured here: COCO is not shipped)",
+                     "converted from, in the TF1 detection model zoo table (published, not measured by mlplay)",
 )
 BUNDLED = {b.name: b for b in (MOBILENET_V2_QUANT, SSD_MOBILENET_V1_QUANT)}
 DEFAULT_CLASSIFIER, DEFAULT_DETECTOR = MOBILENET_V2_QUANT.name, SSD_MOBILENET_V1_QUANT.name
@@ -121,14 +122,16 @@ def fetch(name: str, root: Path | None = None, log=print) -> Path:
     try:
         download(Source(where["url"], None, where["name"]), archive, timeout=60)
     except DownloadError as e:
-        raise MlplayError(f"cannot download {name} ({e})", f"connect to the internet and run: mlplay data fetch {name}") from None
+        raise MlplayError(f"cannot download {name} ({e})",
+                          f"connect to the internet and run: mlplay data fetch {name}") from None
     try:
         data = extract(archive, where["member"])
     finally:
         archive.unlink(missing_ok=True)
     got = _sha256(data)
     if got != expected:
-        raise MlplayError(f"{where['name']}: {where['member']} has SHA-256 {got[:12]}…, the card records {expected[:12]}…",
+        raise MlplayError(f"{where['name']}: {where['member']} has SHA-256 {got[:12]}…, the card records "
+                          f"{expected[:12]}…",
                           "the published file changed; nothing was replaced")
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
@@ -188,13 +191,14 @@ def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> d
     model = LiteModel(folder / MODEL_FILE)
     detail = model.inputs[0]
     shape = [int(v) for v in detail["shape"][1:]]
-    how = ("shorter side scaled to {0} (aspect kept), centre {0}×{0} crop" if spec.resize == "centre-crop"
-           else "scaled to {0}×{0} (aspect not kept)").format(shape[0])
+    part = (f"the central {spec.prepare['crop']:.1%} of each side" if spec.prepare["resize"] == "central-crop" else
+            "the whole picture")
+    how = f"{part} resized to {shape[1]}×{shape[0]} ({spec.prepare['interpolation']}, aspect not kept)"
     scale, zero = detail["quantization"]
     return {
-        "name": spec.name, "family": "vision", "task": spec.task, "summary": spec.summary,
+        "name": spec.name, "family": FAMILY, "task": spec.task, "summary": spec.summary,
         "runtime": "LiteRT (no TensorFlow)", "fetch": f"mlplay data fetch {spec.name}",
-        "input": {"shape": shape, "dtype": str(detail["dtype"].__name__), "colour": "RGB", "resize": spec.resize,
+        "input": {"shape": shape, "dtype": str(detail["dtype"].__name__), "colour": "RGB", **spec.prepare,
                   "normalise": MOBILENET_NORMALISE,
                   "preprocessing": f"RGB, {how}; (pixel − 127.5) / 127.5, quantized with scale {scale:g}, "
                                    f"zero point {zero}"},
@@ -210,7 +214,8 @@ def _card(spec: Bundled, folder: Path, labels: list[str], labels_src: Path) -> d
         "files": {MODEL_FILE: True, LABELS_FILE: True},
         "bytes": (folder / MODEL_FILE).stat().st_size,
         "licence": LICENCE, "credit": spec.credit,
-        "command": portable_command(["python", "-m", "mlplay.vision.bundled", "install", str(labels_src.parent.parent)]),
+        "command": portable_command(["python", "-m", "mlplay.vision.bundled", "install",
+                                     str(labels_src.parent.parent)]),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 
@@ -242,7 +247,8 @@ def check_photos(spec: Bundled, folder: Path, card: dict, photos: Path) -> dict:
             h, w = image.shape[:2]
             seen = detector(image, 0.4)
             found += len(right & {d.label for d in seen})
-            answers[name] = {"expected": sorted(right), "found": [[d.label, round(d.score, 3), d.pixels(w, h)] for d in seen]}
+            answers[name] = {"expected": sorted(right),
+                             "found": [[d.label, round(d.score, 3), d.pixels(w, h)] for d in seen]}
         metrics = {"real_photos_recall": round(found / total, 4)}
     return {"photos": answers, "metrics": metrics,
             "note": f"{len(expected)} photos from google-coral/test_data, score ≥ 0.4 for detections; "

@@ -61,25 +61,6 @@ class Classifier:
         return np.concatenate(out) if out else np.zeros((0, len(self.labels)), np.float32)
 
 
-def imagenet_classifier(fetch: bool = True) -> Classifier:
-    """keras.applications MobileNetV2 (α 1.0, 224 px) with its ImageNet weights and the 1000 class names."""
-    from mlplay.vision import pretrained
-    from mlplay.console import tensorflow
-
-    weights = pretrained.mobilenet_weights(fetch=fetch)
-    labels = pretrained.fetch_imagenet_labels().read_text(encoding="utf-8").splitlines()
-    tensorflow()
-    import keras
-
-    model = keras.applications.MobileNetV2(weights=None, input_shape=(224, 224, 3))
-    try:
-        model.load_weights(weights)
-    except (OSError, ValueError) as e:
-        raise MlplayError(f"cannot load {weights.name}: {str(e).splitlines()[0]}",
-                          "delete it and run: mlplay data fetch mobilenet-v2") from None
-    return Classifier(model, labels, mobilenet_scale)
-
-
 def custom_classifier(path: Path, labels_file: Path | None = None, scale: str = "raw") -> Classifier:
     """Any Keras image classifier: a .keras file, or a folder with model.keras and labels.txt (an mlplay model)."""
     path = Path(path)
@@ -99,7 +80,8 @@ def custom_classifier(path: Path, labels_file: Path | None = None, scale: str = 
     except Exception as e:  # noqa: BLE001 - any loader failure is a bad model file for the user
         raise MlplayError(f"cannot load {model_file}: {str(e).splitlines()[0]}") from None
     labels = [line.strip() for line in labels_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    scales = {"raw": lambda x: x.astype(np.float32), "unit": lambda x: x.astype(np.float32) / 255, "mobilenet": mobilenet_scale}
+    scales = {"raw": lambda x: x.astype(np.float32), "unit": lambda x: x.astype(np.float32) / 255,
+              "mobilenet": mobilenet_scale}
     if scale not in scales:
         raise MlplayError(f"unknown scaling '{scale}'", "choose raw (0–255), unit (0–1) or mobilenet (-1–1)")
     return Classifier(model, labels, scales[scale])

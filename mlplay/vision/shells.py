@@ -1,5 +1,6 @@
 """The `mlplay classify`, `mlplay detect` and `mlplay camera detect` shells: classify images in batches (tables,
-JSON, an optional window); detect in stills with annotated copies under runs/detect/, or live through the camera shell."""
+JSON, an optional window); detect in stills with annotated copies under runs/detect/, or live through the camera
+shell."""
 
 import json
 from pathlib import Path
@@ -9,8 +10,8 @@ import cv2
 from mlplay.fileio import atomic_path
 from mlplay.imageio import Batch
 from mlplay.paths import next_run_dir
-from mlplay.vision.boxes import draw
 from mlplay.vision import loaders
+from mlplay.vision.boxes import draw
 from mlplay.vision.classify import top_guesses
 from mlplay.vision.lite import read_picture
 
@@ -29,7 +30,8 @@ def run_images(paths, score, classes, jsonl, model) -> None:
         h, w = image.shape[:2]
         if jsonl:
             print(json.dumps({"image": str(path), "annotated": str(target),
-                              "detections": [{"label": d.label, "score": round(d.score, 4), "box": d.pixels(w, h)} for d in found]}))
+                              "detections": [{"label": d.label, "score": round(d.score, 4),
+                                              "box": d.pixels(w, h)} for d in found]}))
         else:
             listed = ", ".join(f"{d.label} {d.score:.0%}" for d in found) or "nothing found"
             print(f"{path}: {listed} → {target}")
@@ -72,14 +74,14 @@ def classify(paths, top, threshold, window, jsonl, model, labels, scale) -> None
         if window:
             from mlplay.shell import window as shell
 
-            shell.run(shell.SlideShow([annotate(img, g) for (_, img), g in zip(readable, results)]), "mlplay - classify")
+            shell.run(shell.SlideShow([annotate(img, g) for (_, img), g in zip(readable, results)]),
+                      "mlplay - classify")
     batch.done()
 
 
 def _table(path: Path, guesses, threshold: float) -> None:
     from rich.console import Console
     from rich.table import Table
-
     from rich.text import Text
 
     table = Table("label", "probability")

@@ -8,8 +8,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,13 +19,6 @@ from mlplay import store
 from mlplay.paths import models_dir
 
 pytestmark = pytest.mark.slow
-MLPLAY = [sys.executable, "-m", "mlplay"]
-
-
-def mlplay(*args, stdin=None, env=None, timeout=300, encoding="utf-8"):
-    environ = {**os.environ, **(env or {})}
-    return subprocess.run([*MLPLAY, *map(str, args)], input=stdin, capture_output=True, encoding=encoding,
-                          timeout=timeout, env=environ)
 
 
 def one_line_error(result):
@@ -51,7 +42,7 @@ def digit_picture(path: Path, digit: str = "7", size: int = 64) -> Path:
 
 
 # Training never replaces a model by surprise ----------------------------------------------------------------
-def test_quick_never_replaces_the_real_model_and_is_marked(tiny_mnist, tmp_path):
+def test_quick_never_replaces_the_real_model_and_is_marked(tiny_mnist, tmp_path, mlplay):
     root = copy_models(tmp_path, "digits-mlp")
     before = store.open("digits-mlp", root).card.metrics
     result = mlplay("train", "digits-mlp", "--quick", "--data", tiny_mnist, "--models-dir", root)
@@ -65,7 +56,7 @@ def test_quick_never_replaces_the_real_model_and_is_marked(tiny_mnist, tmp_path)
     assert "QUICK" in next(line for line in listing.stdout.splitlines() if line.startswith("digits-mlp-quick"))
 
 
-def test_a_worse_model_is_kept_in_its_run_folder_and_replace_ships_it(tiny_mnist, tmp_path):
+def test_a_worse_model_is_kept_in_its_run_folder_and_replace_ships_it(tiny_mnist, tmp_path, mlplay):
     root = copy_models(tmp_path, "digits-mlp")
     before = store.open("digits-mlp", root).card.metrics["test_accuracy"]
     worse = mlplay("train", "digits-mlp", "--epochs", "1", "--data", tiny_mnist, "--models-dir", root)
@@ -114,12 +105,11 @@ def test_a_full_disk_while_saving_is_one_line_and_nothing_is_replaced(tmp_path, 
 
 
 # Signals at any moment -----------------------------------------------------------------------------------------
-def _train_and_signal(tiny_mnist, root, when, signum):
+def _train_and_signal(mlplay, tiny_mnist, root, when, signum):
     """Start a short training run, send `signum` at `when` (seconds after start, or ("epoch", n, delay): `delay`
     seconds after the line of epoch n is printed, which is when its checkpoint is being written)."""
-    process = subprocess.Popen([*MLPLAY, "train", "digits-cnn", "--epochs", "4", "--data", str(tiny_mnist),
-                                "--models-dir", str(root), "--batch-size", "32"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = mlplay.popen("train", "digits-cnn", "--epochs", "4", "--data", tiny_mnist, "--models-dir", root,
+                           "--batch-size", "32")
     started, lines = time.perf_counter(), []
     if isinstance(when, tuple):
         _, epoch, delay = when
@@ -143,10 +133,11 @@ POINTS = [0.5, 2.0, 4.0, 6.0, 8.0, 11.0,  # starting up: imports, data, model bu
 
 
 @pytest.mark.parametrize("point", range(len(POINTS)))
-def test_a_signal_at_any_point_saves_the_best_model_or_says_there_is_nothing_to_save(tiny_mnist, tmp_path, point):
+def test_a_signal_at_any_point_saves_the_best_model_or_says_there_is_nothing_to_save(tiny_mnist, tmp_path, point,
+                                                                                     mlplay):
     root = tmp_path / "models"
     signum = signal.SIGTERM if point % 2 else signal.SIGINT
-    status, out, err = _train_and_signal(tiny_mnist, root, POINTS[point], signum)
+    status, out, err = _train_and_signal(mlplay, tiny_mnist, root, POINTS[point], signum)
     assert "Traceback" not in err, err
     if status == 0:  # the run ended before the signal came: an ordinary, whole run
         assert store.open("digits-cnn", root).damaged() == []
@@ -168,7 +159,7 @@ def test_a_signal_at_any_point_saves_the_best_model_or_says_there_is_nothing_to_
     lambda card: {**card, "headline": None, "metrics": {"test_accuracy": "high"}},
     lambda card: {k: v for k, v in card.items() if k != "task"},
 ])
-def test_a_card_of_the_wrong_shape_is_one_line_for_predict_and_broken_in_models(tmp_path, damage):
+def test_a_card_of_the_wrong_shape_is_one_line_for_predict_and_broken_in_models(tmp_path, damage, mlplay):
     root = copy_models(tmp_path, "digits-cnn", "sum-2")
     path = root / "digits-cnn" / "card.json"
     path.write_text(json.dumps(damage(json.loads(path.read_text()))))
@@ -180,14 +171,14 @@ def test_a_card_of_the_wrong_shape_is_one_line_for_predict_and_broken_in_models(
     assert "BROKEN" in rows["digits-cnn"] and "BROKEN" not in rows["sum-2"]
 
 
-def test_a_card_that_is_not_json_is_listed_as_broken_not_dropped(tmp_path):
+def test_a_card_that_is_not_json_is_listed_as_broken_not_dropped(tmp_path, mlplay):
     root = copy_models(tmp_path, "sum-2")
     (root / "sum-2" / "card.json").write_text("{not json")
     listing = mlplay("models", "--models-dir", root, env={"COLUMNS": "200"})
     assert listing.returncode == 0 and "BROKEN" in listing.stdout and "not valid JSON" in listing.stdout
 
 
-def test_a_renamed_or_copied_model_folder_is_listed_once_as_broken(tmp_path):
+def test_a_renamed_or_copied_model_folder_is_listed_once_as_broken(tmp_path, mlplay):
     root = copy_models(tmp_path, "sum-2")
     shutil.copytree(root / "sum-2", root / "my-sum")
     listing = mlplay("models", "--models-dir", root, env={"COLUMNS": "200"})
@@ -198,7 +189,7 @@ def test_a_renamed_or_copied_model_folder_is_listed_once_as_broken(tmp_path):
     assert "renamed or copied" in line
 
 
-def test_a_models_folder_that_is_not_there_is_an_error(tmp_path):
+def test_a_models_folder_that_is_not_there_is_an_error(tmp_path, mlplay):
     line = one_line_error(mlplay("models", "--models-dir", tmp_path / "nowhere"))
     assert "no models folder" in line
 
@@ -211,36 +202,35 @@ def _unwritable(tmp_path) -> Path:
     return blocker / "folder"
 
 
-def test_train_refuses_a_models_folder_it_cannot_write_before_training(tiny_mnist, tmp_path):
+def test_train_refuses_a_models_folder_it_cannot_write_before_training(tiny_mnist, tmp_path, mlplay):
     started = time.perf_counter()
     line = one_line_error(mlplay("train", "digits-mlp", "--data", tiny_mnist, "--models-dir", _unwritable(tmp_path)))
     assert "cannot write to" in line and time.perf_counter() - started < 60  # at start, not after training
 
 
 @pytest.mark.parametrize("command", [["train", "digits-mlp", "--quick"], ["detect", "PICTURE"]])
-def test_a_runs_folder_that_cannot_be_written_is_one_line(tmp_path, command):
+def test_a_runs_folder_that_cannot_be_written_is_one_line(tmp_path, command, mlplay):
     picture = digit_picture(tmp_path / "p.png", size=96)
     args = [str(picture) if a == "PICTURE" else a for a in command]
     line = one_line_error(mlplay(*args, env={"MLPLAY_RUNS": str(_unwritable(tmp_path))}))
     assert "cannot write" in line and "a-file" in line
 
 
-def test_the_repl_keeps_its_history_in_memory_when_runs_cannot_be_written(tmp_path):
+def test_the_repl_keeps_its_history_in_memory_when_runs_cannot_be_written(tmp_path, mlplay):
     # the interactive REPL needs a terminal: its history file is chosen by paths.history_file
     code = "from mlplay.paths import history_file; print(history_file('sum-2'))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "MLPLAY_RUNS": str(_unwritable(tmp_path))})
+    result = mlplay.python("-c", code, env={"MLPLAY_RUNS": _unwritable(tmp_path)})
     assert result.stdout.strip() == "None" and result.stderr.startswith("Warning: history not kept")
 
 
-def test_a_data_folder_that_cannot_be_written_is_one_line(tmp_path):
+def test_a_data_folder_that_cannot_be_written_is_one_line(tmp_path, mlplay):
     line = one_line_error(mlplay("data", "fetch", "doodles", env={"MLPLAY_DATA": str(_unwritable(tmp_path))}))
     assert "a-file" in line
 
 
 # Terminals that are not UTF-8 ------------------------------------------------------------------------------
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-def test_any_terminal_encoding_works(tmp_path, encoding):
+def test_any_terminal_encoding_works(tmp_path, encoding, mlplay):
     env = {"PYTHONIOENCODING": encoding}
     result = mlplay("sum", stdin="17+38\n", env=env)
     assert result.returncode == 0 and result.stdout.startswith("17+38 = 55"), result.stderr
@@ -251,7 +241,7 @@ def test_any_terminal_encoding_works(tmp_path, encoding):
 
 # Names that would leave their folder -----------------------------------------------------------------------
 @pytest.mark.parametrize("classes", ["../evil", "cat,../../etc/x", "not-a-class"])
-def test_quickdraw_class_names_are_checked_against_the_official_list(tmp_path, classes):
+def test_quickdraw_class_names_are_checked_against_the_official_list(tmp_path, classes, mlplay):
     line = one_line_error(mlplay("data", "fetch", "quickdraw", "--classes", classes,
                                  env={"MLPLAY_QUICKDRAW_URL": "file:///nonexistent"}))
     assert "is not a Quick, Draw! class" in line
@@ -274,7 +264,7 @@ def _bad_files(tmp_path) -> list[Path]:
     return [truncated, fifo, loop, tiny]
 
 
-def test_predict_names_each_bad_file_goes_on_and_ends_with_exit_1(tmp_path):
+def test_predict_names_each_bad_file_goes_on_and_ends_with_exit_1(tmp_path, mlplay):
     bad = _bad_files(tmp_path)
     good = digit_picture(tmp_path / "e-seven.png")
     result = mlplay("predict", "digits-cnn", *bad, good)
@@ -289,7 +279,7 @@ def test_predict_names_each_bad_file_goes_on_and_ends_with_exit_1(tmp_path):
     assert strict.returncode == 1 and strict.stdout == "" and "damaged JPEG" in one_line_error(strict)
 
 
-def test_a_camera_folder_whose_first_picture_is_bad_skips_it_and_ends_with_exit_1(tmp_path):
+def test_a_camera_folder_whose_first_picture_is_bad_skips_it_and_ends_with_exit_1(tmp_path, mlplay):
     folder = tmp_path / "frames"
     folder.mkdir()
     (folder / "0-bad.png").write_bytes(b"not a picture")
@@ -300,7 +290,7 @@ def test_a_camera_folder_whose_first_picture_is_bad_skips_it_and_ends_with_exit_
     assert "1 of 4 pictures could not be read" in one_line_error(result)
 
 
-def test_a_damaged_video_is_one_line_without_ffmpeg_chatter(tmp_path):
+def test_a_damaged_video_is_one_line_without_ffmpeg_chatter(tmp_path, mlplay):
     video = tmp_path / "broken.mp4"
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200)
     result = mlplay("camera", "detect", "--source", video, "--no-show")
@@ -308,21 +298,26 @@ def test_a_damaged_video_is_one_line_without_ffmpeg_chatter(tmp_path):
     assert "broken.mp4" in line and "moov" not in result.stderr
 
 
-def test_ctrl_c_in_camera_detect_exits_130(tmp_path):
+def test_ctrl_c_in_camera_detect_exits_130(tmp_path, mlplay):
     folder = tmp_path / "frames"
     folder.mkdir()
-    for i in range(400):
+    for i in range(1000):
         cv2.imwrite(str(folder / f"{i:04d}.png"), np.full((120, 160, 3), i % 255, np.uint8))
-    process = subprocess.Popen([*MLPLAY, "camera", "detect", "--source", str(folder), "--no-show"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(6)
+    process = mlplay.popen("camera", "detect", "--source", folder, "--no-show")
+    started = []
+    for line in process.stderr:  # the detector is loaded and the frames are flowing: Ctrl-C now, mid-stream
+        started.append(line)
+        if line.startswith("opened "):
+            break
+    time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130 and "Traceback" not in err and "speed:" in err
+    err = "".join(started) + err
+    assert process.returncode == 130 and "Traceback" not in err and "speed:" in err, err
 
 
 # Help and wording -----------------------------------------------------------------------------------------------
-def test_env_does_not_say_it_opens_a_window():
+def test_env_does_not_say_it_opens_a_window(mlplay):
     result = mlplay("env", env={"DISPLAY": ""})
     display = next(line for line in result.stdout.splitlines() if line.startswith("display"))
     assert "opens a window" not in display and "the other commands work" in display

@@ -1,0 +1,1 @@
+"""Dreaming digits: a conditional generator of handwritten digits, its measures and its window."""
