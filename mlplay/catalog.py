@@ -10,7 +10,7 @@ from mlplay import registry, store
 
 _TASKS = {"image-classification": "image class", "object-detection": "detection", "sequence-to-sequence": "seq2seq",
           "gesture-classification": "gesture", "hand-landmarks": "landmarks",
-          "character-level text generation": "char text"}
+          "character-level text generation": "char text", "translation": "translation"}
 
 
 def short_task(task: str) -> str:
@@ -36,6 +36,9 @@ def headline(card) -> str:
     name = key.removeprefix("test_").replace("_", " ")
     if key in PHRASES:
         return PHRASES[key].format(value * 100 if key == "published_map" else value)
+    if key.startswith("test_bleu"):  # translation: BLEU beside the word-by-word baseline's
+        baseline = metrics.get("baseline_test_bleu")
+        return f"BLEU {value:.1f}" + (f", word by word {baseline:.1f}" if baseline is not None else "")
     if key.endswith("bits_per_char"):
         baseline = metrics.get("ngram_test_bits_per_char")
         return f"{value:.3f} bits/char" + (f", n-gram {baseline:.3f}" if baseline is not None else "")

@@ -126,8 +126,8 @@ class Experiment:
     litert: bool = True  # it runs from its LiteRT export (a failed export fails the save); False: numpy weights
     shipped_litert: Callable[[object], bytes] | None = None  # the LiteRT file to ship instead of the float export
     keep_keras: bool = True  # False: the model folder holds its LiteRT file alone, not model.keras (a size budget)
-    keras_file: bool = True  # False: the saved folder holds only what `export` writes (no model.keras, no LiteRT
-    # file); then its run time needs nothing else, and its `rescore` rebuilds the Keras model from those files
+    keep_litert: bool = True  # False: no LiteRT file either (with keep_keras False: a model run by its own numpy
+    # code from `export`'s files alone, whose float16 weights are what ships)
     phases: list[Phase] | None = None  # staged training; None: one phase of `epochs` at `learning_rate`
     pretrained: bool = False  # it starts from published weights (its card says so)
     generated: bool = False  # it trains on data it generates: `mlplay train --data` does not apply

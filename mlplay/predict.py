@@ -27,10 +27,14 @@ def classify_pictures(exp, request: Predict) -> None:
     predictor = Predictor(store.open(request.name, request.models_root))
     batch = Batch(request.paths, read_bgr if exp.image_colour else read_grey, strict=request.strict)
     for path, picture in batch:
-        guesses = predictor.top(predictor(exp.image_input(picture)), request.top)
-        if request.jsonl:
-            print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
-                              "top": [[label, round(p, 4)] for label, p in guesses]}))
-        else:
-            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
+        print_guesses(path, predictor.top(predictor(exp.image_input(picture)), request.top), request.jsonl)
     batch.done()
+
+
+def print_guesses(path, guesses: list[tuple[str, float]], jsonl: bool) -> None:
+    """A picture's guesses, best first: one line, or one JSON object with --jsonl (every picture model alike)."""
+    if jsonl:
+        print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
+                          "top": [[label, round(p, 4)] for label, p in guesses]}))
+    else:
+        print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))

@@ -27,6 +27,7 @@ PACKAGES = (
     "faces",
     "teach",
     "dream",
+    "translate",
 )
 
 

@@ -179,34 +179,30 @@ def listing(root: Path | None = None) -> list[Listed]:
     return found
 
 
-def save(model, card: dict, root: Path | None = None, extra=None, litert: bool = True, keras_file: bool = True) -> Path:
+def save(model, card: dict, root: Path | None = None, extra=None, litert: bool = True) -> Path:
     """Save into models/<card name>/ (see `save_to`)."""
-    return save_to(model_path(card["name"], root), model, card, extra, litert, keras_file=keras_file)
+    return save_to(model_path(card["name"], root), model, card, extra, litert)
 
 
 def save_to(folder: Path, model, card: dict, extra=None, litert: bool = True, litert_file=None,
-            keep_keras: bool = True, keras_file: bool = True) -> Path:
+            keep_keras: bool = True, keep_litert: bool = True) -> Path:
     """Write model.keras, the LiteRT export, card.json and labels.txt into a temporary folder, check every file
     against the SHA-256 the card records, then swap the folder in: it is written whole or not at all.
 
     `extra(folder)`, when given, writes more files (e.g. numpy weights). `litert`: the model runs from its LiteRT
     export, so a failed export fails the save (otherwise it runs without one, from numpy weights or TensorFlow).
     `litert_file(model)`, when given, gives the LiteRT file's bytes instead of the float export (e.g. int8 weights);
-    `keep_keras=False` leaves model.keras out (the model runs from its LiteRT file alone). `keras_file=False` writes
-    neither model.keras nor a LiteRT file: the folder holds only what `extra` writes, for a model whose run time needs
-    nothing else (a text model's numpy weights; its experiment rebuilds the Keras model from them to re-score it).
+    `keep_keras=False` leaves model.keras out (the model runs from its LiteRT file alone); `keep_litert=False` leaves
+    the LiteRT file out too (`extra`'s files are then the model's only ones: a model run by its own numpy code).
     """
     from mlplay.console import working
 
-    what = "Keras, LiteRT export" if keras_file else "run-time files only"
-    with writing(folder), atomic_dir(folder) as tmp, working(f"saving {card['name']} ({what})…"):
+    with writing(folder), atomic_dir(folder) as tmp, working(f"saving {card['name']}…"):
         files = {}
-        if not keras_file:
-            card = dict(card, files={KERAS_FILE: False, LITERT_FILE: False})
-        else:
-            if keep_keras:
-                _without_optimizer(model).save(tmp / KERAS_FILE)
-                files[KERAS_FILE] = True
+        if keep_keras:
+            _without_optimizer(model).save(tmp / KERAS_FILE)
+            files[KERAS_FILE] = True
+        if keep_litert:
             if litert_file is not None:
                 (tmp / LITERT_FILE).write_bytes(litert_file(model))
                 exported = True
@@ -215,7 +211,8 @@ def save_to(folder: Path, model, card: dict, extra=None, litert: bool = True, li
             if (litert or not keep_keras) and not exported:
                 raise MlplayError(f"cannot export {card['name']} to LiteRT: the converter failed",
                                   "nothing was replaced")
-            card = dict(card, files={**files, LITERT_FILE: exported})
+            files[LITERT_FILE] = exported
+        card = dict(card, files=files)
         if extra is not None:
             extra(tmp)
             card["files"].update({p.name: True for p in tmp.iterdir() if p.name not in card["files"]})

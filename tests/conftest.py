@@ -114,3 +114,22 @@ def display():
     yield {**os.environ, "DISPLAY": name}
     proc.terminate()
     proc.wait()
+
+
+@pytest.fixture(scope="session")
+def backbone_folder(tmp_path_factory):
+    """A narrow stand-in for the converted MobileNetV2 (mlplay data fetch mobilenet-v2), built once a session."""
+    from teachhelpers import tiny_backbone
+
+    from mlplay.console import tensorflow
+
+    tensorflow()
+    return tiny_backbone(tmp_path_factory.mktemp("backbone"))
+
+
+@pytest.fixture
+def with_backbone(backbone_folder):
+    """That stand-in, installed where this test's mlplay looks for the backbone."""
+    from teachhelpers import install_backbone
+
+    install_backbone(backbone_folder, Path(os.environ["MLPLAY_DATA"]))

@@ -20,14 +20,14 @@ last few hundred steps draws steadier digits than the weights of any single step
 import keras
 from keras import ops
 
-from mlplay.dream.networks import DIGITS, build_discriminator, build_encoder, build_generator
+from mlplay.dream.networks import DIGITS, Sampling, build_discriminator, build_encoder, build_generator
 from mlplay.dream.vae import evidence_bound
 
 PIXELS = 28 * 28
 
 
 @keras.saving.register_keras_serializable("mlplay")
-class ConditionalGAN(keras.Model):
+class ConditionalGAN(Sampling, keras.Model):
     """Generator + discriminator trained together; `sampler`, the averaged generator, is what is kept."""
 
     def __init__(self, latent: int = 64, width: int = 64, conditioning: str = "projection", loss: str = "bce",
@@ -54,13 +54,6 @@ class ConditionalGAN(keras.Model):
         return {**super().get_config(), "latent": self.latent, "width": self.width, "conditioning": self.conditioning,
                 "loss": self.loss_kind, "ema": self.ema, "d_width": self.d_width, "beta_1": self.beta_1,
                 "classify": self.classify, "reconstruct": self.reconstruct}
-
-    def call(self, inputs, training=False):
-        return self.sampler(inputs, training=False)
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
 
     def compile(self, optimizer=None, **kwargs):
         """The training loop hands one optimizer: its learning rate (a schedule, or a value a callback sets) drives

@@ -11,6 +11,18 @@ from keras import layers
 DIGITS = 10
 
 
+class Sampling:
+    """What the GAN and the VAE share as Keras models: calling one draws pictures with its sampler, and its metrics
+    are its own trackers (mixed in before keras.Model)."""
+
+    def call(self, inputs, training=False):
+        return self.sampler(inputs, training=False)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+
 def build_generator(latent: int = 64, width: int = 64, name: str = "generator") -> keras.Model:
     """(z, one-hot digit) → picture 28×28×1 in 0–255: dense 7×7×2w, then two transposed convolutions."""
     z = keras.Input((latent,), name="z")

@@ -9,11 +9,11 @@ that at run time z ~ N(0, I) and a digit give a new picture.
 import keras
 from keras import ops
 
-from mlplay.dream.networks import DIGITS, build_encoder, build_generator
+from mlplay.dream.networks import DIGITS, Sampling, build_encoder, build_generator
 
 
 @keras.saving.register_keras_serializable("mlplay")
-class ConditionalVAE(keras.Model):
+class ConditionalVAE(Sampling, keras.Model):
     """Encoder + decoder; `sampler` (the decoder) is what is kept."""
 
     def __init__(self, latent: int = 16, width: int = 32, beta: float = 1.0, **kwargs):
@@ -29,13 +29,6 @@ class ConditionalVAE(keras.Model):
 
     def get_config(self):
         return {**super().get_config(), "latent": self.latent, "width": self.width, "beta": self.beta}
-
-    def call(self, inputs, training=False):
-        return self.sampler(inputs, training=False)
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
 
     def compile(self, optimizer=None, **kwargs):
         super().compile(optimizer=optimizer)

@@ -158,19 +158,13 @@ class Taught:
 
 def predict_files(request: Predict) -> None:
     """`mlplay predict NAME PHOTO…` for a taught model: one line (or JSON object) a picture, as for every model."""
-    import json
-
     from mlplay.imageio import Batch, read_bgr
+    from mlplay.predict import print_guesses
 
     model = Taught(request.name, request.models_root)
     batch = Batch(request.paths, read_bgr, strict=request.strict)
     for path, picture in batch:
-        guesses = model.top(model(picture), request.top)
-        if request.jsonl:
-            print(json.dumps({"image": str(path), "label": guesses[0][0], "probability": round(guesses[0][1], 4),
-                              "top": [[label, round(p, 4)] for label, p in guesses]}))
-        else:
-            print(f"{path}: " + ", ".join(f"{label} {p:.3f}" for label, p in guesses))
+        print_guesses(path, model.top(model(picture), request.top), request.jsonl)
     batch.done()
 
 

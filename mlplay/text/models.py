@@ -196,7 +196,8 @@ class TextExperiment:
             build=self.build, load_data=load_data or self.load_data, epochs=40, batch_size=64, learning_rate=3e-3,
             patience=4,
             loss="sparse_categorical_crossentropy", metrics=("accuracy",), monitor="val_loss", clipnorm=1.0,
-            headline="test_bits_per_char", report=self.report, export=self.export, litert=False, keras_file=False,
+            headline="test_bits_per_char", report=self.report, export=self.export, litert=False, keep_keras=False,
+            keep_litert=False,
             tries=(Try(("write", "--model", "{name}", "--models-dir", "{models}", "--prompt", "To be", "--length",
                         "20")),),
             sample_data="tinyshakespeare/input.txt" if self.name == "shakespeare" else None)

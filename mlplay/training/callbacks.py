@@ -50,10 +50,11 @@ def checkpoints(folder: Path, monitor: str | None, best: float | None, best_epoc
     return Checkpoints()
 
 
-def time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
+def time_budget(seconds: float, learning_rate: float, alpha: float = 0.02, warmup: float = 0.0):
     """Callback: a cosine learning-rate decay over wall time instead of steps, stopping once `seconds` have
     passed (that epoch is validated and checkpointed as usual). Training then fits a time budget on any machine:
-    a faster one (or a GPU) gets more epochs, never a longer run."""
+    a faster one (or a GPU) gets more epochs, never a longer run. With `warmup` > 0 the rate first rises linearly
+    from learning_rate/25 over that share of the time (as the one-cycle schedule does over steps)."""
     import math
 
     import keras
@@ -64,7 +65,11 @@ def time_budget(seconds: float, learning_rate: float, alpha: float = 0.02):
 
         def on_train_batch_begin(self, batch, logs=None):
             done = min(1.0, (time.perf_counter() - self.start) / seconds)
-            rate = learning_rate * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)))
+            if done < warmup:
+                rate = learning_rate * (1 / 25 + (1 - 1 / 25) * done / warmup)
+            else:
+                done = (done - warmup) / (1 - warmup)
+                rate = learning_rate * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * done)))
             self.model.optimizer.learning_rate.assign(rate)
 
         def on_train_batch_end(self, batch, logs=None):

@@ -247,7 +247,7 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         if cfg.resume:
             raise MlplayError(f"{exp.name} trains for a time budget: --resume is not supported for it",
                               f"start a new run: mlplay train {exp.name}")
-        callbacks.append(time_budget(minutes * 60, exp.learning_rate))
+        callbacks.append(time_budget(minutes * 60, exp.learning_rate, warmup=exp.warmup))
         log(f"time budget {minutes:g} minutes (at most {epochs} epochs)")
     started, cpu_started, interrupted, phase_records = time.perf_counter(), time.process_time(), None, []
     try:
@@ -335,7 +335,7 @@ def _train(exp: Experiment, cfg: TrainConfig, log, guard: Guard) -> dict | None:
         card[key] = {**card[key], **value} if isinstance(card.get(key), dict) else value
     extra = (lambda where: exp.export(model, where)) if exp.export else None
     saved = store.save_to(folder / "model", kept, card, extra, litert=exp.litert, litert_file=exp.shipped_litert,
-                          keep_keras=exp.keep_keras, keras_file=exp.keras_file)
+                          keep_keras=exp.keep_keras, keep_litert=exp.keep_litert)
     log("test " + "  ".join(f"{k} {v:.4f}" for k, v in card["metrics"].items()
                             if isinstance(v, (int, float))))
     log(promotion.place(saved, store.open_folder(saved).card, name, cfg.quick, cfg.replace, cfg.models_root))

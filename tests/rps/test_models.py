@@ -4,30 +4,12 @@ mixed data (real photos split by the rps-hands hash, the official set by its own
 
 import json
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mlplay.errors import MlplayError
 from mlplay.rps import synthetic as rps_synthetic
-
-
-@pytest.fixture(scope="module")
-def backbone_folder(tmp_path_factory):
-    from teachhelpers import tiny_backbone
-
-    from mlplay.console import tensorflow
-
-    tensorflow()
-    return tiny_backbone(tmp_path_factory.mktemp("backbone"))
-
-
-@pytest.fixture
-def with_backbone(backbone_folder):
-    from teachhelpers import install_backbone
-
-    install_backbone(backbone_folder, Path(os.environ["MLPLAY_DATA"]))
 
 
 def test_mixed_data_holds_out_the_photos_rps_hands_holds_out_and_the_official_test_split(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from teachhelpers import ColourFeatures, ScriptedDisplay, install_backbone, thing, tiny_backbone, write_things
+from teachhelpers import ColourFeatures, ScriptedDisplay, thing, write_things
 
 from mlplay.errors import MlplayError
 from mlplay.teach import data, head as heads, models
@@ -151,19 +151,6 @@ def test_names_of_shipped_and_built_in_models_are_refused_unless_forced(tmp_path
 
 
 # end to end on a narrow backbone ------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def backbone_folder(tmp_path_factory):
-    from mlplay.console import tensorflow
-
-    tensorflow()
-    return tiny_backbone(tmp_path_factory.mktemp("backbone"))
-
-
-@pytest.fixture
-def with_backbone(backbone_folder):
-    install_backbone(backbone_folder, Path(os.environ["MLPLAY_DATA"]))
-
-
 @pytest.mark.slow
 def test_train_teach_then_predict_models_and_eval(tmp_path, with_backbone, mlplay):
     photos = write_things(tmp_path / "photos", per_label=15)

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from teachhelpers import install_backbone, thing, tiny_backbone
+from teachhelpers import install_backbone, thing
 
 from xwindow import Window
 
@@ -27,14 +27,6 @@ def things_video(path: Path, order=("red", "green", "blue"), seconds: float = SE
             writer.write(thing(label, rng))
     writer.release()
     return path
-
-
-@pytest.fixture(scope="module")
-def backbone_folder(tmp_path_factory):
-    from mlplay.console import tensorflow
-
-    tensorflow()
-    return tiny_backbone(tmp_path_factory.mktemp("backbone"))
 
 
 def hold(window: Window, key: str, seconds: float) -> None:

@@ -1,0 +1,1 @@
+"""Translation: English → French by a sequence-to-sequence model on Tatoeba's pairs, live as you type."""
