@@ -72,15 +72,32 @@ class GRU:
         """x W + b for any number of leading axes (precompute it for a whole sequence, or per token)."""
         return x @ self.kernel + self.bias_in
 
-    def step_from(self, xw: np.ndarray, h: np.ndarray) -> np.ndarray:
-        """The next state from a precomputed input part `xw` (batch, 3u) and the state h (batch, u)."""
-        u = self.units
+    def recurrent_part(self, h: np.ndarray) -> np.ndarray:
+        """h U + b' (batch, 3u): what the state brings to the next step."""
         hu = h @ self.recurrent
         hu += self.bias_rec
-        zr = sigmoid(xw[:, : 2 * u] + hu[:, : 2 * u])  # both gates in one pass: fewer numpy calls a step
+        return hu
+
+    def step_from(self, xw: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The next state from a precomputed input part `xw` (batch, 3u) and the state h (batch, u)."""
+        return self.update(xw, self.recurrent_part(h), h)
+
+    def update(self, xw: np.ndarray, hu: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The next state from both parts precomputed: the input's `xw` = x W + b and the state's `hu` = h U + b'."""
+        u = self.units
+        zr = xw[:, : 2 * u] + hu[:, : 2 * u]  # both gates in one pass, in place: fewer numpy calls a step
+        zr *= 0.5
+        np.tanh(zr, out=zr)
+        zr += 1.0
+        zr *= 0.5  # σ(x) = (tanh(x / 2) + 1) / 2
         z, r = zr[:, :u], zr[:, u:]
-        candidate = np.tanh(xw[:, 2 * u :] + r * hu[:, 2 * u :])
-        return z * h + (1.0 - z) * candidate
+        candidate = r * hu[:, 2 * u :]
+        candidate += xw[:, 2 * u :]
+        np.tanh(candidate, out=candidate)
+        new = h - candidate
+        new *= z
+        new += candidate  # z ⊙ h + (1 − z) ⊙ ĥ, as ĥ + z ⊙ (h − ĥ)
+        return new
 
     def sequence(self, xs: np.ndarray, h: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Run over xs (batch, time, features); return (all states (batch, time, u), last state)."""

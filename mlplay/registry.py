@@ -87,7 +87,7 @@ def for_training(request: TrainRequest) -> tuple[Experiment, Path | None]:
     name = request.name
     owner = aliases().get(name)
     if owner is not None:
-        exp = replace(owner.aliases[name](request), family=owner.name)
+        exp = replace(owner.aliases[name](request), family=owner.name)  # its card names the family (eval finds it)
     else:
         exp = experiment(name)
         owner = family(exp.family)

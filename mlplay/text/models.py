@@ -42,8 +42,8 @@ class Size:
 # in the same CPU time; one numpy step a character keeps generation fast. Training stops after 40 minutes, the
 # learning rate decaying over them.
 WIDE = Size(units=512, embed=64, seq=128, stride=64, dropout=0.4, epochs=60, minutes=40)
-# Wider and deeper candidates for the Shakespeare writer (mlplay/text/search.py trains them with any Keras backend,
-# on a GPU where there is one); the one chosen on validation becomes WIDE when it beats the 512 on the test block.
+# Wider and deeper candidates for the Shakespeare writer (`mlplay train shakespeare --size NAME`; on a machine with
+# an accelerator, python -m mlplay.training.anywhere trains them with any Keras backend, see docs/text.md).
 CANDIDATES = {
     "gru512": WIDE,
     "gru768": Size(units=768, embed=64, seq=128, stride=64, dropout=0.45, epochs=200),
@@ -120,7 +120,8 @@ class TextExperiment:
                 "split": "contiguous blocks: first 80 % train, next 10 % validation, last 10 % test",
                 "dropped_characters": {k: len(t) - len(filtered[k].text) for k, t in
                                        (("train", train), ("validation", val), ("test", test))},
-                "windows": f"{s.seq} characters; training windows every {s.stride}, validation/test windows disjoint"}
+                "windows": f"{s.seq} characters; training windows every {s.stride}, validation/test windows disjoint",
+                "window": s.seq, "stride": s.stride}
         return Dataset(x_train, y_train, x_test, y_test, source, meta=meta, x_val=x_val, y_val=y_val,
                        labels=None, epochs=s.epochs, minutes=s.minutes)  # they follow the corpus size
 
@@ -159,6 +160,8 @@ class TextExperiment:
             val_nats = runtime.cross_entropy(self.splits["validation"])
             w.step("writing samples and counting real words in them…")
             words = real_words(runtime, WORD_LISTS[self.name]) if self.name in WORD_LISTS else {}
+            w.step("measuring the writer's speed…")
+            speed = generation_speed(Path(tmp) / gru.WEIGHTS_FILE, vocab)
             w.step("fitting the n-gram baseline…")
             base = ngram.baseline(self.splits["train"], self.splits["validation"], self.splits["test"], vocab)
         bpc = textgen.bits(test_nats)
@@ -168,7 +171,9 @@ class TextExperiment:
                         "ngram_test_bits_per_char": base["test_bits_per_char"],
                         "ngram_test_nats_per_char": base["test_nats_per_char"],
                         "beats_ngram_baseline": bool(bpc < base["test_bits_per_char"]),
-                        **{f"real_words_t{t}": w["rate"] for t, w in words.get("temperatures", {}).items()}},
+                        **{f"real_words_t{t}": w["rate"] for t, w in words.get("temperatures", {}).items()},
+                        **{f"real_words_t{t}_worst_seed": min(w["seeds"])
+                           for t, w in words.get("temperatures", {}).items()}},
             "validation": {"nats_per_char": round(val_nats, 6)},
             "baseline": base,
             **({"real_words": words} if words else {}),
@@ -176,8 +181,9 @@ class TextExperiment:
             "evaluation": "test block scored statefully in numpy (contiguous streams of ≥ 4,000 characters, zero "
                           "start state); test_loss is Keras' mean over disjoint windows, each starting without "
                           "context",
-            "architecture": {"units": self.size.units, "layers": self.size.layers, "embedding": self.size.embed,
+            "architecture": {"units": self.size.units, "gru_layers": self.size.layers, "embedding": self.size.embed,
                              "dropout": self.size.dropout},
+            "generation": speed,
         }
 
     def export(self, model, folder: Path) -> None:
@@ -190,7 +196,8 @@ class TextExperiment:
             build=self.build, load_data=load_data or self.load_data, epochs=40, batch_size=64, learning_rate=3e-3,
             patience=4,
             loss="sparse_categorical_crossentropy", metrics=("accuracy",), monitor="val_loss", clipnorm=1.0,
-            headline="test_bits_per_char", report=self.report, export=self.export, litert=False,
+            headline="test_bits_per_char", report=self.report, export=self.export, litert=False, keep_keras=False,
+            keep_litert=False,
             tries=(Try(("write", "--model", "{name}", "--models-dir", "{models}", "--prompt", "To be", "--length",
                         "20")),),
             sample_data="tinyshakespeare/input.txt" if self.name == "shakespeare" else None)
@@ -207,16 +214,36 @@ WORD_LISTS = {"shakespeare": "shakespeare", "wikipedia": "english"}  # each buil
 def real_words(runtime: textgen.TextModel, kind: str = "shakespeare") -> dict:
     """Share of generated words that occur in the `kind` word list (Shakespeare's plays; an English dictionary),
     at each temperature: `samples` continuations of `chars` characters after a newline, seeds 0, 1, …, so the
-    figures are reproducible."""
+    figures are reproducible; the rate of all samples together, and of each seed's sample (`seeds`, in seed order)."""
     from mlplay.text import realwords
 
     words, w = realwords.load(kind), WORD_SAMPLES
     out = {}
     for t in w["temperatures"]:
-        text = "\n".join("".join(runtime.generate(w["prompt"], w["chars"], t, seed)) for seed in range(w["samples"]))
-        out[str(t)] = realwords.rate(text, words)
+        samples = ["".join(runtime.generate(w["prompt"], w["chars"], t, seed)) for seed in range(w["samples"])]
+        out[str(t)] = {**realwords.rate("\n".join(samples), words),
+                       "seeds": [realwords.rate(sample, words)["rate"] for sample in samples]}
     return {"word_list": realwords.label(kind), "sampling": {k: v for k, v in w.items() if k != "temperatures"},
             "temperatures": out}
+
+
+def generation_speed(weights: Path, vocab: list[str]) -> dict:
+    """What the numpy writer costs on the machine that made the card, measured as `mlplay write` runs (one BLAS
+    thread, in a fresh process): see mlplay.text.bench.numpy_speed."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "vocabulary.json").write_text(json.dumps(vocab))
+        result = subprocess.run([sys.executable, "-m", "mlplay.text.bench", "--weights", str(weights),
+                                 "--vocabulary", str(Path(tmp) / "vocabulary.json")], capture_output=True, text=True,
+                                env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    if result.returncode != 0:
+        raise MlplayError(f"measuring the writer's speed failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
+    return json.loads(result.stdout)
 
 
 def _shakespeare(path: Path | None):
@@ -251,11 +278,34 @@ def custom(name: str, path: Path | None) -> Experiment:
     return TextExperiment(name, corpus, default_path=path).experiment("character GRU on a plain text file")
 
 
+def card_size(card: dict) -> Size | None:
+    """The size a card records (architecture: units, gru_layers, embedding, dropout; data: window, stride), or None
+    for a card from before they were all recorded."""
+    arch, data = card.get("architecture", {}), card.get("data", {})
+    try:
+        return Size(units=arch["units"], embed=arch["embedding"], seq=data["window"], stride=data["stride"],
+                    dropout=arch["dropout"], epochs=card.get("training", {}).get("max_epochs", 1),
+                    layers=arch["gru_layers"])
+    except (KeyError, TypeError):
+        return None
+
+
+def size_name(card: dict) -> str:
+    """The CANDIDATES name of a card's shape (units and GRU layers), e.g. gru512x2; else `units × layers`."""
+    arch = card.get("architecture", {})
+    shape = (arch.get("units"), arch.get("gru_layers", 1))
+    return next((n for n, c in CANDIDATES.items() if (c.units, c.layers) == shape), f"gru{shape[0]}x{shape[1]}")
+
+
 def for_card(card: dict) -> Experiment:
     """The experiment that re-scores a trained text model (`mlplay eval`): its card's vocabulary, and only the text
     its card names. The text is the --data given, else the file recorded in the card, else the default corpus;
     it must be the one trained on (same SHA-256 when the card records it; else the same source, or with --data the
     same length), or this refuses in one line rather than report figures for other data."""
+    return _for_card(card)[1]
+
+
+def _for_card(card: dict) -> tuple[TextExperiment, Experiment]:
     name = card["name"]
     vocab = card.get("vocabulary")
     if not vocab:
@@ -269,10 +319,7 @@ def for_card(card: dict) -> Experiment:
                                   f"pass it: mlplay eval {name} --data FILE")
             return p, f"{Path(p).name} (plain text)"
 
-    arch = card.get("architecture", {})
-    size = next((c for c in CANDIDATES.values() if (c.units, c.layers, c.dropout) ==
-                 (arch.get("units"), arch.get("layers", 1), arch.get("dropout"))), None)
-    t = TextExperiment(name, corpus, vocab=vocab, wide=name == "shakespeare", size=size)
+    t = TextExperiment(name, corpus, vocab=vocab, wide=name == "shakespeare", size=card_size(card))
 
     def load_data(path, quick):
         given = path is not None
@@ -289,7 +336,7 @@ def for_card(card: dict) -> Experiment:
         _check_same_text(card, data, given)
         return data
 
-    return t.experiment(card.get("summary", ""), load_data)
+    return t, t.experiment(card.get("summary", ""), load_data)
 
 
 def _check_same_text(card: dict, data: Dataset, given: bool) -> None:
@@ -307,11 +354,35 @@ def _check_same_text(card: dict, data: Dataset, given: bool) -> None:
                           f"pass the text it was trained on: mlplay eval {card['name']} --data FILE")
 
 
+def load_keras(model):
+    """The Keras model of a saved text model (a store.Model): its model.keras when it has one (models saved before
+    text models shipped only their numpy weights), else built from its card's size and filled with weights.npz."""
+    from mlplay import store
+
+    if model.has(store.KERAS_FILE):
+        return model.keras()
+    t, _ = _for_card(model.card.raw)
+    if t.fixed_size is None:
+        raise MlplayError(f"{model.name}'s card does not record its size, and it has no {store.KERAS_FILE}",
+                          f"rebuild it with: {model.card.rebuild}")
+    from mlplay.console import tensorflow
+
+    tensorflow()
+    t.size = t.fixed_size
+    keras_model = t.build()
+    weights = gru.load_model_weights(model.file(gru.WEIGHTS_FILE), model.name, f"rebuild it with: {model.card.rebuild}")
+    with model.opening(gru.WEIGHTS_FILE):  # weights of another shape: one line, not a traceback
+        for layer in keras_model.layers:
+            if layer.weights:
+                layer.set_weights(weights[layer.name])
+    return keras_model
+
+
 def rescore(model, data: Path | None) -> dict:
     """`mlplay eval` for a text model: its card's vocabulary, on the text its card names (see for_card)."""
     from mlplay.training.evaluate import keras_rescore
 
-    return keras_rescore(for_card(model.card.raw), model, data)
+    return keras_rescore(for_card(model.card.raw), model, data, load_keras(model))
 
 
 def train_alias(request: TrainRequest) -> Experiment:

@@ -115,3 +115,34 @@ def rate(text: str, words: frozenset[str]) -> dict:
     n = len(found)
     return {"rate": round(1 - sum(unknown.values()) / n, 4) if n else 0.0, "words": n,
             "unknown": [w for w, _ in unknown.most_common(12)]}
+
+
+def main(argv=None) -> None:
+    """`python -m mlplay.text.realwords MODEL`: a saved text model's real-word figures, as its card records them
+    (all samples together and each seed's), recomputed from its weights with its card's word list."""
+    import argparse
+
+    from mlplay.errors import report
+    from mlplay.text import models
+    from mlplay.text.writer import TextModel
+
+    parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
+    parser.add_argument("model")
+    parser.add_argument("--models-dir", type=Path)
+    parser.add_argument("--words", choices=sorted(BUILDERS),
+                        help="the word list (default: the model's, else shakespeare)")
+    args = parser.parse_args(argv)
+    try:
+        runtime = TextModel.open(args.model, args.models_dir)
+        figures = models.real_words(runtime, args.words or models.WORD_LISTS.get(args.model, "shakespeare"))
+    except MlplayError as e:
+        report(e)
+        raise SystemExit(1) from None
+    print(figures["word_list"])
+    for t, w in figures["temperatures"].items():
+        seeds = "  ".join(f"{r:.2%}" for r in w["seeds"])
+        print(f"temperature {t}: {w['rate']:.2%} of {w['words']:,} words; per seed {seeds}")
+
+
+if __name__ == "__main__":
+    main()

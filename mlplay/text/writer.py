@@ -1,8 +1,4 @@
-"""Character-level text generation at run time, in numpy: stateful, one step per character.
-
-The GRU's input part for every vocabulary character is precomputed once (embedding → kernel), so a step
-is one (units × 3·units) product for the state and one (units × vocab) product for the next-char logits.
-"""
+"""Character-level text generation at run time, in numpy: stateful, one step per character (see TextModel)."""
 
 import math
 from dataclasses import dataclass, field
@@ -42,7 +38,17 @@ def retrain_command(name: str, card: dict) -> str:
 
 
 class TextModel:
-    """A trained char model (Embedding → GRU → Dense) run in numpy from its weights (weights.npz) and vocabulary."""
+    """A trained char model (Embedding → GRU → … → GRU → Dense) run in numpy from its weights (weights.npz) and its
+    vocabulary, one step a character.
+
+    Every product that can be prepared ahead is prepared:
+    - the first GRU's input part for each vocabulary character is a table (vocab × 3u): embedding, kernel and bias;
+    - each layer's new state h is multiplied once, by its kernel of what goes up (the next layer's input kernel,
+      or the dense layer's for the top one) side by side with its own recurrent kernel U: the first part feeds the
+      layer above now, the second (h U + b') is what the state brings to the next step.
+    So a step of L layers is L products, each reading its weights once (not 2L products plus the dense one).
+    The state carried from step to step is every layer's h, then every layer's h U + b', side by side.
+    """
 
     LAYERS = ("embed", "gru", "next_char")
 
@@ -51,12 +57,23 @@ class TextModel:
         missing = [layer for layer in self.LAYERS if layer not in w]
         if missing:
             raise MlplayError(f"{name}: {Path(weights).name} lacks the {', '.join(missing)} layer", hint)
+        w = {layer: [np.asarray(a, np.float32) for a in arrays] for layer, arrays in w.items()}
         self.name, self.vocab = name, list(vocab)
         self.index = {c: i for i, c in enumerate(self.vocab)}
-        self.gru = gru.GRU(w["gru"])
-        self.upper = [gru.GRU(w[f"gru_{i}"]) for i in range(2, 2 + sum(k.startswith("gru_") for k in w))]
-        self.table = self.gru.input_part(w["embed"][0]).astype(np.float32)  # vocab × 3u
-        self.dense_kernel, self.dense_bias = w["next_char"]
+        stacked = 1  # GRU layers, named gru, gru_2, gru_3, …
+        while f"gru_{stacked + 1}" in w:
+            stacked += 1
+        self.layers = [gru.GRU(w["gru" if i == 1 else f"gru_{i}"]) for i in range(1, stacked + 1)]
+        self.table = self.layers[0].input_part(w["embed"][0])  # vocab × 3u
+        ups = [(layer.kernel, layer.bias_in) for layer in self.layers[1:]] + [tuple(w["next_char"])]
+        self.fused = [(np.ascontiguousarray(np.concatenate([kernel, layer.recurrent], axis=1)),
+                       np.concatenate([bias, layer.bias_rec])) for layer, (kernel, bias) in zip(self.layers, ups)]
+        self.up_widths = [kernel.shape[1] for kernel, _ in ups]
+        units = [layer.units for layer in self.layers]
+        ends = np.cumsum(units + [3 * u for u in units]).tolist()
+        starts = [0] + ends[:-1]
+        self._h = [slice(a, b) for a, b in zip(starts[:stacked], ends[:stacked])]
+        self._hu = [slice(a, b) for a, b in zip(starts[stacked:], ends[stacked:])]
 
     @classmethod
     def open(cls, name: str, root: Path | None = None) -> "TextModel":
@@ -70,21 +87,22 @@ class TextModel:
 
     # one step ------------------------------------------------------------------------------------
     def zeros(self, batch: int = 1) -> np.ndarray:
-        """The start state: one row of units per layer, side by side."""
-        return np.zeros((batch, self.gru.units * (1 + len(self.upper))), np.float32)
+        """The start state: every h zero, so every h U + b' is the recurrent bias b'."""
+        h = np.zeros((batch, sum(layer.units for layer in self.layers)), np.float32)
+        hu = np.tile(np.concatenate([layer.bias_rec for layer in self.layers]), (batch, 1))
+        return np.concatenate([h, hu], axis=1)
 
-    def step(self, ids: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def step(self, ids: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """ids (batch,) → (logits (batch, vocab), new state)."""
-        if not self.upper:
-            h = self.gru.step_from(self.table[ids], h)
-            return h @ self.dense_kernel + self.dense_bias, h
-        u, states = self.gru.units, []
-        below = self.gru.step_from(self.table[ids], h[:, :u])
-        states.append(below)
-        for i, layer in enumerate(self.upper, 1):
-            below = layer.step_from(layer.input_part(below), h[:, i * u : (i + 1) * u])
-            states.append(below)
-        return below @ self.dense_kernel + self.dense_bias, np.concatenate(states, axis=1)
+        up, hs, hus = self.table[ids], [], []
+        for layer, (weights, bias), width, h, hu in zip(self.layers, self.fused, self.up_widths, self._h, self._hu):
+            h = layer.update(up, state[:, hu], state[:, h])
+            out = h @ weights
+            out += bias
+            up = out[:, :width]  # the layer above's input part; after the top layer, the logits
+            hs.append(h)
+            hus.append(out[:, width:])
+        return up, np.concatenate(hs + hus, axis=1)
 
     def encode(self, text: str) -> Filtered:
         return keep_known(text, self.index)

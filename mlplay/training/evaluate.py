@@ -43,15 +43,15 @@ def rescore(name: str, data: Path | None = None, models_root: Path | None = None
     return model.card.metrics, fresh
 
 
-def keras_rescore(exp, model, data: Path | None) -> dict:
-    """The Keras model on its experiment's test split: the loss and metrics it was compiled with, and the figures
-    its report adds (exact match, bits per character, …)."""
+def keras_rescore(exp, model, data: Path | None, keras_model=None) -> dict:
+    """The Keras model (its model.keras, unless the experiment gives one it rebuilt) on its experiment's test split:
+    the loss and metrics it was compiled with, and the figures its report adds (exact match, bits per character, …)."""
     from mlplay.training.loop import held_out_inputs
 
     card = model.card.raw
     if data is None and card.get("data", {}).get("reload"):
         data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
-    keras_model = model.keras()
+    keras_model = keras_model or model.keras()
     dataset = exp.load_data(data, model.card.quick)
     keras_model.compile(loss=exp.loss, metrics=list(exp.metrics))
     fresh = keras_model.evaluate(**held_out_inputs(dataset), verbose=0, return_dict=True)

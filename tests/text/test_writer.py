@@ -100,13 +100,24 @@ def test_ghost_text_reuses_state_and_equals_a_fresh_computation(tmp_path):
     assert ghost("Other text") == "".join(model.generate("Other text", 40, 0.0))  # not a prefix: starts over
 
 
-def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path):
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_numpy_text_model_matches_keras_and_scores_cross_entropy(tmp_path, layers):
+    """The numpy step (its fused products included) gives Keras' probabilities, for one GRU and for stacked ones."""
+    import keras
+
     from mlplay import gru
     from mlplay.text.models import Size, TextExperiment
 
     exp = TextExperiment("k", corpus=None)
-    exp.size, exp.splits = Size(units=24, embed=8, seq=16, stride=8, dropout=0.2, epochs=1), {"train": "".join(VOCAB)}
+    exp.size = Size(units=24, embed=8, seq=16, stride=8, dropout=0.2, epochs=1, layers=layers)
+    exp.splits = {"train": "".join(VOCAB)}
+    keras.utils.set_random_seed(layers)
     model = exp.build()
+    rng = np.random.default_rng(layers)  # biases away from Keras' zeros, so that a bias put in the wrong place shows
+    for layer in model.layers:
+        if layer.weights:
+            layer.set_weights([w + rng.normal(0, 0.3, w.shape).astype(np.float32) for w in layer.get_weights()])
+    assert [layer.name for layer in model.layers if "gru" in layer.name] == ["gru", "gru_2", "gru_3"][:layers]
     folder = tmp_path / "k"
     folder.mkdir()
     gru.export(model, folder / gru.WEIGHTS_FILE)
