@@ -16,8 +16,10 @@ and again by `mlplay eval`, the same way.
 import numpy as np
 
 from mlplay.digits import nondigits, real
-from mlplay.digits.models import HELD_OUT_GENERATED, LABELS, NOT_A_DIGIT, SURE, flagged, image_input
+from mlplay.digits.reading import LABELS, NOT_A_DIGIT, SURE, flagged, image_input
 from mlplay.training.calibrate import ece, predict, temper
+
+HELD_OUT_GENERATED = 2000  # generated non-digits in the held-out check
 
 
 def report(model, data, card: dict) -> dict:

@@ -14,12 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from mlplay.digits import data as mnist
-from mlplay.experiment import DataSet, Dataset, Experiment, Family, Guess
+from mlplay.digits.reading import DIGITS, LABELS, NOT_A_DIGIT, SURE, canvas_input, flagged, image_input, read  # noqa: F401
+from mlplay.experiment import DataSet, Dataset, Experiment, Family
 
-DIGITS = [str(d) for d in range(10)]
-NOT_A_DIGIT = "not a digit"
-LABELS = [*DIGITS, NOT_A_DIGIT]
-SURE = 0.5  # an answer is a digit when that digit holds at least half the calibrated probability
 PREPROCESSING = (
     "grey 28×28, white ink on black, values 0–255 (the model rescales); "
     "ink cropped, scaled into 20×20 keeping aspect, centred by centre of mass (as MNIST was made); strokes drawn "
@@ -29,7 +26,6 @@ QUICK_TRAIN, QUICK_TEST = 2000, 500
 PATHS_SHARE = 0.37  # MNIST training digits redrawn as pen paths, as a share of them (20,000 of 54,000)
 GENERATED_SHARE = 0.185  # generated letters, signs and scribbles, as a share of the MNIST training digits (10,000)
 QUICKDRAW_EVERY = 2  # every 2nd Quick, Draw! training drawing of each class (about 21,000)
-HELD_OUT_GENERATED = 2000  # generated non-digits in the held-out check
 
 
 # Data --------------------------------------------------------------------------------------------------
@@ -203,43 +199,6 @@ FAST_CNN_LONG = dict(summary="CNN conv3×16 (no BN)→pool→conv3×32→pool→
                              "dropout), one-cycle learning rate peaking at 0.015 over 6 epochs, no augmentation",
                      build=partial(build_lean_cnn, (16, 32, 64), first_norm=False, dense=128), augment=None, epochs=6,
                      batch_size=256, learning_rate=1.5e-2, warmup=0.15, **MNIST_ONLY)
-
-
-# How an answer reads ------------------------------------------------------------------------------------
-def read(labels: list[str], probabilities: np.ndarray, top: int = 1) -> Guess:
-    """The best digit, sure when it holds at least SURE of the probability; otherwise "not a digit" (a model
-    without that label is always sure)."""
-    digits = [i for i, label in enumerate(labels) if label != NOT_A_DIGIT]
-    order = sorted(digits, key=lambda i: -float(probabilities[i]))
-    best, p = labels[order[0]], float(probabilities[order[0]])
-    knows = NOT_A_DIGIT in labels
-    sure = p >= SURE or not knows
-    other = float(probabilities[labels.index(NOT_A_DIGIT)]) if knows else 0.0
-    return Guess(best, p, [(labels[i], float(probabilities[i])) for i in order[:top]], sure,
-                 "" if sure else f"{NOT_A_DIGIT} (best guess {best}, {round(100 * p)} %)",
-                 {"not_a_digit": round(other, 4)} if knows else {})
-
-
-def flagged(probabilities: np.ndarray, labels: list[str] = LABELS) -> np.ndarray:
-    """Which rows of probabilities `read` calls not a digit."""
-    digits = [i for i, label in enumerate(labels) if label != NOT_A_DIGIT]
-    return probabilities[:, digits].max(axis=1) < SURE
-
-
-# The drawing window -------------------------------------------------------------------------------
-def canvas_input(canvas) -> np.ndarray:
-    """Re-render the strokes with a pen scaled to the digit's size, then MNIST-style crop/scale/centre."""
-    from mlplay.digits.image import strokes_image
-
-    return strokes_image(canvas.strokes, canvas.size)[..., None].astype(np.float32)
-
-
-def image_input(grey: np.ndarray) -> np.ndarray:
-    """A photo or scan of one digit (any polarity) → model input."""
-    from mlplay.digits.image import to_mnist
-    from mlplay.imageio import as_white_on_black
-
-    return to_mnist(as_white_on_black(grey))[..., None].astype(np.float32)
 
 
 def draw_task():

@@ -105,7 +105,7 @@ def pen_strokes(points: np.ndarray, canvas: int = 400, height: float = 0.6, aspe
 def window_input(points: np.ndarray, canvas: int = 400) -> np.ndarray:
     """What the digit window gives its model after this pen path is drawn on its canvas with the mouse (press,
     moves through the points, release): the window's own canvas and renderer."""
-    from mlplay.digits.models import canvas_input
+    from mlplay.digits.reading import canvas_input
     from mlplay.draw.canvas import Canvas
 
     surface = Canvas(canvas)

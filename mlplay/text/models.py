@@ -37,10 +37,8 @@ class Size:
     layers: int = 1  # stacked GRUs (named gru, gru_2, …)
 
 
-# The Shakespeare writer: one GRU of 512 units, chosen by measurement on 2 CPU cores (docs/text.md): it trained
-# 2.2× more characters per CPU second than a 4-layer causal transformer (d 192) and reached a lower validation loss
-# in the same CPU time; one numpy step a character keeps generation fast. Training stops after 40 minutes, the
-# learning rate decaying over them.
+# The Shakespeare writer: one GRU of 512 units, chosen by measurement on 2 CPU cores (docs/text.md: faster to train
+# than a small transformer, and a lower validation loss in the same time); 40 minutes, the rate decaying over them.
 WIDE = Size(units=512, embed=64, seq=128, stride=64, dropout=0.4, epochs=60, minutes=40)
 # Wider and deeper candidates for the Shakespeare writer (`mlplay train shakespeare --size NAME`; on a machine with
 # an accelerator, python -m mlplay.training.anywhere trains them with any Keras backend, see docs/text.md).
@@ -149,7 +147,7 @@ class TextExperiment:
         import tempfile
 
         from mlplay.console import working
-        from mlplay.text import ngram
+        from mlplay.text import ngram, realwords
 
         vocab = self._vocab()
         with tempfile.TemporaryDirectory() as tmp, working("scoring the test block character by character…") as w:
@@ -159,9 +157,10 @@ class TextExperiment:
             w.step("scoring the validation block…")
             val_nats = runtime.cross_entropy(self.splits["validation"])
             w.step("writing samples and counting real words in them…")
-            words = real_words(runtime, WORD_LISTS[self.name]) if self.name in WORD_LISTS else {}
+            kind = realwords.WORD_LISTS.get(self.name)
+            words = realwords.real_words(runtime, kind) if kind else {}
             w.step("measuring the writer's speed…")
-            speed = generation_speed(Path(tmp) / gru.WEIGHTS_FILE, vocab)
+            speed = textgen.measured_speed(Path(tmp) / gru.WEIGHTS_FILE, vocab)
             w.step("fitting the n-gram baseline…")
             base = ngram.baseline(self.splits["train"], self.splits["validation"], self.splits["test"], vocab)
         bpc = textgen.bits(test_nats)
@@ -207,45 +206,6 @@ NANOGPT = {"model": "nanoGPT shakespeare_char (karpathy/nanoGPT README)", "valid
            "validation_bits_per_char": round(textgen.bits(1.4697), 4),
            "note": "a 10.7 M-parameter transformer trained on a GPU on the first 90 %; its validation text is the "
                    "last 10 %, this card's test block"}
-WORD_SAMPLES = {"temperatures": (0.5, 0.8), "prompt": "\n", "samples": 4, "chars": 2500}
-WORD_LISTS = {"shakespeare": "shakespeare", "wikipedia": "english"}  # each built-in writer's word list (realwords)
-
-
-def real_words(runtime: textgen.TextModel, kind: str = "shakespeare") -> dict:
-    """Share of generated words that occur in the `kind` word list (Shakespeare's plays; an English dictionary),
-    at each temperature: `samples` continuations of `chars` characters after a newline, seeds 0, 1, …, so the
-    figures are reproducible; the rate of all samples together, and of each seed's sample (`seeds`, in seed order)."""
-    from mlplay.text import realwords
-
-    words, w = realwords.load(kind), WORD_SAMPLES
-    out = {}
-    for t in w["temperatures"]:
-        samples = ["".join(runtime.generate(w["prompt"], w["chars"], t, seed)) for seed in range(w["samples"])]
-        out[str(t)] = {**realwords.rate("\n".join(samples), words),
-                       "seeds": [realwords.rate(sample, words)["rate"] for sample in samples]}
-    return {"word_list": realwords.label(kind), "sampling": {k: v for k, v in w.items() if k != "temperatures"},
-            "temperatures": out}
-
-
-def generation_speed(weights: Path, vocab: list[str]) -> dict:
-    """What the numpy writer costs on the machine that made the card, measured as `mlplay write` runs (one BLAS
-    thread, in a fresh process): see mlplay.text.bench.numpy_speed."""
-    import json
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "vocabulary.json").write_text(json.dumps(vocab))
-        result = subprocess.run([sys.executable, "-m", "mlplay.text.bench", "--weights", str(weights),
-                                 "--vocabulary", str(Path(tmp) / "vocabulary.json")], capture_output=True, text=True,
-                                env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
-    if result.returncode != 0:
-        raise MlplayError(f"measuring the writer's speed failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
-    return json.loads(result.stdout)
-
-
 def _shakespeare(path: Path | None):
     from mlplay.text import data as corpora
 

@@ -117,13 +117,30 @@ def rate(text: str, words: frozenset[str]) -> dict:
             "unknown": [w for w, _ in unknown.most_common(12)]}
 
 
+WORD_SAMPLES = {"temperatures": (0.5, 0.8), "prompt": "\n", "samples": 4, "chars": 2500}
+WORD_LISTS = {"shakespeare": "shakespeare", "wikipedia": "english"}  # each built-in writer's word list (realwords)
+
+
+def real_words(runtime, kind: str = "shakespeare") -> dict:
+    """Share of generated words that occur in the `kind` word list (Shakespeare's plays; an English dictionary),
+    at each temperature: `samples` continuations of `chars` characters after a newline, seeds 0, 1, …, so the
+    figures are reproducible; the rate of all samples together, and of each seed's sample (`seeds`, in seed order)."""
+    words, w = load(kind), WORD_SAMPLES
+    out = {}
+    for t in w["temperatures"]:
+        samples = ["".join(runtime.generate(w["prompt"], w["chars"], t, seed)) for seed in range(w["samples"])]
+        out[str(t)] = {**rate("\n".join(samples), words),
+                       "seeds": [rate(sample, words)["rate"] for sample in samples]}
+    return {"word_list": label(kind), "sampling": {k: v for k, v in w.items() if k != "temperatures"},
+            "temperatures": out}
+
+
 def main(argv=None) -> None:
     """`python -m mlplay.text.realwords MODEL`: a saved text model's real-word figures, as its card records them
     (all samples together and each seed's), recomputed from its weights with its card's word list."""
     import argparse
 
     from mlplay.errors import report
-    from mlplay.text import models
     from mlplay.text.writer import TextModel
 
     parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
@@ -134,7 +151,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     try:
         runtime = TextModel.open(args.model, args.models_dir)
-        figures = models.real_words(runtime, args.words or models.WORD_LISTS.get(args.model, "shakespeare"))
+        figures = real_words(runtime, args.words or WORD_LISTS.get(args.model, "shakespeare"))
     except MlplayError as e:
         report(e)
         raise SystemExit(1) from None

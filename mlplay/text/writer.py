@@ -182,3 +182,22 @@ class Ghost:
 
 def bits(nats: float) -> float:
     return nats / math.log(2)
+
+
+def measured_speed(weights: Path, vocab: list[str]) -> dict:
+    """What this numpy writer costs, for a card: mlplay.text.bench (numpy_speed) run as `mlplay write` runs, with one
+    BLAS thread, in a fresh process."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "vocabulary.json").write_text(json.dumps(vocab))
+        result = subprocess.run([sys.executable, "-m", "mlplay.text.bench", "--weights", str(weights),
+                                 "--vocabulary", str(Path(tmp) / "vocabulary.json")], capture_output=True, text=True,
+                                env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    if result.returncode != 0:
+        raise MlplayError(f"measuring the writer's speed failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
+    return json.loads(result.stdout)

@@ -112,7 +112,6 @@ def test_the_english_list_offline_is_one_line_naming_pypi(monkeypatch):
 
 
 def test_realwords_prints_a_saved_models_figures_for_each_seed(tmp_path, monkeypatch, capsys):
-    from mlplay.text import models
     from mlplay.text.writer import TextModel
 
     from texthelpers import random_text_model
@@ -120,10 +119,10 @@ def test_realwords_prints_a_saved_models_figures_for_each_seed(tmp_path, monkeyp
     random_text_model(tmp_path)
     monkeypatch.setattr(realwords, "load", lambda kind="shakespeare", log=print: frozenset({"the", "a", "i"}))
     monkeypatch.setattr(realwords, "label", lambda kind="shakespeare": "3 test words")
-    monkeypatch.setattr(models, "WORD_SAMPLES", {**models.WORD_SAMPLES, "chars": 400})
+    monkeypatch.setattr(realwords, "WORD_SAMPLES", {**realwords.WORD_SAMPLES, "chars": 400})
     realwords.main(["tiny", "--models-dir", str(tmp_path)])
     out = capsys.readouterr().out.splitlines()
-    figures = models.real_words(TextModel.open("tiny", tmp_path))["temperatures"]
+    figures = realwords.real_words(TextModel.open("tiny", tmp_path))["temperatures"]
     assert out[0] == "3 test words" and len(out) == 3
     seed_2 = "".join(TextModel.open("tiny", tmp_path).generate("\n", 400, 0.8, seed=2))  # each seed's own sample
     assert figures["0.8"]["seeds"][2] == realwords.rate(seed_2, frozenset({"the", "a", "i"}))["rate"]
