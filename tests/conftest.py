@@ -6,6 +6,7 @@ it to `make test` and CI.
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,12 @@ def isolated_homes(tmp_path, monkeypatch):
     monkeypatch.setenv("MLPLAY_RUNS", str(tmp_path / "runs"))
 
 
+def as_from_a_terminal() -> None:
+    """In the child: Ctrl-C (SIGINT) as a terminal delivers it, even when the tests run in the background of a shell
+    (which starts them with SIGINT ignored, and Python then keeps ignoring it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Processes:
     """`mlplay(*args)`: `python -m mlplay ARGS…` in a new process, its output captured as text; `mlplay.python(*args)`
     runs `python ARGS…` (`-c CODE`, `-m module`); `mlplay.popen(*args)` starts one without waiting.
@@ -53,7 +60,7 @@ class Processes:
     def python(self, *args, stdin: str | None = None, env: dict | None = None, timeout: float = 300, cwd=None,
                encoding: str = "utf-8") -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, *map(str, args)], input=stdin, capture_output=True, encoding=encoding,
-                              timeout=timeout, env=self.environment(env), cwd=cwd)
+                              timeout=timeout, env=self.environment(env), cwd=cwd, preexec_fn=as_from_a_terminal)
 
     def popen(self, *args, env: dict | None = None, python: bool = False, **kw) -> subprocess.Popen:
         """`python -m mlplay ARGS…` (with `python=True`: `python ARGS…`), stdout and stderr piped as text unless
@@ -62,6 +69,7 @@ class Processes:
         if kw.get("text") is False:  # bytes
             kw.pop("encoding")
         command = [sys.executable, *([] if python else ["-m", "mlplay"]), *map(str, args)]
+        kw.setdefault("preexec_fn", as_from_a_terminal)
         proc = subprocess.Popen(command, env=self.environment(env), **kw)
         self.started.append(proc)
         return proc

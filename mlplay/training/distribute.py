@@ -81,7 +81,10 @@ def _multi_worker_strategy(tf):
     class MultiWorker(tf.distribute.MultiWorkerMirroredStrategy):
         def reduce(self, reduce_op, value, axis=None):
             def one(v):
-                scalar = self.experimental_local_results(v)[0].shape.rank == 0
+                local = self.experimental_local_results(v)[0]
+                if local.dtype in (tf.uint8, tf.int8, tf.uint16, tf.int16):  # pictures kept as bytes: the collective
+                    v = self.run(lambda x: tf.cast(x, tf.float32), args=(v,))  # ops take no 8- or 16-bit integers
+                scalar = local.shape.rank == 0
                 return super(MultiWorker, self).reduce(reduce_op, v, None if scalar else axis)
 
             return tf.nest.map_structure(one, value)
