@@ -39,6 +39,19 @@ def wall_seconds(cmd: list[str], repeats: int, env: dict | None = None) -> float
     return statistics.median(times)
 
 
+def latency_table(heading: str, title: str, fast: dict, naive: dict, goal_ms: float) -> None:
+    """A drawing window's answer after a stroke ends, mlplay's way against model.predict's, and its goal."""
+    from rich.table import Table
+
+    table = Table(heading, "median ms", "95th pct. ms", title=title)
+    table.add_row("with model.predict (naive)", f"{naive['median_ms']:.2f}", f"{naive['p95_ms']:.2f}")
+    table.add_row("mlplay (LiteRT Predictor)", f"{fast['median_ms']:.2f}", f"{fast['p95_ms']:.2f}")
+    console.print(table)
+    console.print(f"goal ≤ {goal_ms} ms: {fast['median_ms']:.2f} ms (95 %: {fast['p95_ms']:.2f}) "
+                  f"{goal(fast['p95_ms'] <= goal_ms)} ({naive['median_ms'] / fast['median_ms']:.0f}× faster "
+                  f"than with model.predict)")
+
+
 def goal(ok: bool) -> str:
     return "[green]met[/]" if ok else "[red]missed[/]"
 

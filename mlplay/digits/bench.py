@@ -10,7 +10,7 @@ import numpy as np
 from rich.table import Table
 
 from mlplay import store
-from mlplay.bench import console, goal, per_call_ms, wall_seconds
+from mlplay.bench import console, goal, latency_table, per_call_ms, wall_seconds
 
 WINDOW_GOAL_MS = 30
 
@@ -53,14 +53,8 @@ def window_latency(name: str = "digits-cnn") -> None:
     model = store.open(name)
     fast = after_stroke_ms(draw_task(), name, Predictor(model), seven(), 200)
     naive = after_stroke_ms(draw_task(), name, KerasPredict(model.keras(), model.labels), seven(), 20)
-    table = Table(f"draw digits, {name}: a stroke ends → its guess", "median ms", "95th pct. ms",
-                  title="drawing window latency")
-    table.add_row("with model.predict (naive)", f"{naive['median_ms']:.2f}", f"{naive['p95_ms']:.2f}")
-    table.add_row("mlplay (LiteRT Predictor)", f"{fast['median_ms']:.2f}", f"{fast['p95_ms']:.2f}")
-    console.print(table)
-    console.print(f"goal ≤ {WINDOW_GOAL_MS} ms: {fast['median_ms']:.2f} ms (95 %: {fast['p95_ms']:.2f}) "
-                  f"{goal(fast['p95_ms'] <= WINDOW_GOAL_MS)} ({naive['median_ms'] / fast['median_ms']:.0f}× faster "
-                  f"than with model.predict)")
+    latency_table(f"draw digits, {name}: a stroke ends → its guess", "drawing window latency", fast, naive,
+                  WINDOW_GOAL_MS)
 
 
 def cold_start(name: str = "digits-cnn") -> None:

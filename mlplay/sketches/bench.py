@@ -23,7 +23,7 @@ import numpy as np
 from rich.table import Table
 
 from mlplay import store
-from mlplay.bench import console, goal
+from mlplay.bench import console, goal, latency_table
 
 GOAL_BYTES = 2e9
 
@@ -55,14 +55,8 @@ def sketch_latency(name: str = "sketch-cnn") -> None:
     model = store.open(name)
     fast = after_stroke_ms(draw_task(), name, Predictor(model), cat(), 200)
     naive = after_stroke_ms(draw_task(), name, KerasPredict(model.keras(), model.labels), cat(), 20)
-    table = Table(f"draw sketches, {name}: a stroke ends → its guess ({fast['strokes']} strokes, "
-                  f"{fast['points']} points)", "median ms", "95th pct. ms", title="sketch window latency")
-    table.add_row("with model.predict (naive)", f"{naive['median_ms']:.2f}", f"{naive['p95_ms']:.2f}")
-    table.add_row("mlplay (LiteRT Predictor)", f"{fast['median_ms']:.2f}", f"{fast['p95_ms']:.2f}")
-    console.print(table)
-    console.print(f"goal ≤ {WINDOW_GOAL_MS} ms: {fast['median_ms']:.2f} ms (95 %: {fast['p95_ms']:.2f}) "
-                  f"{goal(fast['p95_ms'] <= WINDOW_GOAL_MS)} ({naive['median_ms'] / fast['median_ms']:.0f}× faster "
-                  f"than with model.predict)")
+    latency_table(f"draw sketches, {name}: a stroke ends → its guess ({fast['strokes']} strokes, "
+                  f"{fast['points']} points)", "sketch window latency", fast, naive, WINDOW_GOAL_MS)
 
 
 def make_files(folder: Path, classes: int, per_class: int) -> list[Path]:

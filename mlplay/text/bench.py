@@ -19,7 +19,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads, as `ml
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -62,15 +61,12 @@ def numpy_speed(model, chars: int = 4000, ghost: int = 40) -> dict:
 def scripted_chars_per_s(name: str, root: Path | None, chars: int = 10_000) -> tuple[float, float]:
     """`mlplay write --model NAME --prompt ROMEO: --length N` as a user runs it: (chars/s beyond start-up, cold
     start s)."""
+    from mlplay.bench import wall_seconds
+
     def seconds(length: int) -> float:
-        cmd = [sys.executable, "-m", "mlplay", "write", "--model", name, "--prompt", "ROMEO:", "--length", str(length),
-               "--temperature", "0.8", "--seed", "1", *(["--models-dir", str(root)] if root else [])]
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)
-            times.append(time.perf_counter() - t)
-        return statistics.median(times)
+        return wall_seconds([sys.executable, "-m", "mlplay", "write", "--model", name, "--prompt", "ROMEO:", "--length",
+                             str(length), "--temperature", "0.8", "--seed", "1",
+                             *(["--models-dir", str(root)] if root else [])], 3)
 
     start = seconds(1)
     return (chars - 1) / max(1e-9, seconds(chars) - start), start

@@ -9,7 +9,6 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as `mlplay translate` runs: batch-1 products
 import statistics
-import subprocess
 import sys
 import time
 
@@ -93,13 +92,9 @@ def naive_sentence_ms(engine, folder) -> float:
 
 
 def cold_start_s(model: str) -> float:
-    cmd = [sys.executable, "-m", "mlplay", "translate", "--model", model, "--text", "I am hungry."]
-    times = []
-    for _ in range(3):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    from mlplay.bench import wall_seconds
+
+    return wall_seconds([sys.executable, "-m", "mlplay", "translate", "--model", model, "--text", "I am hungry."], 3)
 
 
 def run(model: str = "translate") -> None:
