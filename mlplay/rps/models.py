@@ -165,7 +165,7 @@ EXPERIMENTS = [
                augment=augment, image_input=_image_input(MOBILENET_SIZE), image_colour=True, batch_size=32,
                patience=3, report=mobilenet_report, pretrained=True, shipped_litert=quantized_litert,
                keep_keras=False, rescore=mobilenet_rescore, sample_data="rps-cgi",
-               headline="litert_test_accuracy",
+               headline="test_accuracy",
                phases=[Phase(name="head (base frozen)", epochs=60, learning_rate=1e-3, prepare=freeze_base,
                              fit=head_on_features),
                        Phase(name=f"fine-tune (blocks {FINE_TUNE_FROM}+)", epochs=8, learning_rate=1e-4,

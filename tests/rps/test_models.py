@@ -11,6 +11,8 @@ import pytest
 from mlplay.errors import MlplayError
 from mlplay.rps import synthetic as rps_synthetic
 
+from helpers import SHARED, needs_shared, shipped_card
+
 
 def test_mixed_data_holds_out_the_photos_rps_hands_holds_out_and_the_official_test_split(tmp_path):
     from mlplay.rps import data as rps_data, landmarks as hand_data
@@ -115,3 +117,15 @@ def test_without_cached_weights_and_offline_it_says_to_fetch_or_use_no_pretraine
     with pytest.raises(MlplayError, match="could not download") as e:
         rps.imagenet_base()
     assert "--no-pretrained" in str(e.value) and "mlplay data fetch mobilenet-v2" in str(e.value)
+
+
+@pytest.mark.slow
+@needs_shared("rps-cgi")
+@needs_shared("rps-real")
+def test_the_shipped_rps_mobilenet_measures_what_its_card_says(mlplay):
+    """`mlplay eval` through the shipped int8 file, on the real photos and the official CGI set: the card's figures."""
+    data = f"{SHARED / 'rps-cgi'},{SHARED / 'rps-real'}"
+    result = mlplay("eval", "rps-mobilenet", "--data", data, timeout=600)
+    assert result.returncode == 0, result.stderr + result.stdout
+    card = shipped_card("rps-mobilenet")
+    assert card["headline"] in card["metrics"] and "official_test_accuracy" in card["metrics"]
