@@ -49,6 +49,14 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text).translate(_SAME)).strip()
 
 
+def as_written(sentence: str) -> str:
+    """An English sentence as typed ("i'm hungry") written as the model's sentences were ("I'm hungry"): a capital
+    first letter and "I" in capitals. Every training sentence is written so, and the subwords tell cases apart."""
+    sentence = re.sub(r"\bi\b", "I", sentence)
+    first = sentence.split(" ", 1)[0]
+    return sentence[:1].upper() + sentence[1:] if first.islower() and first[:1].isalpha() else sentence
+
+
 def key(english: str) -> str:
     """What decides a sentence's split: its words in lower case ("Run!" and "run." are one sentence)."""
     return " ".join(re.findall(r"[^\W_]+", english.lower()))

@@ -2,34 +2,43 @@
 
 `measure(folder, splits)` translates every test sentence (greedy, and with a beam of 4) and every validation
 sentence (greedy) with the numpy translator, and scores them against all of their French translations (BLEU, chrF),
-beside the word-by-word baseline. It runs in a child process with one BLAS thread, as `mlplay translate` does: in
-the training process, after TensorFlow has run, OpenBLAS' threads wait on TensorFlow's and a beam search there was
-several times slower; and the figures `mlplay eval` reproduces come from the same arithmetic.
+beside the word-by-word baseline, and the same test sentences as people type them at the REPL (typed.py: lower case,
+half without their final punctuation), greedy and beam 4, against the same references. It runs in a child process
+with one BLAS thread, as `mlplay translate` does: in the training process, after TensorFlow has run, OpenBLAS'
+threads wait on TensorFlow's and a beam search there was several times slower; and the figures `mlplay eval`
+reproduces come from the same arithmetic.
+
+`python -m mlplay.translate.figures typed [--data FILE]` measures the typed figures alone on a trained model's files
+(the shipped `translate` by default) and writes them into its card, without retraining; training writes the same
+figures, and `mlplay eval translate` checks them with the others.
 """
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from mlplay.errors import MlplayError
-from mlplay.translate import data as tatoeba, scores
+from mlplay.translate import data as tatoeba, scores, typed
 from mlplay.translate.baseline import WordByWord
 
 BEAM = 4
 
 
-def measure(folder: Path, splits: tatoeba.Splits) -> dict:
-    """`evaluate` of the model in `folder`, in a child process (see above)."""
+def measure(folder: Path, splits: tatoeba.Splits, what: str = "all") -> dict:
+    """`evaluate` of the model in `folder` (what="typed": `typed_figures` alone), in a child process (see above)."""
     import mlplay
 
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(mlplay.__file__).parent.parent),
                                                        os.environ.get("PYTHONPATH")]))}
-    request = json.dumps({s: getattr(splits, s) for s in ("train", "validation", "test")}, ensure_ascii=False)
-    done = subprocess.run([sys.executable, "-m", "mlplay.translate.figures", str(folder)], input=request,
+    request = json.dumps({"what": what, **{s: getattr(splits, s) for s in ("train", "validation", "test")}},
+                         ensure_ascii=False)
+    done = subprocess.run([sys.executable, "-m", "mlplay.translate.figures", "measure", str(folder)], input=request,
                           capture_output=True, text=True, encoding="utf-8", env=env)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
@@ -40,7 +49,7 @@ def measure(folder: Path, splits: tatoeba.Splits) -> dict:
 def evaluate(translator, splits: tatoeba.Splits) -> dict:
     """BLEU and chrF of greedy and beam-4 translations of every test sentence (all its translations as references),
     the word-by-word baseline's, validation BLEU (greedy; what model choices were made on), the teacher-forced loss
-    and piece accuracy of the test pairs, and examples."""
+    and piece accuracy of the test pairs, examples, and `typed_figures`."""
     test, validation = splits.references("test"), splits.references("validation")
     sources, references = [e for e, _ in test], [r for _, r in test]
     started = time.perf_counter()
@@ -56,6 +65,7 @@ def evaluate(translator, splits: tatoeba.Splits) -> dict:
     pieces = [(translator.subwords.encode(e), [*translator.subwords.encode(f), translator.end]) for e, f in splits.test]
     loss, accuracy = translator.reference_scores(pieces)
     unk = translator.subwords.index["<unk>"]
+    as_typed = typed_figures(translator, test)
     metrics = {
         "test_bleu": scores.bleu(greedy, references), "test_chrf": scores.chrf(greedy, references),
         f"test_bleu_beam{BEAM}": scores.bleu(beam, references), f"test_chrf_beam{BEAM}": scores.chrf(beam, references),
@@ -65,6 +75,7 @@ def evaluate(translator, splits: tatoeba.Splits) -> dict:
         "test_loss": round(loss, 6), "test_piece_accuracy": round(accuracy, 6),
         "unk_written": sum(unk in translator.subwords.encode(t) for t in greedy + beam),
         "unk_avoided": sum(s.unk_avoided for t in greedy_translations for s in t.sentences),
+        **as_typed["metrics"],
     }
     return {
         "metrics": metrics,
@@ -82,16 +93,101 @@ def evaluate(translator, splits: tatoeba.Splits) -> dict:
                              "mlplay/translate/baseline.py", "entries": len(words.dictionary)},
         "examples": [{"english": e, "greedy": g, f"beam{BEAM}": b, "references": r}
                      for e, g, b, r in list(zip(sources, greedy, beam, references))[:12]],
+        "typed": as_typed["typed"],
     }
 
 
-def main() -> None:
-    """The child: the model folder as argument, the splits as JSON on stdin, the figures as JSON on stdout."""
+def typed_figures(translator, test: list[tuple[str, list[str]]]) -> dict:
+    """BLEU and chrF, greedy (the REPL's live bar) and beam 4 (what Enter prints), of the translations of the test
+    sentences as people type them (typed.py), against the references of the sentences as written; `test` is
+    Splits.references("test"). The same sentences as written are test_bleu and test_bleu_beam4."""
+    sources, references = [typed.typed(e) for e, _ in test], [r for _, r in test]
+    greedy = [translator.translate(s).text for s in sources]
+    beam = [translator.translate(s, BEAM).text for s in sources]
+    return {
+        "metrics": {"typed_test_bleu": scores.bleu(greedy, references),
+                    "typed_test_chrf": scores.chrf(greedy, references),
+                    f"typed_test_bleu_beam{BEAM}": scores.bleu(beam, references),
+                    f"typed_test_chrf_beam{BEAM}": scores.chrf(beam, references)},
+        "typed": {"sentences": len(sources), "seed": typed.SEED,
+                  "without_final_punctuation": sum(s != e.lower() for s, (e, _) in zip(sources, test)),
+                  "how": typed.HOW,
+                  "as_written": f"test_bleu, test_chrf (greedy) and test_bleu_beam{BEAM}, test_chrf_beam{BEAM}: the "
+                                "same sentences with the same references, as written",
+                  "examples": [{"english": e, "typed": s, "greedy": g, f"beam{BEAM}": b}
+                               for (e, _), s, g, b in list(zip(test, sources, greedy, beam))[:12]]},
+    }
+
+
+def write_typed(name: str = "translate", data: Path | None = None, models_dir: Path | None = None,
+                command: str | None = None, log=print) -> dict:
+    """Measure `typed_figures` on the files of the trained model `name` (on the test pairs its card names, or
+    `data`) and write them into its card (atomically), with the command that did it and when; no retraining."""
+    from mlplay import store
+    from mlplay.fileio import write_json
+    from mlplay.translate.models import recorded_splits
+    from mlplay.translate.translator import FILES
+
+    model = store.open(name, models_dir)
+    if model.card.task != "translation":
+        raise MlplayError(f"{name} is not a translation model", "use translate (see: mlplay models)")
+    splits = recorded_splits(model, data, "python -m mlplay.translate.figures typed")
+    for file in FILES:
+        model.file(file)  # each checked against the card's SHA-256
+    figures = measure(model.folder, splits, "typed")
+    card = json.loads((model.folder / "card.json").read_text(encoding="utf-8"))
+    card["metrics"] = {**card.get("metrics", {}), **figures["metrics"]}
+    card["typed"] = {**figures["typed"], "command": command or "python -m mlplay.translate.figures typed",
+                     "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    write_json(model.folder / "card.json", card)
+    m, beam = card["metrics"], f"beam{BEAM}"
+    log(f"{name}, {figures['typed']['sentences']:,} test sentences as typed (as written): BLEU beam {BEAM} "
+        f"{m[f'typed_test_bleu_{beam}']:.2f} ({m.get(f'test_bleu_{beam}', float('nan')):.2f}), greedy "
+        f"{m['typed_test_bleu']:.2f} ({m.get('test_bleu', float('nan')):.2f}); chrF beam {BEAM} "
+        f"{m[f'typed_test_chrf_{beam}']:.2f} ({m.get(f'test_chrf_{beam}', float('nan')):.2f}), greedy "
+        f"{m['typed_test_chrf']:.2f} ({m.get('test_chrf', float('nan')):.2f}) → {model.folder / 'card.json'}")
+    return card["typed"]
+
+
+def child(folder: Path) -> None:
+    """`measure`'s child: the model folder as argument, the splits (and what to measure) as JSON on stdin, the
+    figures as JSON on stdout."""
     from mlplay.translate.translator import Translator
 
     request = json.loads(sys.stdin.read())
     splits = tatoeba.Splits(*([tuple(p) for p in request[s]] for s in ("train", "validation", "test")))
-    print(json.dumps(evaluate(Translator(Path(sys.argv[1])), splits), ensure_ascii=False))
+    translator = Translator(folder)
+    figures = (typed_figures(translator, splits.references("test")) if request.get("what") == "typed"
+               else evaluate(translator, splits))
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> None:
+    from mlplay.paths import portable_command
+
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m mlplay.translate.figures")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("measure", help="the child process of training and `mlplay eval` (JSON on stdin and stdout)"
+                        ).add_argument("folder", type=Path)
+    write = commands.add_parser("typed", help="measure the test sentences as people type them on a trained model's "
+                                              "files and write the figures into its card")
+    write.add_argument("--data", type=Path, help="the English<TAB>French pairs it was trained on (default: the file "
+                                                 "its card names, else the fetched tatoeba-fra-eng)")
+    write.add_argument("--model", default="translate")
+    write.add_argument("--models-dir", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "measure":
+        child(args.folder)
+        return
+    try:
+        write_typed(args.model, args.data, args.models_dir,
+                    portable_command(["python", "-m", "mlplay.translate.figures", *argv]))
+    except MlplayError as e:
+        from mlplay.errors import report
+
+        report(e)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ forcing for a wall-time budget; the better one on the validation sentences is `t
 
 The card's figures are those of the shipped files, run as `mlplay translate` runs them (figures.py): the float16
 weights in numpy, on every held-out test sentence, against all of its French translations: BLEU and chrF for greedy
-decoding and for a beam of 4, beside a word-by-word baseline.
+decoding and for a beam of 4, beside a word-by-word baseline, and the same for the test sentences as people type them
+(typed.py).
 """
 
 import tempfile
@@ -167,23 +168,7 @@ class TranslateExperiment:
         from mlplay.translate import figures as held_out
         from mlplay.translate.translator import FILES
 
-        recorded = model.card.raw.get("data", {})
-        if path is None:
-            where = from_portable(recorded["file"]) if recorded.get("file") else None
-            try:
-                path = where if where is not None and where.is_file() else tatoeba.cached() or tatoeba.fetch()
-            except MlplayError as e:
-                raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'pairs not named')}: "
-                                  f"not here, and {e.message}",
-                                  f"pass that file: mlplay eval {model.name} --data FILE") from None
-        read = tatoeba.read_pairs(path)
-        if recorded.get("sha256") and read.sha256 != recorded["sha256"]:
-            raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'other pairs')}, not on {path} "
-                              "(SHA-256 differs)",
-                              f"pass the file it was trained on: mlplay eval {model.name} --data FILE")
-        splits = tatoeba.split(read.pairs)
-        if model.card.quick:
-            splits = _subsample(splits)
+        splits = recorded_splits(model, path, f"mlplay eval {model.name}")
         for file in FILES:
             model.file(file)  # each checked against the card's SHA-256
         return held_out.measure(model.folder, splits)["metrics"]
@@ -250,6 +235,26 @@ def precision(recipe: Recipe) -> str:
 
 
 # helpers --------------------------------------------------------------------------------------------------------
+def recorded_splits(model, path: Path | None, command: str) -> tatoeba.Splits:
+    """The splits a trained model (a store.Model) was scored on: of `path`, else of the file its card names, else of
+    the fetched file; an error when that is not the file it was trained on (by SHA-256). `command` is what the
+    hints tell the user to run with --data."""
+    recorded = model.card.raw.get("data", {})
+    if path is None:
+        where = from_portable(recorded["file"]) if recorded.get("file") else None
+        try:
+            path = where if where is not None and where.is_file() else tatoeba.cached() or tatoeba.fetch()
+        except MlplayError as e:
+            raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'pairs not named')}: "
+                              f"not here, and {e.message}", f"pass that file: {command} --data FILE") from None
+    read = tatoeba.read_pairs(path)
+    if recorded.get("sha256") and read.sha256 != recorded["sha256"]:
+        raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'other pairs')}, not on {path} "
+                          "(SHA-256 differs)", f"pass the file it was trained on: {command} --data FILE")
+    splits = tatoeba.split(read.pairs)
+    return _subsample(splits) if model.card.quick else splits
+
+
 def _encode(pairs, vocabulary: Subwords) -> list[tuple[list[int], list[int]]]:
     return [(vocabulary.encode(e), vocabulary.encode(f)) for e, f in pairs]
 

@@ -122,7 +122,7 @@ class Translator:
 
     # one line ----------------------------------------------------------------------------------------------------
     def translate(self, line: str, beam: int = 1) -> Translation:
-        from mlplay.translate.data import normalize
+        from mlplay.translate.data import as_written, normalize
 
         line = normalize(line)
         out = Translation(source=line, text="")
@@ -131,7 +131,7 @@ class Translator:
                                            and w.lower() not in self.english_words
                                            and not set(w) & set(out.unknown_characters)))
         for sentence in sentences(line):
-            for part in self._parts(self.subwords.split(sentence)):
+            for part in self._parts(self.subwords.split(as_written(sentence))):
                 out.sentences.append(self._remembered(part, beam))
         out.text = " ".join(self.subwords.decode(self.subwords.index[p] for p in s.pieces) for s in out.sentences)
         return out
