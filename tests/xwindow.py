@@ -1,5 +1,6 @@
 """Helpers to drive real OpenCV windows on a virtual X display with xdotool."""
 
+import json
 import math
 import os
 import queue
@@ -22,6 +23,43 @@ def start_window_manager(env: dict) -> subprocess.Popen:
             pytest.skip("openbox did not start")
         time.sleep(0.1)
     return proc
+
+
+def closing_quits(display: dict, start, timeout: float = 20) -> str:
+    """Start the window under a window manager (`start()` → (process, Window)), close it with its close button:
+    the process must end with 0 and no traceback. Returns what it wrote to stderr."""
+    wm = start_window_manager(display)
+    app, window = start()
+    try:
+        window.close()
+        assert app.wait(timeout=timeout) == 0
+        err = app.stderr.read()
+        assert "Traceback" not in err, err
+        return err
+    finally:
+        app.kill()
+        wm.terminate()
+
+
+def draw_each(mlplay, display: dict, what: str, drawings: dict) -> dict:
+    """Start `mlplay draw WHAT --jsonl`, draw each drawing (a list of strokes) stroke by stroke, clearing in
+    between, quit with q; return each drawing's guess after its last stroke (one JSON line a finished stroke)."""
+    app = mlplay.popen("draw", what, "--jsonl", env=display)
+    try:
+        window = Window(f"mlplay - draw {what}", display, min_width=400 + 280, app=app)
+        out = LineReader(app.stdout)
+        guesses = {}
+        for name, strokes in drawings.items():
+            for stroke in strokes:
+                window.stroke(stroke)
+                guesses[name] = json.loads(out.next())
+            window.key("c")
+        window.key("q")
+        assert app.wait(timeout=20) == 0
+    finally:
+        app.kill()
+    assert "Traceback" not in app.stderr.read()
+    return guesses
 
 
 def start_xvfb():

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from xwindow import LineReader, Window, ellipse, line, start_window_manager
+from xwindow import LineReader, Window, closing_quits, draw_each, ellipse, line
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
@@ -33,22 +33,7 @@ def test_a_house_a_star_and_a_smiley_face_are_not_digits_and_a_seven_is_a_seven(
     "not a digit?" for the three drawings (its JSON line: sure false) and 7 for the seven."""
     from mouse_sketches import NOT_DIGITS, SEVEN
 
-    drawings = {**NOT_DIGITS, "7": SEVEN}
-    app = mlplay.popen("draw", "digits", "--jsonl", env=display)
-    try:
-        window = Window("mlplay - draw digits", display, min_width=400 + 280, app=app)
-        out = LineReader(app.stdout)
-        guesses = {}
-        for name, strokes in drawings.items():
-            for stroke in strokes:
-                window.stroke(stroke)
-                guesses[name] = json.loads(out.next())
-            window.key("c")
-        window.key("q")
-        assert app.wait(timeout=20) == 0
-    finally:
-        app.kill()
-    assert "Traceback" not in app.stderr.read()
+    guesses = draw_each(mlplay, display, "digits", {**NOT_DIGITS, "7": SEVEN})
     for name in NOT_DIGITS:
         assert guesses[name]["sure"] is False and guesses[name]["verdict"].startswith("not a digit (best guess"), \
             (name, guesses[name])
@@ -56,16 +41,11 @@ def test_a_house_a_star_and_a_smiley_face_are_not_digits_and_a_seven_is_a_seven(
 
 
 def test_closing_the_window_quits(display, mlplay):
-    wm = start_window_manager(display)
-    app = mlplay.popen("draw", "digits", env=display)
-    try:
-        window = Window("mlplay - draw digits", display, app=app)
-        window.close()
-        assert app.wait(timeout=20) == 0
-        assert "Traceback" not in app.stderr.read()
-    finally:
-        app.kill()
-        wm.terminate()
+    def start():
+        app = mlplay.popen("draw", "digits", env=display)
+        return app, Window("mlplay - draw digits", display, app=app)
+
+    closing_quits(display, start)
 
 
 def test_destroying_the_window_from_outside_quits_and_prints_the_summary(display, mlplay):

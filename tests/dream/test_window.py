@@ -6,7 +6,7 @@ import pytest
 
 from mlplay.dream import app as dream_app
 
-from xwindow import Window, start_window_manager
+from xwindow import Window, closing_quits
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 TITLE = "mlplay - dream digits"
@@ -50,15 +50,7 @@ def test_keys_and_a_click_reach_the_window_and_s_saves_the_grid(display, tmp_pat
 
 
 def test_closing_the_window_quits(display, tmp_path, mlplay):
-    wm = start_window_manager(display)
-    app, window = start(mlplay, display, tmp_path)
-    try:
-        window.close()
-        assert app.wait(timeout=20) == 0
-        assert "Traceback" not in app.stderr.read()
-    finally:
-        app.kill()
-        wm.terminate()
+    closing_quits(display, lambda: start(mlplay, display, tmp_path))
 
 
 def test_no_display_is_one_line(mlplay):
