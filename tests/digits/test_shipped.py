@@ -71,3 +71,11 @@ def test_digits_cnn_card_names_its_real_input_sets():
     sets = store.open("digits-cnn").card.raw["held_out"]["sets"]
     assert sets["usps"]["count"] == 7291 and sets["optdigits"]["count"] == 1000 and sets["pendigits"]["count"] == 7494
     assert sets["quickdraw"]["count"] == 6845 and len(sets["quickdraw"]["per_class_flagged"]) == 37
+
+
+def test_digits_mlp_also_says_not_a_digit_and_its_card_names_the_same_real_input_sets():
+    card = store.open("digits-mlp").card.raw
+    assert card["labels"][-1] == "not a digit" and len(card["labels"]) == 11
+    assert set(card["held_out"]["sets"]) >= {"mnist", "usps", "optdigits", "pendigits", "quickdraw"}
+    assert card["calibration"]["method"].startswith("temperature scaling") and card["metrics"]["test_ece"] <= 0.03
+    assert card["metrics"]["quickdraw_flagged"] >= 0.90 and card["metrics"]["test_flagged"] <= 0.01
