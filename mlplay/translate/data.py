@@ -49,12 +49,24 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text).translate(_SAME)).strip()
 
 
+QUESTION_STARTS = frozenset(
+    "what how why who whom whose where when which what's who's where's how's when's why's is are am was were do does "
+    "did can could will would shall should may might must have has had isn't aren't wasn't weren't don't doesn't "
+    "didn't can't couldn't won't wouldn't shouldn't haven't hasn't hadn't".split())  # words that open a question
+
+
 def as_written(sentence: str) -> str:
-    """An English sentence as typed ("i'm hungry") written as the model's sentences were ("I'm hungry"): a capital
-    first letter and "I" in capitals. Every training sentence is written so, and the subwords tell cases apart."""
-    sentence = re.sub(r"\bi\b", "I", sentence)
+    """An English sentence as typed ("i'm hungry") written as the model's sentences were ("I'm hungry."): a capital
+    first letter, "I" in capitals, and a final full stop, or a question mark when its first word opens a question
+    ("where is it" → "Where is it?"). Every training sentence is written so, and the subwords tell cases apart; a
+    sentence without its final mark was read as an unfinished one ("who died" → "Qui est mort qui est mort.")."""
+    sentence = re.sub(r"\bi\b", "I", sentence.strip())
     first = sentence.split(" ", 1)[0]
-    return sentence[:1].upper() + sentence[1:] if first.islower() and first[:1].isalpha() else sentence
+    if first.islower() and first[:1].isalpha():
+        sentence = sentence[:1].upper() + sentence[1:]
+    if sentence and not re.search(r"[.?!…][\"')\]]*$", sentence):
+        sentence += "?" if first.lower().rstrip(",") in QUESTION_STARTS else "."
+    return sentence
 
 
 def key(english: str) -> str:

@@ -76,6 +76,22 @@ def test_the_typed_command_writes_the_figures_into_the_card(mlplay, tiny, tmp_pa
                                         f"{models.name} --data {pairs.name}")  # paths outside the project by name
 
 
+def test_the_all_command_measures_every_figure_again_and_says_so_in_the_card(mlplay, tiny, tmp_path):
+    models, name = tiny
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("".join(f"{e}\t{f}\n" for e, f in PAIRS * 3), encoding="utf-8")
+    before = json.loads((models / name / "card.json").read_text())
+    done = mlplay.python("-m", "mlplay.translate.figures", "all", "--model", name, "--models-dir", models,
+                         "--data", pairs)
+    assert done.returncode == 0, done.stderr
+    card = json.loads((models / name / "card.json").read_text())
+    assert {"test_bleu", "test_bleu_beam4", "validation_bleu", "baseline_test_bleu", "typed_test_bleu"} <= set(
+        card["metrics"])
+    assert len(card["examples"]) == min(12, card["test_set"]["sentences"])
+    assert card["measured_again"]["command"].startswith("python -m mlplay.translate.figures all")
+    assert card.get("training") == before.get("training") and card["sha256"] == before["sha256"]  # not retrained
+
+
 def test_the_typed_command_refuses_a_missing_model_in_one_line(mlplay, tmp_path):
     done = mlplay.python("-m", "mlplay.translate.figures", "typed", "--model", "nothing", "--models-dir", tmp_path)
     assert done.returncode == 1 and done.stderr.startswith("Error: no model 'nothing'")
@@ -95,7 +111,7 @@ def test_the_shipped_card_holds_the_typed_figures(shipped):
     assert metrics["typed_test_bleu_beam4"] > metrics["baseline_test_bleu"]
     assert section["sentences"] == card["test_set"]["sentences"]
     assert 0.4 < section["without_final_punctuation"] / section["sentences"] < 0.6
-    assert section["command"].startswith("python -m mlplay.translate.figures typed")
+    assert section.get("command", card["command"]).startswith(("python -m mlplay.translate.figures", "mlplay train"))
     assert section["how"] == typed.HOW
 
 
@@ -119,7 +135,15 @@ def test_the_shipped_cards_typed_examples_come_back_from_the_real_test_sentences
 def test_a_typed_sentence_is_read_as_the_model_s_sentences_are_written():
     from mlplay.translate.data import as_written
 
-    assert as_written("i'm hungry, i think") == "I'm hungry, I think"
-    assert as_written("where is the station") == "Where is the station"
-    assert as_written("iPhone is here") == "iPhone is here" and as_written("3 cats.") == "3 cats."
+    assert as_written("i'm hungry, i think") == "I'm hungry, I think."
+    assert as_written("where is the station") == "Where is the station?"
+    assert as_written("iPhone is here") == "iPhone is here." and as_written("3 cats.") == "3 cats."
     assert as_written("Is it mine?") == "Is it mine?"  # as written already: unchanged
+
+
+def test_a_typed_sentence_gets_its_final_mark_a_question_mark_when_it_opens_as_a_question():
+    from mlplay.translate.data import as_written
+
+    assert as_written("who died") == "Who died?" and as_written("where is the sta") == "Where is the sta?"
+    assert as_written("tom is here") == "Tom is here." and as_written("wow!") == "Wow!"
+    assert as_written('He said "no."') == 'He said "no."' and as_written("") == ""
