@@ -147,6 +147,9 @@ def test_a_signal_at_any_point_saves_the_best_model_or_says_there_is_nothing_to_
         return
     assert status == 128 + signum, (status, out, err)
     said = out + err
+    if not said:  # it came while Python itself was starting, before any of mlplay ran: it ends as the signal asks
+        assert not (root / "digits-cnn").exists()  # and nothing was written
+        return
     if "nothing to save" in said:
         assert not (root / "digits-cnn").exists()
     else:  # interrupted while fitting: the best model so far; or while the finished run was saving: that model
