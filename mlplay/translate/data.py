@@ -25,7 +25,7 @@ from pathlib import Path
 from mlplay.download import sha256_file
 from mlplay.errors import MlplayError
 from mlplay.fileio import atomic_path, write_json
-from mlplay.paths import datasets_dir
+from mlplay.paths import datasets_dir, from_portable
 
 NAME = "tatoeba-fra-eng"
 URL = "https://www.manythings.org/anki/fra-eng.zip"  # the official Anki export of Tatoeba's pairs
@@ -212,3 +212,32 @@ def source_label(data: Path) -> str:
     if Path(data).resolve() == path().resolve() and meta.exists():
         return json.loads(meta.read_text(encoding="utf-8"))["source"]
     return f"{Path(data).name} (English<TAB>French pairs)"
+
+
+# A trained model's splits, and --quick's ---------------------------------------------------------------------------
+QUICK_PAIRS = {"train": 2000, "validation": 200, "test": 200}
+
+
+def quick_subset(splits: Splits) -> Splits:
+    """--quick: the first pairs of each split."""
+    return Splits(*(getattr(splits, s)[:n] for s, n in QUICK_PAIRS.items()))
+
+
+def recorded_splits(model, path: Path | None, command: str) -> Splits:
+    """The splits a trained model (a store.Model) was scored on: of `path`, else of the file its card names, else of
+    the fetched file; an error when that is not the file it was trained on (by SHA-256). `command` is what the
+    hints tell the user to run with --data."""
+    recorded = model.card.raw.get("data", {})
+    if path is None:
+        where = from_portable(recorded["file"]) if recorded.get("file") else None
+        try:
+            path = where if where is not None and where.is_file() else cached() or fetch()
+        except MlplayError as e:
+            raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'pairs not named')}: "
+                              f"not here, and {e.message}", f"pass that file: {command} --data FILE") from None
+    read = read_pairs(path)
+    if recorded.get("sha256") and read.sha256 != recorded["sha256"]:
+        raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'other pairs')}, not on {path} "
+                          "(SHA-256 differs)", f"pass the file it was trained on: {command} --data FILE")
+    splits = split(read.pairs)
+    return quick_subset(splits) if model.card.quick else splits

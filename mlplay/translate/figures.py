@@ -126,14 +126,13 @@ def write_measured(name: str = "translate", data: Path | None = None, models_dir
     `typed_figures` alone; "all": every figure `evaluate` gives (after a change to how a line is read)."""
     from mlplay import store
     from mlplay.fileio import write_json
-    from mlplay.translate.models import recorded_splits
     from mlplay.translate.translator import FILES
 
     model = store.open(name, models_dir)
     if model.card.task != "translation":
         raise MlplayError(f"{name} is not a translation model", "use translate (see: mlplay models)")
     command = command or f"python -m mlplay.translate.figures {what}"
-    splits = recorded_splits(model, data, command)
+    splits = tatoeba.recorded_splits(model, data, command)
     for file in FILES:
         model.file(file)  # each checked against the card's SHA-256
     figures = measure(model.folder, splits, what)

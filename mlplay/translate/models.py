@@ -19,7 +19,7 @@ import numpy as np
 
 from mlplay.errors import MlplayError
 from mlplay.experiment import DataSet, Dataset, Experiment, Family, Try
-from mlplay.paths import from_portable, portable
+from mlplay.paths import portable
 from mlplay.translate import data as tatoeba, scores
 from mlplay.translate.batches import LengthBatches
 from mlplay.translate.subwords import END, START, Subwords, learn
@@ -68,7 +68,6 @@ RECIPES = {
 SHIPPED = "translate-transformer"  # the candidate `translate` trains (chosen on validation BLEU: docs/translate.md)
 RECIPES["translate"] = RECIPES[SHIPPED]
 QUICK = dict(vocabulary=400, dim=32, units=24, heads=2, hidden=48, layers=1, batch_size=64, minutes=0.0)
-QUICK_PAIRS = {"train": 2000, "validation": 200, "test": 200}
 
 
 @dataclass
@@ -91,7 +90,7 @@ class TranslateExperiment:
     def load_data(self, path: Path | None, quick: bool) -> Dataset:
         path = Path(path) if path is not None else tatoeba.fetch()
         read = tatoeba.read_pairs(path)
-        splits = _subsample(tatoeba.split(read.pairs)) if quick else tatoeba.split(read.pairs)
+        splits = tatoeba.quick_subset(tatoeba.split(read.pairs)) if quick else tatoeba.split(read.pairs)
         empty = [s for s in ("train", "validation", "test") if not getattr(splits, s)]
         if empty:
             raise MlplayError(f"{path}: no English sentence falls in the {' and '.join(empty)} split "
@@ -124,7 +123,7 @@ class TranslateExperiment:
                                  "one plain space",
                 "quick": quick}
         if quick:
-            meta["quick_pairs"] = QUICK_PAIRS
+            meta["quick_pairs"] = tatoeba.QUICK_PAIRS
         return Dataset(None, None, None, None, tatoeba.source_label(path), meta=meta,
                        stream=LengthBatches(arrays, source_length), epochs=200 if not quick else None,
                        minutes=recipe.minutes or None)
@@ -168,7 +167,7 @@ class TranslateExperiment:
         from mlplay.translate import figures as held_out
         from mlplay.translate.translator import FILES
 
-        splits = recorded_splits(model, path, f"mlplay eval {model.name}")
+        splits = tatoeba.recorded_splits(model, path, f"mlplay eval {model.name}")
         for file in FILES:
             model.file(file)  # each checked against the card's SHA-256
         return held_out.measure(model.folder, splits)["metrics"]
@@ -235,26 +234,6 @@ def precision(recipe: Recipe) -> str:
 
 
 # helpers --------------------------------------------------------------------------------------------------------
-def recorded_splits(model, path: Path | None, command: str) -> tatoeba.Splits:
-    """The splits a trained model (a store.Model) was scored on: of `path`, else of the file its card names, else of
-    the fetched file; an error when that is not the file it was trained on (by SHA-256). `command` is what the
-    hints tell the user to run with --data."""
-    recorded = model.card.raw.get("data", {})
-    if path is None:
-        where = from_portable(recorded["file"]) if recorded.get("file") else None
-        try:
-            path = where if where is not None and where.is_file() else tatoeba.cached() or tatoeba.fetch()
-        except MlplayError as e:
-            raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'pairs not named')}: "
-                              f"not here, and {e.message}", f"pass that file: {command} --data FILE") from None
-    read = tatoeba.read_pairs(path)
-    if recorded.get("sha256") and read.sha256 != recorded["sha256"]:
-        raise MlplayError(f"{model.name} was trained on {recorded.get('file', 'other pairs')}, not on {path} "
-                          "(SHA-256 differs)", f"pass the file it was trained on: {command} --data FILE")
-    splits = tatoeba.split(read.pairs)
-    return _subsample(splits) if model.card.quick else splits
-
-
 def _encode(pairs, vocabulary: Subwords) -> list[tuple[list[int], list[int]]]:
     return [(vocabulary.encode(e), vocabulary.encode(f)) for e, f in pairs]
 
@@ -269,10 +248,6 @@ def _arrays(pairs, vocabulary: Subwords, source_length: int, target_length: int)
         x[i, source_length : source_length + len(target) + 1] = [start, *target]
         y[i, : len(target) + 1] = [*target, end]
     return x, y
-
-
-def _subsample(splits: tatoeba.Splits) -> tatoeba.Splits:
-    return tatoeba.Splits(*(getattr(splits, s)[: n] for s, n in QUICK_PAIRS.items()))
 
 
 EXPERIMENTS = [TranslateExperiment(name, recipe).experiment() for name, recipe in RECIPES.items()]
