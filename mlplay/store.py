@@ -179,6 +179,18 @@ def listing(root: Path | None = None) -> list[Listed]:
     return found
 
 
+def amend_card(folder: Path, metrics: dict, **sections) -> dict:
+    """The card of the saved model in `folder`, with figures measured again on its files without retraining: its
+    metrics updated with `metrics`, each of `sections` set; written atomically. Returns the card."""
+    from mlplay.fileio import write_json
+
+    card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+    card["metrics"] = {**card.get("metrics", {}), **metrics}
+    card.update(sections)
+    write_json(folder / CARD_FILE, card)
+    return card
+
+
 def save(model, card: dict, root: Path | None = None, extra=None, litert: bool = True) -> Path:
     """Save into models/<card name>/ (see `save_to`)."""
     return save_to(model_path(card["name"], root), model, card, extra, litert)

@@ -170,9 +170,7 @@ class TextExperiment:
                         "ngram_test_bits_per_char": base["test_bits_per_char"],
                         "ngram_test_nats_per_char": base["test_nats_per_char"],
                         "beats_ngram_baseline": bool(bpc < base["test_bits_per_char"]),
-                        **{f"real_words_t{t}": w["rate"] for t, w in words.get("temperatures", {}).items()},
-                        **{f"real_words_t{t}_worst_seed": min(w["seeds"])
-                           for t, w in words.get("temperatures", {}).items()}},
+                        **realwords.as_metrics(words)},
             "validation": {"nats_per_char": round(val_nats, 6)},
             "baseline": base,
             **({"real_words": words} if words else {}),

@@ -135,6 +135,13 @@ def real_words(runtime, kind: str = "shakespeare") -> dict:
             "temperatures": out}
 
 
+def as_metrics(figures: dict) -> dict:
+    """A card's metrics from `real_words` figures: the rate at each temperature, and its worst seed's."""
+    temperatures = figures.get("temperatures", {})
+    return {**{f"real_words_t{t}": w["rate"] for t, w in temperatures.items()},
+            **{f"real_words_t{t}_worst_seed": min(w["seeds"]) for t, w in temperatures.items()}}
+
+
 def write_card(name: str, models_dir: Path | None, figures: dict) -> None:
     """The figures into the card of `name`, as training writes them (`real_words`, metrics `real_words_t*` and
     `real_words_t*_worst_seed`), with the command that measured them and when; the card is replaced atomically."""
@@ -142,15 +149,9 @@ def write_card(name: str, models_dir: Path | None, figures: dict) -> None:
 
     from mlplay import store
 
-    model = store.open(name, models_dir)
-    card = json.loads((model.folder / "card.json").read_text(encoding="utf-8"))
-    temperatures = figures["temperatures"]
-    card["metrics"] = {**card.get("metrics", {}),
-                       **{f"real_words_t{t}": w["rate"] for t, w in temperatures.items()},
-                       **{f"real_words_t{t}_worst_seed": min(w["seeds"]) for t, w in temperatures.items()}}
-    card["real_words"] = {**figures, "command": f"python -m mlplay.text.realwords {name} --write",
-                          "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    write_json(model.folder / "card.json", card)
+    store.amend_card(store.open(name, models_dir).folder, as_metrics(figures),
+                     real_words={**figures, "command": f"python -m mlplay.text.realwords {name} --write",
+                                 "date": datetime.now(timezone.utc).isoformat(timespec="seconds")})
 
 
 def main(argv=None) -> None:

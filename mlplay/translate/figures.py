@@ -125,7 +125,6 @@ def write_measured(name: str = "translate", data: Path | None = None, models_dir
     figures into its card (atomically), with the command that did it and when; no retraining. what="typed":
     `typed_figures` alone; "all": every figure `evaluate` gives (after a change to how a line is read)."""
     from mlplay import store
-    from mlplay.fileio import write_json
     from mlplay.translate.translator import FILES
 
     model = store.open(name, models_dir)
@@ -136,16 +135,15 @@ def write_measured(name: str = "translate", data: Path | None = None, models_dir
     for file in FILES:
         model.file(file)  # each checked against the card's SHA-256
     figures = measure(model.folder, splits, what)
-    card = json.loads((model.folder / "card.json").read_text(encoding="utf-8"))
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    card["metrics"] = {**card.get("metrics", {}), **figures["metrics"]}
-    card["typed"] = {**figures["typed"], "command": command, "date": when}
+    sections = {"typed": {**figures["typed"], "command": command, "date": when}}
     if what == "all":
-        card.update({k: v for k, v in figures.items() if k not in ("metrics", "typed", "speed")})
-        card["measured_again"] = {"command": command, "date": when,
-                                  "why": "every figure measured again on the shipped files, without retraining "
-                                         "(the speed stays as training measured it, on a machine doing nothing else)"}
-    write_json(model.folder / "card.json", card)
+        sections.update({k: v for k, v in figures.items() if k not in ("metrics", "typed", "speed")})
+        sections["measured_again"] = {"command": command, "date": when,
+                                      "why": "every figure measured again on the shipped files, without retraining "
+                                             "(the speed stays as training measured it, on a machine doing nothing "
+                                             "else)"}
+    card = store.amend_card(model.folder, figures["metrics"], **sections)
     m, beam = card["metrics"], f"beam{BEAM}"
     log(f"{name}, {figures['typed']['sentences']:,} test sentences as typed (as written): BLEU beam {BEAM} "
         f"{m[f'typed_test_bleu_{beam}']:.2f} ({m.get(f'test_bleu_{beam}', float('nan')):.2f}), greedy "
