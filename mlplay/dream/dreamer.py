@@ -1,10 +1,14 @@
-"""The shipped generator at run time: its LiteRT export, no TensorFlow. `Dreamer.draw(z, digits)` → pictures."""
+"""The shipped generator at run time: its LiteRT export, no TensorFlow. `Dreamer.draw(z, digits)` → pictures.
+
+Callers give latent vectors z ~ N(0, I); the generator is given ψ·z, ψ being the spread its card records
+(spread.py: chosen on the validation digits), so the window, the pictures and the card's figures draw alike."""
 
 from pathlib import Path
 
 import numpy as np
 
 from mlplay import store
+from mlplay.dream import spread
 from mlplay.dream.latent import onehot
 from mlplay.errors import MlplayError
 
@@ -26,6 +30,7 @@ class Dreamer:
         self.order = [("z" if d is by_name["z"] else "digit") for d in self.model.inputs]
         self.latent = int(by_name["z"]["shape"][-1])
         self.batch = int(self.model.inputs[0]["shape"][0])
+        self.spread = spread.of_card(saved.card.raw)
 
     def _resize(self, batch: int) -> None:
         interpreter = self.model.interpreter
@@ -37,8 +42,9 @@ class Dreamer:
         self.batch = batch
 
     def draw(self, z: np.ndarray, digits) -> np.ndarray:
-        """Latent vectors (N, latent) and digits (N ints, or N one-hot rows) → pictures (N, 28, 28) uint8."""
-        z = np.asarray(z, np.float32).reshape(-1, self.latent)
+        """Latent vectors (N, latent), drawn from N(0, I), and digits (N ints, or N one-hot rows) → pictures
+        (N, 28, 28) uint8; the generator gets the vectors scaled by the card's spread."""
+        z = self.spread * np.asarray(z, np.float32).reshape(-1, self.latent)
         digits = np.asarray(digits)
         hot = digits.astype(np.float32) if digits.ndim == 2 else onehot(digits)
         if len(z) != self.batch:

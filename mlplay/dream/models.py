@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from mlplay.dream import data as dream_data, measures
+from mlplay.dream import data as dream_data, measures, spread as latent_spread
 from mlplay.experiment import Experiment, Family, TrainOption, Try
 
 NAME = "digits-gen"
@@ -56,25 +56,39 @@ def judge_root(models_root: Path | None) -> Path | None:
     return None
 
 
-def test_measures(final, first, data, models_root: Path | None = None) -> dict:
-    """The card's figures: the final and the first-epoch generators on the same 10,000 latent vectors, judged
-    against the test digits, beside the floor (training digits against the same test digits)."""
+def judged(models_root: Path | None = None) -> tuple[measures.Judge, list[str]]:
+    """The judge and its labels (it may say "not a digit")."""
+    from mlplay import store
+
+    judge_model = store.open(measures.JUDGE, judge_root(models_root))
+    return measures.Judge(judge_model.keras()), judge_model.card.raw.get("labels")
+
+
+def test_measures(final, first, data, models_root: Path | None = None, spread: float = 1.0, judge=None) -> dict:
+    """The card's figures: the final and the first-epoch generators on the same 10,000 latent vectors, scaled by
+    the chosen spread ψ, judged against the test digits, beside the floor (training digits against the same test
+    digits); and, when ψ < 1, the final generator's figures at ψ = 1 (z as it learned it)."""
     from mlplay import store
     from mlplay.dream.tracking import generate
 
-    judge_model = store.open(measures.JUDGE, judge_root(models_root))
-    judge, judge_card = measures.Judge(judge_model.keras()), judge_model.card.raw
+    judge, labels = judge or judged(models_root)
+    judge_card = store.open(measures.JUDGE, judge_root(models_root)).card.raw
     reference = measures.Reference.of(judge, data.x_test.reshape(-1, 28, 28), data.y_test)
     z, digits = measures.sample_plan(latent=final.inputs[0].shape[-1])
-    now = measures.measure(judge, generate(final, z, digits), digits, reference, judge_card.get("labels"))
-    then = measures.measure(judge, generate(first, z, digits), digits, reference, judge_card.get("labels"))
+    now = measures.measure(judge, generate(final, spread * z, digits), digits, reference, labels)
+    then = measures.measure(judge, generate(first, spread * z, digits), digits, reference, labels)
     metrics = {key: round(value, 6) for key, value in now.items() if key != "per_digit"}
     metrics.update(frechet_floor=round(measures.floor(judge, data.x_train.reshape(-1, 28, 28), reference), 6),
                    frechet_first_epoch=round(then["frechet_distance"], 6),
                    conditional_accuracy_first_epoch=round(then["conditional_accuracy"], 6))
+    if spread != 1.0:
+        unscaled = measures.measure(judge, generate(final, z, digits), digits, reference, labels)
+        metrics.update({f"{key}_spread_1": round(unscaled[key], 6)
+                        for key in ("conditional_accuracy", "frechet_distance", "diversity_min")})
     about = {"judge": measures.JUDGE, "judge_sha256": judge_card.get("sha256", {}).get(store.KERAS_FILE),
              "judge_test_accuracy": judge_card.get("metrics", {}).get("test_accuracy"),
-             "samples": f"{measures.PER_DIGIT} a digit, latent vectors N(0, I) from seed {measures.SEED}",
+             "samples": f"{measures.PER_DIGIT} a digit, latent vectors ψ·z with z ~ N(0, I) from seed "
+                        f"{measures.SEED}, ψ = {spread} (the card's sampling.spread)",
              "floor": f"{measures.DIGITS * measures.PER_DIGIT} training digits (seed {measures.SEED}) against the "
                       "test set",
              "diversity": "mean pairwise pixel distance of a digit's samples / that of the test digits of that digit",
@@ -83,24 +97,34 @@ def test_measures(final, first, data, models_root: Path | None = None) -> dict:
 
 
 def report(model, data) -> dict:
-    return test_measures(model.sampler, model.first_epoch, data)
+    """The spread ψ chosen on the validation digits (spread.py), then the card's figures at that ψ."""
+    judge = judged()
+    chosen = latent_spread.sampling(latent_spread.table(model.sampler, data.x_val, data.y_val, *judge))
+    return {**test_measures(model.sampler, model.first_epoch, data, spread=chosen["spread"], judge=judge),
+            "sampling": chosen}
 
 
 def export(model, folder: Path) -> None:
     model.first_epoch.save_weights(folder / FIRST_EPOCH_FILE)  # so that `mlplay eval` can measure it again
 
 
-def rescore(model, data_path: Path | None = None) -> dict:
-    """`mlplay eval digits-gen`: the card's measures again, from the saved generators (`model`, a store.Model) and
-    the judge."""
-    final = model.keras()  # imports TensorFlow quietly, so before Keras
+def first_epoch_generator(model, final):
+    """The generator after its first epoch, from the weights saved beside the final one (`model`, a store.Model)."""
     import keras
 
     first = keras.Model.from_config(final.get_config())
     with model.opening(FIRST_EPOCH_FILE):
         first.load_weights(model.file(FIRST_EPOCH_FILE))
+    return first
+
+
+def rescore(model, data_path: Path | None = None) -> dict:
+    """`mlplay eval digits-gen`: the card's measures again, from the saved generators (`model`, a store.Model) and
+    the judge, at the card's spread ψ."""
+    final = model.keras()  # imports TensorFlow quietly, so before Keras
+    first = first_epoch_generator(model, final)
     data = dream_data.load_data(data_path, model.card.quick)
-    return test_measures(final, first, data, model.folder.parent)["metrics"]
+    return test_measures(final, first, data, model.folder.parent, latent_spread.of_card(model.card.raw))["metrics"]
 
 
 def experiment(name: str, method: str, **changes) -> Experiment:

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.dream import app as dream_app, latent, measures, pictures
+from mlplay.dream import app as dream_app, latent, measures, pictures, spread
 from mlplay.dream.strip import GeneratedStrip
 from mlplay.errors import MlplayError
 
@@ -105,6 +105,26 @@ def test_the_sample_plan_is_fixed_by_its_seed():
     again, _ = measures.sample_plan(per_digit=3, latent=4)
     assert digits.tolist() == [d for d in range(10) for _ in range(3)]
     assert np.array_equal(z, again) and not np.array_equal(z, measures.sample_plan(3, 4, seed=5)[0])
+
+
+def row(accuracy, frechet, diversity):
+    return {"conditional_accuracy": accuracy, "frechet_distance": frechet, "diversity_min": diversity}
+
+
+def test_the_spread_is_the_lowest_frechet_distance_that_keeps_the_variety():
+    found = {0.5: row(1.0, 30.0, 0.60), 0.6: row(0.99, 12.0, 0.70), 0.7: row(0.99, 14.0, 0.79),
+             0.8: row(0.98, 15.0, 0.81), 0.9: row(0.97, 20.0, 0.86), 1.0: row(0.96, 30.0, 0.90)}
+    assert spread.choose(found) == 0.8  # 0.6 and 0.7 draw closer to the real digits but lose too much variety
+    found[0.9] = row(0.97, 14.5, 0.86)
+    assert spread.choose(found) == 0.9
+    narrow = {psi: row(0.9, 10.0, 0.5) for psi in spread.GRID}
+    assert spread.choose(narrow) == 1.0  # no variety to spare: z is left as the generator learned it
+    chosen = spread.sampling(found)
+    assert chosen["spread"] == 0.9 and set(chosen["validation"]) == {"0.5", "0.6", "0.7", "0.8", "0.9", "1.0"}
+
+
+def test_a_card_without_a_spread_draws_z_as_learned():
+    assert spread.of_card({}) == 1.0 and spread.of_card({"sampling": {"spread": 0.8}}) == 0.8
 
 
 # latent walks ---------------------------------------------------------------------------------------------

@@ -28,10 +28,14 @@ def test_the_card_holds_the_measures_of_a_full_run(card):
     assert min(card["measures"]["per_digit"]["diversity"]) == pytest.approx(metrics["diversity_min"], abs=1e-4)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 24's goal is not met since digits-cnn learned 'not a digit' (issue 21): "
-                   "96.67 % judged by it (docs/dream.md)")
 def test_the_shipped_generator_meets_the_conditional_accuracy_goal(card):
     assert card["metrics"]["conditional_accuracy"] >= GOALS["conditional_accuracy"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 24's Fréchet-distance goal is not met: 13 × the floor at the chosen "
+                   "spread (docs/dream.md)")
+def test_the_shipped_generator_meets_the_frechet_distance_goal(card):
+    assert card["metrics"]["frechet_distance"] <= 5 * card["metrics"]["frechet_floor"]
 
 
 def test_the_card_was_judged_by_the_shipped_digits_cnn(card):
@@ -43,6 +47,7 @@ def test_the_card_was_judged_by_the_shipped_digits_cnn(card):
 def test_the_card_describes_the_generator_it_ships(card):
     dreamer = Dreamer()
     assert card["input"]["shape"] == [dreamer.latent]
+    assert dreamer.spread == card["sampling"]["spread"] < 1  # what the card's figures were measured at
     assert f"({dreamer.latent} values)" in card["input"]["preprocessing"]
 
 
@@ -64,7 +69,8 @@ def test_the_litert_export_draws_what_keras_draws():
     dreamer = Dreamer()
     z = np.random.default_rng(0).standard_normal((200, dreamer.latent)).astype(np.float32)
     digits = np.arange(200) % 10
-    difference = np.abs(dreamer.draw(z, digits).astype(int) - generate(store.open("digits-gen").keras(), z, digits))
+    keras_pictures = generate(store.open("digits-gen").keras(), dreamer.spread * z, digits)
+    difference = np.abs(dreamer.draw(z, digits).astype(int) - keras_pictures)
     assert difference.max() <= 1
 
 

@@ -42,6 +42,10 @@ def test_the_loop_saves_the_generator_with_its_measures(trained):
         assert np.isfinite(metrics[key]), key
     assert 0 <= metrics["conditional_accuracy"] <= 1 and metrics["frechet_floor"] > 0
     assert len(card["measures"]["per_digit"]["diversity"]) == 10
+    sampling = card["sampling"]  # the spread ψ, chosen on the validation digits by the rule it states
+    assert set(sampling["validation"]) == {"0.5", "0.6", "0.7", "0.8", "0.9", "1.0"}
+    assert sampling["spread"] in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0) and "validation digits" in sampling["rule"]
+    assert f"ψ = {sampling['spread']}" in card["measures"]["samples"]
     assert card["validation"] == {"kept": "the last epoch", "epoch": 2}
     history = (next((runs / "train" / "digits-gen").iterdir()) / "history.csv").read_text().splitlines()
     header = history[0].split(",")
@@ -68,7 +72,7 @@ def test_the_litert_export_draws_what_keras_draws(trained):
     z = np.random.default_rng(0).standard_normal((100, dreamer.latent)).astype(np.float32)
     digits = np.arange(100) % 10
     lite = dreamer.draw(z, digits)
-    keras_pictures = generate(store.open(QUICK, root).keras(), z, digits)
+    keras_pictures = generate(store.open(QUICK, root).keras(), dreamer.spread * z, digits)
     assert np.abs(lite.astype(int) - keras_pictures).max() <= 1
 
 
