@@ -18,7 +18,7 @@ demo: install          ## draw digits in a window, guessed live by the shipped C
 	$(BIN)/mlplay draw digits
 
 test: install          ## the whole test suite (window tests need Xvfb + xdotool, else they skip)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test-fast: install     ## skip the slow tests (those that start processes or train): under 3 minutes on 2 cores
 	$(BIN)/python -m pytest -m "not slow"

@@ -125,6 +125,8 @@ class Experiment:
     # Training (see mlplay/training/loop.py)
     build: Callable[..., object] | None = None  # () -> uncompiled keras.Model; (data) when it depends on the data
     load_data: Callable[[Path | None, bool], Dataset] | None = None  # (data path or None, quick) -> Dataset
+    load_test: Callable[[Path | None, bool], Dataset] | None = None  # what `mlplay eval` loads when load_data would
+    # build a training set it does not need (its test split must be load_data's)
     augment: Callable[[], object] | None = None  # () -> keras layer applied to training batches
     epochs: int = 10  # unless the data decides (Dataset.epochs)
     batch_size: int = 128

@@ -52,7 +52,7 @@ def keras_rescore(exp, model, data: Path | None, keras_model=None) -> dict:
     if data is None and card.get("data", {}).get("reload"):
         data = Path(card["data"]["reload"])  # the data the card was made with (experiments that record it)
     keras_model = keras_model or model.keras()
-    dataset = exp.load_data(data, model.card.quick)
+    dataset = (exp.load_test or exp.load_data)(data, model.card.quick)
     keras_model.compile(loss=exp.loss, metrics=list(exp.metrics))
     fresh = keras_model.evaluate(**held_out_inputs(dataset), verbose=0, return_dict=True)
     fresh = {f"test_{k}": round(float(v), 6) for k, v in fresh.items()}

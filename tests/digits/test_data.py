@@ -94,3 +94,11 @@ def test_read_idx_rejects_garbage():
         mnist.read_idx(b"not an idx file")
     with pytest.raises(ValueError):
         mnist.read_idx(bytes([0, 0, 8, 1, 0, 0, 0, 5, 1, 2]))  # header says 5 bytes, body has 2
+
+
+def test_eval_loads_the_same_test_split_as_training_without_building_a_training_set(tiny_mnist):
+    from mlplay.digits.models import LABELS, load_data, load_test
+
+    trained_on, scored = load_data(tiny_mnist, quick=True), load_test(tiny_mnist, quick=True)
+    assert np.array_equal(scored.x_test, trained_on.x_test) and np.array_equal(scored.y_test, trained_on.y_test)
+    assert scored.labels == trained_on.labels == LABELS
