@@ -6,7 +6,9 @@ beside the word-by-word baseline, and the same test sentences as people type the
 half without their final punctuation), greedy and beam 4, against the same references. It runs in a child process
 with one BLAS thread, as `mlplay translate` does: in the training process, after TensorFlow has run, OpenBLAS'
 threads wait on TensorFlow's and a beam search there was several times slower; and the figures `mlplay eval`
-reproduces come from the same arithmetic.
+reproduces come from the same arithmetic. Inside it, the sentences are shared among as many forked copies of the
+translator as there are cores (`translate_all`): each sentence is translated exactly as alone, and the speed is
+that of one process (the sentences over the seconds the copies spent, summed).
 
 `python -m mlplay.translate.figures typed [--data FILE]` measures the typed figures alone on a trained model's files
 (the shipped `translate` by default) and writes them into its card, without retraining; training writes the same
@@ -46,26 +48,67 @@ def measure(folder: Path, splits: tatoeba.Splits, what: str = "all") -> dict:
     return json.loads(done.stdout)
 
 
+_SHARED = None  # the translator the forked copies inherit
+
+
+def _translate_share(job: tuple[list[str], int]) -> tuple[list, float]:
+    sentences, beam = job
+    started = time.perf_counter()
+    return [_SHARED.translate(s, beam) for s in sentences], time.perf_counter() - started
+
+
+class Translators:
+    """`many(sentences, beam=1)` → (translations in order, seconds one process would have taken): the sentences
+    dealt in turn to forked copies of `translator`, one a core; one process where fork is not offered (Windows)."""
+
+    def __init__(self, translator, processes: int | None = None):
+        import multiprocessing
+
+        self.translator, self.pool = translator, None
+        self.processes = processes or os.cpu_count() or 1
+        if self.processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _SHARED
+            _SHARED = translator
+            self.pool = multiprocessing.get_context("fork").Pool(self.processes)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def __call__(self, sentences: list[str], beam: int = 1) -> tuple[list, float]:
+        if self.pool is None:
+            started = time.perf_counter()
+            return [self.translator.translate(s, beam) for s in sentences], time.perf_counter() - started
+        n = self.processes
+        shares = self.pool.map(_translate_share, [(sentences[k::n], beam) for k in range(n)])
+        out = [None] * len(sentences)
+        for k, (translations, _) in enumerate(shares):
+            out[k::n] = translations
+        return out, sum(seconds for _, seconds in shares)
+
+
 def evaluate(translator, splits: tatoeba.Splits) -> dict:
     """BLEU and chrF of greedy and beam-4 translations of every test sentence (all its translations as references),
     the word-by-word baseline's, validation BLEU (greedy; what model choices were made on), the teacher-forced loss
     and piece accuracy of the test pairs, examples, and `typed_figures`."""
     test, validation = splits.references("test"), splits.references("validation")
     sources, references = [e for e, _ in test], [r for _, r in test]
-    started = time.perf_counter()
-    greedy_translations = [translator.translate(e) for e in sources]
-    greedy_seconds = time.perf_counter() - started
-    greedy = [t.text for t in greedy_translations]
-    started = time.perf_counter()
-    beam = [translator.translate(e, BEAM).text for e in sources]
-    beam_seconds = time.perf_counter() - started
-    validation_greedy = [translator.translate(e).text for e, _ in validation]
+    with Translators(translator) as many:
+        greedy_translations, greedy_seconds = many(sources)
+        greedy = [t.text for t in greedy_translations]
+        beam_translations, beam_seconds = many(sources, BEAM)
+        beam = [t.text for t in beam_translations]
+        validation_greedy = [t.text for t in many([e for e, _ in validation])[0]]
+        as_typed = typed_figures(many, test)
     words = WordByWord(splits.train)
     word_by_word = [words(e) for e in sources]
     pieces = [(translator.subwords.encode(e), [*translator.subwords.encode(f), translator.end]) for e, f in splits.test]
     loss, accuracy = translator.reference_scores(pieces)
     unk = translator.subwords.index["<unk>"]
-    as_typed = typed_figures(translator, test)
     metrics = {
         "test_bleu": scores.bleu(greedy, references), "test_chrf": scores.chrf(greedy, references),
         f"test_bleu_beam{BEAM}": scores.bleu(beam, references), f"test_chrf_beam{BEAM}": scores.chrf(beam, references),
@@ -97,13 +140,14 @@ def evaluate(translator, splits: tatoeba.Splits) -> dict:
     }
 
 
-def typed_figures(translator, test: list[tuple[str, list[str]]]) -> dict:
+def typed_figures(translate_all, test: list[tuple[str, list[str]]]) -> dict:
     """BLEU and chrF, greedy (the REPL's live bar) and beam 4 (what Enter prints), of the translations of the test
     sentences as people type them (typed.py), against the references of the sentences as written; `test` is
-    Splits.references("test"). The same sentences as written are test_bleu and test_bleu_beam4."""
+    Splits.references("test"); `translate_all` a Translators. The same sentences as written are test_bleu and
+    test_bleu_beam4."""
     sources, references = [typed.typed(e) for e, _ in test], [r for _, r in test]
-    greedy = [translator.translate(s).text for s in sources]
-    beam = [translator.translate(s, BEAM).text for s in sources]
+    greedy = [t.text for t in translate_all(sources)[0]]
+    beam = [t.text for t in translate_all(sources, BEAM)[0]]
     return {
         "metrics": {"typed_test_bleu": scores.bleu(greedy, references),
                     "typed_test_chrf": scores.chrf(greedy, references),
@@ -161,8 +205,11 @@ def child(folder: Path) -> None:
     request = json.loads(sys.stdin.read())
     splits = tatoeba.Splits(*([tuple(p) for p in request[s]] for s in ("train", "validation", "test")))
     translator = Translator(folder)
-    figures = (typed_figures(translator, splits.references("test")) if request.get("what") == "typed"
-               else evaluate(translator, splits))
+    if request.get("what") == "typed":
+        with Translators(translator) as many:
+            figures = typed_figures(many, splits.references("test"))
+    else:
+        figures = evaluate(translator, splits)
     print(json.dumps(figures, ensure_ascii=False))
 
 

@@ -127,7 +127,8 @@ def test_the_shipped_cards_typed_examples_come_back_from_the_real_test_sentences
         assert translator.translate(example["typed"]).text == example["greedy"]
         assert translator.translate(example["typed"], figures.BEAM).text == example["beam4"]
     few = test[: len(examples)]
-    again = figures.typed_figures(translator, few)
+    with figures.Translators(translator) as many:  # forked copies, one a core, as eval runs them
+        again = figures.typed_figures(many, few)
     assert [e["greedy"] for e in again["typed"]["examples"]] == [e["greedy"] for e in examples]
     assert again["metrics"]["typed_test_bleu"] == scores.bleu([e["greedy"] for e in examples], [r for _, r in few])
 
@@ -147,3 +148,25 @@ def test_a_typed_sentence_gets_its_final_mark_a_question_mark_when_it_opens_as_a
     assert as_written("who died") == "Who died?" and as_written("where is the sta") == "Where is the sta?"
     assert as_written("tom is here") == "Tom is here." and as_written("wow!") == "Wow!"
     assert as_written('He said "no."') == 'He said "no."' and as_written("") == ""
+
+
+class Echo:
+    """A stand-in translator: what it was given, and the beam, upper-cased; it counts its calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def translate(self, line, beam=1):
+        from types import SimpleNamespace
+
+        self.calls += 1
+        return SimpleNamespace(text=f"{line.upper()}/{beam}")
+
+
+def test_forked_translators_give_every_sentence_back_in_order_as_one_process_would():
+    sentences = [f"sentence {i}" for i in range(11)]
+    with figures.Translators(Echo(), processes=3) as many:
+        shared, seconds = many(sentences, 4)
+    alone, _ = figures.Translators(Echo(), processes=1)(sentences, 4)
+    assert [t.text for t in shared] == [t.text for t in alone] == [f"SENTENCE {i}/4" for i in range(11)]
+    assert seconds >= 0
