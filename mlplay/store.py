@@ -179,13 +179,14 @@ def listing(root: Path | None = None) -> list[Listed]:
     return found
 
 
-def amend_card(folder: Path, metrics: dict, **sections) -> dict:
+def amend_card(folder: Path, metrics: dict, drop: tuple[str, ...] = (), **sections) -> dict:
     """The card of the saved model in `folder`, with figures measured again on its files without retraining: its
-    metrics updated with `metrics`, each of `sections` set; written atomically. Returns the card."""
+    metrics updated with `metrics` (those named in `drop` removed: figures no longer measured), each of `sections`
+    set; written atomically. Returns the card."""
     from mlplay.fileio import write_json
 
     card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
-    card["metrics"] = {**card.get("metrics", {}), **metrics}
+    card["metrics"] = {k: v for k, v in {**card.get("metrics", {}), **metrics}.items() if k not in drop}
     card.update(sections)
     write_json(folder / CARD_FILE, card)
     return card

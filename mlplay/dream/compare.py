@@ -5,12 +5,13 @@ the same way (docs/dream.md gives the figures):
     python -m mlplay.dream.compare sheet gen-cdcgan gen-projection gen-cvae --out docs/img/dream-methods.png
     python -m mlplay.dream.compare calibrate
     python -m mlplay.dream.compare spread [--write]
+    python -m mlplay.dream.compare sampling --out docs/img/dream-sampling.png
 
 Models go to runs/dream-compare/models (never models/); each run's card figures are printed and appended to
 runs/dream-compare/compare.jsonl. `sheet` draws the same 10 × 10 grid (same latent vectors) from each model;
 `calibrate` measures real training digits, changed a little, the way generated ones are measured: how much a blur
-or a shift costs; `spread` chooses the shipped generator's ψ again (mlplay/dream/spread.py) and, with `--write`,
-measures its card's figures at that ψ and writes them into the card.
+or a shift costs; `spread` chooses the shipped generator's ψ and tone curve again (mlplay/dream/spread.py) and, with
+`--write`, measures its card's figures sampled that way and writes them into the card.
 """
 
 import argparse
@@ -82,6 +83,40 @@ def sheet(names: list[str], out: Path, scale: int = 2, seed: int = 0) -> Path:
     return out
 
 
+def sampling_sheet(out: Path, scale: int = 2, seed: int = 0) -> Path:
+    """The shipped generator's grid as it learned (ψ = 1, no tone curve) and as it ships (its card's sampling),
+    from the same latent vectors, beside real training digits (one row a digit)."""
+    import cv2
+
+    from mlplay.digits import data as mnist
+    from mlplay.dream import tone
+    from mlplay.dream.dreamer import Dreamer
+    from mlplay.fileio import atomic_path
+
+    dreamer = Dreamer()
+    z = np.random.default_rng(seed).standard_normal((100, dreamer.latent)).astype(np.float32)
+    digits = np.repeat(np.arange(10), 10)
+    shipped = dreamer.draw(z, digits)
+    dreamer.spread, dreamer.tone = 1.0, tone.IDENTITY
+    learned = dreamer.draw(z, digits)
+    arrays = mnist.load(mnist.fetch())
+    real = np.concatenate([arrays["x_train"][arrays["y_train"] == d][:10] for d in range(10)])
+    psi = dreamer.card.raw["sampling"]["spread"]
+    captions = ("as it learned: z ~ N(0, I), no tone curve", f"as it ships: spread {psi}, tone curve",
+                "real MNIST training digits")
+    panels = []
+    for pictures, caption in zip((learned, shipped, real), captions):
+        grid = pictures.reshape(10, 10, 28, 28).transpose(0, 2, 1, 3).reshape(280, 280)
+        grid = cv2.resize(grid, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
+        panel = np.full((grid.shape[0] + 40, grid.shape[1] + 16), 255, np.uint8)
+        panel[32:32 + grid.shape[0], 8:8 + grid.shape[1]] = grid
+        cv2.putText(panel, caption, (8, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 0, 1, cv2.LINE_AA)
+        panels.append(panel)
+    with atomic_path(out, suffix=".png") as tmp:
+        cv2.imwrite(str(tmp), np.hstack(panels))
+    return out
+
+
 def calibrate(count: int = 10_000, seed: int = 0) -> list[tuple[str, dict]]:
     """The card's measures for `count` real training digits, as they are and changed, against the test digits."""
     import cv2
@@ -115,7 +150,8 @@ def calibrate(count: int = 10_000, seed: int = 0) -> list[tuple[str, dict]]:
 
 
 def respread(write: bool) -> None:
-    """The shipped generator's ψ chosen again on the validation digits; `write`: its card measured at that ψ."""
+    """The shipped generator's ψ (and its tone curve) chosen again on the validation digits; `write`: its card
+    measured sampled that way."""
     from datetime import datetime, timezone
 
     from mlplay import store
@@ -126,17 +162,19 @@ def respread(write: bool) -> None:
     final = saved.keras()
     data = dream_data.load_data(None, saved.card.quick)
     judge = judged()
-    found = spread.table(final, data.x_val, data.y_val, *judge)
+    found = spread.table(final, data.x_train, data.x_val, data.y_val, *judge)
     chosen = spread.sampling(found)
     print(f"{'ψ':>4}  {'read as asked':>13}  {'Fréchet':>8}  {'diversity':>9}   (validation digits)")
     for psi, m in found.items():
         print(f"{psi:>4}  {m['conditional_accuracy']:>13.2%}  {m['frechet_distance']:>8.2f}  {m['diversity_min']:>9.3f}"
               + ("  ← kept" if psi == chosen["spread"] else ""), flush=True)
     if write:
-        figures = test_measures(final, first_epoch_generator(saved, final), data, spread=chosen["spread"], judge=judge)
+        figures = test_measures(final, first_epoch_generator(saved, final), data, sampling=chosen, judge=judge)
         when = datetime.now(timezone.utc).isoformat(timespec="seconds")
         chosen.update(command="python -m mlplay.dream.compare spread --write", date=when)  # not the training's
-        card = store.amend_card(saved.folder, figures["metrics"], measures=figures["measures"], sampling=chosen)
+        stale = tuple(set(saved.card.metrics) - set(figures["metrics"]))  # every figure is the measures' own
+        card = store.amend_card(saved.folder, figures["metrics"], drop=stale, measures=figures["measures"],
+                                sampling=chosen)
         print(f"written into {saved.folder / store.CARD_FILE}: read as asked "
               f"{card['metrics']['conditional_accuracy']:.2%} at ψ = {chosen['spread']}")
 
@@ -159,6 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("calibrate", help="the measures of real digits, as they are and a little changed")
     respreading = commands.add_parser("spread", help="choose the shipped generator's ψ again on validation digits")
     respreading.add_argument("--write", action="store_true", help="measure its card at that ψ and write it")
+    showing = commands.add_parser("sampling", help="the shipped generator as it learned, as it ships, real digits")
+    showing.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
         if args.command == "train":
@@ -167,6 +207,8 @@ def main(argv: list[str] | None = None) -> None:
             print(sheet(args.names, args.out))
         elif args.command == "spread":
             respread(args.write)
+        elif args.command == "sampling":
+            print(sampling_sheet(args.out))
         else:
             calibrate()
     except MlplayError as e:

@@ -1,14 +1,15 @@
 """The shipped generator at run time: its LiteRT export, no TensorFlow. `Dreamer.draw(z, digits)` → pictures.
 
-Callers give latent vectors z ~ N(0, I); the generator is given ψ·z, ψ being the spread its card records
-(spread.py: chosen on the validation digits), so the window, the pictures and the card's figures draw alike."""
+Callers give latent vectors z ~ N(0, I); the generator is given ψ·z, ψ being the spread its card records, and its
+grey levels are mapped by the card's tone curve (spread.py, tone.py), so the window, the pictures and the card's
+figures draw alike."""
 
 from pathlib import Path
 
 import numpy as np
 
 from mlplay import store
-from mlplay.dream import spread
+from mlplay.dream import spread, tone
 from mlplay.dream.latent import onehot
 from mlplay.errors import MlplayError
 
@@ -30,7 +31,7 @@ class Dreamer:
         self.order = [("z" if d is by_name["z"] else "digit") for d in self.model.inputs]
         self.latent = int(by_name["z"]["shape"][-1])
         self.batch = int(self.model.inputs[0]["shape"][0])
-        self.spread = spread.of_card(saved.card.raw)
+        self.spread, self.tone = spread.of_card(saved.card.raw), tone.of_card(saved.card.raw)
 
     def _resize(self, batch: int) -> None:
         interpreter = self.model.interpreter
@@ -43,7 +44,8 @@ class Dreamer:
 
     def draw(self, z: np.ndarray, digits) -> np.ndarray:
         """Latent vectors (N, latent), drawn from N(0, I), and digits (N ints, or N one-hot rows) → pictures
-        (N, 28, 28) uint8; the generator gets the vectors scaled by the card's spread."""
+        (N, 28, 28) uint8; the generator gets the vectors scaled by the card's spread, its grey levels go through the
+        card's tone curve."""
         z = self.spread * np.asarray(z, np.float32).reshape(-1, self.latent)
         digits = np.asarray(digits)
         hot = digits.astype(np.float32) if digits.ndim == 2 else onehot(digits)
@@ -51,4 +53,4 @@ class Dreamer:
             self._resize(len(z))
         inputs = {"z": z, "digit": hot}
         (out,) = self.model.run(*(inputs[key] for key in self.order))
-        return out.reshape(len(z), 28, 28).round().clip(0, 255).astype(np.uint8)
+        return self.tone[out.reshape(len(z), 28, 28).round().clip(0, 255).astype(np.uint8)]

@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from mlplay.dream import data as dream_data, measures, spread as latent_spread
+from mlplay.dream import data as dream_data, measures, spread as latent_spread, tone
 from mlplay.experiment import Experiment, Family, TrainOption, Try
 
 NAME = "digits-gen"
@@ -64,31 +64,35 @@ def judged(models_root: Path | None = None) -> tuple[measures.Judge, list[str]]:
     return measures.Judge(judge_model.keras()), judge_model.card.raw.get("labels")
 
 
-def test_measures(final, first, data, models_root: Path | None = None, spread: float = 1.0, judge=None) -> dict:
-    """The card's figures: the final and the first-epoch generators on the same 10,000 latent vectors, scaled by
-    the chosen spread ψ, judged against the test digits, beside the floor (training digits against the same test
-    digits); and, when ψ < 1, the final generator's figures at ψ = 1 (z as it learned it)."""
+def test_measures(final, first, data, models_root: Path | None = None, sampling: dict | None = None,
+                  judge=None) -> dict:
+    """The card's figures: the final and the first-epoch generators on the same 10,000 latent vectors, drawn as
+    `sampling` says (the spread ψ of the vectors, the tone curve of the grey levels: spread.py), judged against the
+    test digits, beside the floor (training digits against the same test digits); and the final generator's
+    figures as it learned (ψ = 1, no tone curve), `*_as_learned`."""
     from mlplay import store
     from mlplay.dream.tracking import generate
 
+    sampling = sampling or {}
+    psi, curve = latent_spread.of_card({"sampling": sampling}), tone.of_card({"sampling": sampling})
     judge, labels = judge or judged(models_root)
     judge_card = store.open(measures.JUDGE, judge_root(models_root)).card.raw
     reference = measures.Reference.of(judge, data.x_test.reshape(-1, 28, 28), data.y_test)
     z, digits = measures.sample_plan(latent=final.inputs[0].shape[-1])
-    now = measures.measure(judge, generate(final, spread * z, digits), digits, reference, labels)
-    then = measures.measure(judge, generate(first, spread * z, digits), digits, reference, labels)
+    now = measures.measure(judge, curve[generate(final, psi * z, digits)], digits, reference, labels)
+    then = measures.measure(judge, curve[generate(first, psi * z, digits)], digits, reference, labels)
     metrics = {key: round(value, 6) for key, value in now.items() if key != "per_digit"}
     metrics.update(frechet_floor=round(measures.floor(judge, data.x_train.reshape(-1, 28, 28), reference), 6),
                    frechet_first_epoch=round(then["frechet_distance"], 6),
                    conditional_accuracy_first_epoch=round(then["conditional_accuracy"], 6))
-    if spread != 1.0:
-        unscaled = measures.measure(judge, generate(final, z, digits), digits, reference, labels)
-        metrics.update({f"{key}_spread_1": round(unscaled[key], 6)
+    if sampling:
+        learned = measures.measure(judge, generate(final, z, digits), digits, reference, labels)
+        metrics.update({f"{key}_as_learned": round(learned[key], 6)
                         for key in ("conditional_accuracy", "frechet_distance", "diversity_min")})
     about = {"judge": measures.JUDGE, "judge_sha256": judge_card.get("sha256", {}).get(store.KERAS_FILE),
              "judge_test_accuracy": judge_card.get("metrics", {}).get("test_accuracy"),
              "samples": f"{measures.PER_DIGIT} a digit, latent vectors ψ·z with z ~ N(0, I) from seed "
-                        f"{measures.SEED}, ψ = {spread} (the card's sampling.spread)",
+                        f"{measures.SEED}, ψ = {psi}, grey levels mapped by the tone curve (the card's sampling)",
              "floor": f"{measures.DIGITS * measures.PER_DIGIT} training digits (seed {measures.SEED}) against the "
                       "test set",
              "diversity": "mean pairwise pixel distance of a digit's samples / that of the test digits of that digit",
@@ -97,11 +101,10 @@ def test_measures(final, first, data, models_root: Path | None = None, spread: f
 
 
 def report(model, data) -> dict:
-    """The spread ψ chosen on the validation digits (spread.py), then the card's figures at that ψ."""
+    """How to sample, chosen on the validation digits (spread.py), then the card's figures drawn that way."""
     judge = judged()
-    chosen = latent_spread.sampling(latent_spread.table(model.sampler, data.x_val, data.y_val, *judge))
-    return {**test_measures(model.sampler, model.first_epoch, data, spread=chosen["spread"], judge=judge),
-            "sampling": chosen}
+    chosen = latent_spread.sampling(latent_spread.table(model.sampler, data.x_train, data.x_val, data.y_val, *judge))
+    return {**test_measures(model.sampler, model.first_epoch, data, sampling=chosen, judge=judge), "sampling": chosen}
 
 
 def export(model, folder: Path) -> None:
@@ -120,11 +123,11 @@ def first_epoch_generator(model, final):
 
 def rescore(model, data_path: Path | None = None) -> dict:
     """`mlplay eval digits-gen`: the card's measures again, from the saved generators (`model`, a store.Model) and
-    the judge, at the card's spread ψ."""
+    the judge, sampled as the card says."""
     final = model.keras()  # imports TensorFlow quietly, so before Keras
     first = first_epoch_generator(model, final)
     data = dream_data.load_data(data_path, model.card.quick)
-    return test_measures(final, first, data, model.folder.parent, latent_spread.of_card(model.card.raw))["metrics"]
+    return test_measures(final, first, data, model.folder.parent, model.card.raw.get("sampling"))["metrics"]
 
 
 def experiment(name: str, method: str, **changes) -> Experiment:

@@ -66,3 +66,10 @@ def test_round_trip_keras_litert_card_and_predictor_agree(tmp_path):
         assert predictor.backend == backend
         np.testing.assert_allclose(predictor(x), expected, atol=1e-5)
     assert predictor.top(expected, 2)[0][0] == "abc"[int(np.argmax(expected))]
+
+
+def test_amend_card_merges_metrics_drops_the_stale_ones_and_sets_sections(tmp_path):
+    write_json(tmp_path / store.CARD_FILE, {"name": "m", "metrics": {"a": 1, "b": 2, "old": 3}, "notes": {"x": 1}})
+    card = store.amend_card(tmp_path, {"b": 20, "c": 30}, drop=("old",), notes={"y": 2})
+    assert card["metrics"] == {"a": 1, "b": 20, "c": 30} and card["notes"] == {"y": 2}
+    assert json.loads((tmp_path / store.CARD_FILE).read_text()) == card

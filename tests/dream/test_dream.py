@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mlplay.dream import app as dream_app, latent, measures, pictures, spread
+from mlplay.dream import app as dream_app, latent, measures, pictures, spread, tone
 from mlplay.dream.strip import GeneratedStrip
 from mlplay.errors import MlplayError
 
@@ -108,7 +108,8 @@ def test_the_sample_plan_is_fixed_by_its_seed():
 
 
 def row(accuracy, frechet, diversity):
-    return {"conditional_accuracy": accuracy, "frechet_distance": frechet, "diversity_min": diversity}
+    return {"conditional_accuracy": accuracy, "frechet_distance": frechet, "diversity_min": diversity,
+            "tone": np.full(256, round(10 * frechet) % 256, np.uint8)}  # a curve that says which row it came from
 
 
 def test_the_spread_is_the_lowest_frechet_distance_that_keeps_the_variety():
@@ -121,6 +122,21 @@ def test_the_spread_is_the_lowest_frechet_distance_that_keeps_the_variety():
     assert spread.choose(narrow) == 1.0  # no variety to spare: z is left as the generator learned it
     chosen = spread.sampling(found)
     assert chosen["spread"] == 0.9 and set(chosen["validation"]) == {"0.5", "0.6", "0.7", "0.8", "0.9", "1.0"}
+    assert chosen["tone"] == [145] * 256  # the chosen ψ's own curve, as plain numbers for the card
+    assert "tone" not in chosen["validation"]["0.9"]
+
+
+def test_the_tone_curve_matches_grey_levels_by_quantile():
+    rng = np.random.default_rng(0)
+    real = np.where(rng.random(100_000) < 0.8, 0, rng.integers(1, 256, 100_000)).astype(np.uint8)
+    present = np.bincount(real, minlength=256) > 0
+    assert np.array_equal(tone.fit(real, real)[present], np.arange(256)[present])  # same levels: each one kept
+    hazy = (real // 2 + 20).astype(np.uint8)  # a grey haze, strokes half as bright: two levels share each one
+    curve = tone.fit(hazy, real)
+    assert curve[20] <= 1 and curve[147] == 255  # the haze goes back to black (0 and 1 shared it), the top to white
+    assert np.all(np.diff(curve.astype(int)) >= 0)  # monotone: no level overtakes a brighter one
+    assert np.abs(curve[hazy].astype(int) - real).mean() < 1.5  # the pictures' levels come back
+    assert np.array_equal(tone.of_card({}), np.arange(256)) and tone.of_card({"sampling": {"tone": [3] * 256}})[9] == 3
 
 
 def test_a_card_without_a_spread_draws_z_as_learned():

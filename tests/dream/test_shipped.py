@@ -32,8 +32,8 @@ def test_the_shipped_generator_meets_the_conditional_accuracy_goal(card):
     assert card["metrics"]["conditional_accuracy"] >= GOALS["conditional_accuracy"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 24's Fréchet-distance goal is not met: 13 × the floor at the chosen "
-                   "spread (docs/dream.md)")
+@pytest.mark.xfail(strict=True, reason="issue 24's Fréchet-distance goal is not met: 8.2 × the floor as sampled "
+                   "(docs/dream.md)")
 def test_the_shipped_generator_meets_the_frechet_distance_goal(card):
     assert card["metrics"]["frechet_distance"] <= 5 * card["metrics"]["frechet_floor"]
 
@@ -69,9 +69,9 @@ def test_the_litert_export_draws_what_keras_draws():
     dreamer = Dreamer()
     z = np.random.default_rng(0).standard_normal((200, dreamer.latent)).astype(np.float32)
     digits = np.arange(200) % 10
-    keras_pictures = generate(store.open("digits-gen").keras(), dreamer.spread * z, digits)
+    keras_pictures = dreamer.tone[generate(store.open("digits-gen").keras(), dreamer.spread * z, digits)]
     difference = np.abs(dreamer.draw(z, digits).astype(int) - keras_pictures)
-    assert difference.max() <= 1
+    assert difference.max() <= max(1, int(np.diff(dreamer.tone.astype(int)).max()))  # one level apart, toned
 
 
 @pytest.mark.slow
