@@ -84,7 +84,12 @@ def load_data(path: Path | None, quick: bool) -> Dataset:
 
 def load_test(path: Path | None, quick: bool) -> Dataset:
     """What `mlplay eval` scores: load_data's test split (MNIST's test digits) under the eleven labels, without the
-    minutes load_data spends on a training set (20,000 pen-path redrawings, generated non-digits) eval never reads."""
+    minutes load_data spends on a training set (20,000 pen-path redrawings, generated non-digits) eval never reads.
+    Quick, Draw!'s drawings are fetched as load_data fetches them: the held-out "not a digit" figure reads them."""
+    from mlplay.digits import nondigits
+
+    if path is None and not quick:
+        nondigits.fetch_quickdraw()
     return replace(load_mnist(path, quick), labels=LABELS)
 
 

@@ -161,6 +161,25 @@ def from_bitmaps(bitmaps: np.ndarray, seed: int = 0) -> np.ndarray:
         np.zeros((0, 28, 28), np.uint8)
 
 
+def missing_quickdraw() -> list[str]:
+    """The sketch models' real classes whose Quick, Draw! file is not fetched."""
+    from mlplay.sketches import quickdraw
+    from mlplay.sketches.data import REAL_CLASSES
+
+    return [c for c in REAL_CLASSES if not (quickdraw.folder() / f"{c}.npy").exists()]
+
+
+def fetch_quickdraw() -> list[str]:
+    """Fetch the classes that are missing (an error, one line, when offline); returns those still missing: none."""
+    from mlplay.sketches import quickdraw
+    from mlplay.sketches.data import REAL_PER_CLASS
+
+    missing = missing_quickdraw()
+    if missing:
+        quickdraw.fetch(missing, REAL_PER_CLASS)
+    return missing_quickdraw()
+
+
 def quickdraw_split(fetch: bool, quick: bool, every: int = 2):
     """The Quick, Draw! drawings the digit models learn as "not a digit": every `every`-th training row and
     validation row of each of the sketch models' real classes (the sketch models' split: test rows never), widened
@@ -168,16 +187,14 @@ def quickdraw_split(fetch: bool, quick: bool, every: int = 2):
     `fetch`; otherwise only what is already fetched (none with --quick)."""
     from mlplay.digits.data import cached_array
     from mlplay.sketches import quickdraw
-    from mlplay.sketches.data import REAL_CLASSES, REAL_PER_CLASS
+    from mlplay.sketches.data import REAL_CLASSES
     from mlplay.sketches.stream import SPLITS as ROWS, file_splits
 
     empty = np.zeros((0, 28, 28), np.uint8)
     if quick:
         return empty, empty, "no Quick, Draw! drawings (--quick)"
-    missing = [c for c in REAL_CLASSES if not (quickdraw.folder() / f"{c}.npy").exists()]
-    if missing and fetch:
-        quickdraw.fetch(missing, REAL_PER_CLASS)
-    elif missing:
+    missing = fetch_quickdraw() if fetch else missing_quickdraw()
+    if missing:
         return empty, empty, ("no Quick, Draw! drawings (not fetched: mlplay data fetch quickdraw --classes "
                               "<the sketch models' classes>)")
     raw = {"train": [], "validation": []}

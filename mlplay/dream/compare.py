@@ -33,7 +33,7 @@ def home() -> Path:
 
 
 def train_methods(methods: list[str], epochs: int, batch_size: int | None, seed: int, settings: list[str]) -> None:
-    from mlplay.dream.models import METHODS, build, experiment
+    from mlplay.dream.models import METHODS, build, experiment, report_as_learned
     from mlplay.fileio import atomic_path
     from mlplay.training.loop import TrainConfig, train
 
@@ -42,7 +42,8 @@ def train_methods(methods: list[str], epochs: int, batch_size: int | None, seed:
     for method in methods:
         options = {**METHODS[method], **changes}
         name = "-".join(["gen", method, *(f"{k}{v}" for k, v in changes.items())])
-        exp = replace(experiment(name, method), build=partial(build, **options), load_data=_epochs_only)
+        exp = replace(experiment(name, method), build=partial(build, **options), load_data=_epochs_only,
+                      report=report_as_learned)  # each method as its training alone made it
         command = "python -m mlplay.dream.compare " + " ".join(sys.argv[1:])
         card = train(exp, TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, models_root=home() / "models",
                                       command=command, replace=True))
@@ -156,13 +157,13 @@ def respread(write: bool) -> None:
 
     from mlplay import store
     from mlplay.dream import data as dream_data, spread
-    from mlplay.dream.models import NAME, first_epoch_generator, judged, test_measures
+    from mlplay.dream.models import CHOSEN, NAME, experiment, first_epoch_generator, judged, test_measures
 
     saved = store.open(NAME)
     final = saved.keras()
     data = dream_data.load_data(None, saved.card.quick)
     judge = judged()
-    found = spread.table(final, data.x_train, data.x_val, data.y_val, *judge)
+    found = spread.table(final, data.x_train, data.x_val, data.y_val, judge)
     chosen = spread.sampling(found)
     print(f"{'ψ':>4}  {'read as asked':>13}  {'Fréchet':>8}  {'diversity':>9}   (validation digits)")
     for psi, m in found.items():
@@ -173,8 +174,9 @@ def respread(write: bool) -> None:
         when = datetime.now(timezone.utc).isoformat(timespec="seconds")
         chosen.update(command="python -m mlplay.dream.compare spread --write", date=when)  # not the training's
         stale = tuple(set(saved.card.metrics) - set(figures["metrics"]))  # every figure is the measures' own
+        described = {**saved.card.raw["input"], "preprocessing": experiment(NAME, CHOSEN).preprocessing}  # with ψ
         card = store.amend_card(saved.folder, figures["metrics"], drop=stale, measures=figures["measures"],
-                                sampling=chosen)
+                                sampling=chosen, input=described)
         print(f"written into {saved.folder / store.CARD_FILE}: read as asked "
               f"{card['metrics']['conditional_accuracy']:.2%} at ψ = {chosen['spread']}")
 

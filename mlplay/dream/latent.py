@@ -1,9 +1,10 @@
 """Points and paths in the generator's latent space (numpy only).
 
-Every latent vector is drawn from N(0, I), the distribution the generator learned from. A walk goes from one vector
-to the next along z(t) = a·cos(πt/2) + b·sin(πt/2): for independent a and b every point of that arc is itself
-N(0, I)-distributed, so the walk never strays into regions the generator has not seen (a straight line between a
-and b passes through vectors shorter than any it was trained on).
+Every latent vector is drawn from N(0, I), the distribution the generator learned from (the Dreamer then scales it
+by the card's spread ψ, the same for every vector, so what is said here holds at that width too). A walk goes from
+one vector to the next along z(t) = a·cos(πt/2) + b·sin(πt/2): for independent a and b every point of that arc is
+itself N(0, I)-distributed, so the walk never strays into regions the generator has not seen (a straight line
+between a and b passes through vectors shorter than any it was trained on).
 """
 
 import numpy as np

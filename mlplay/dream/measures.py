@@ -23,13 +23,14 @@ SEED = 1234  # the latent vectors of the card's samples: same seed, same samples
 class Judge:
     """A trained digit classifier seen from outside: its probabilities and its penultimate features."""
 
-    def __init__(self, model, name: str = JUDGE):
+    def __init__(self, model, name: str = JUDGE, card: dict | None = None):
         import keras
 
         from mlplay.console import tensorflow
 
         tf = tensorflow()
-        self.name = name
+        self.name, self.card = name, card or {}  # its card: its labels (it may say "not a digit"), its SHA-256
+        self.labels = self.card.get("labels")
         last = model.layers[-1]
         both = keras.Model(model.inputs, [model.output, last.input])
         self.step = tf.function(lambda x: both(x, training=False), reduce_retracing=True)
@@ -49,7 +50,8 @@ class Judge:
 def load_judge(models_root=None) -> Judge:
     from mlplay import store
 
-    return Judge(store.open(JUDGE, models_root).keras())
+    saved = store.open(JUDGE, models_root)
+    return Judge(saved.keras(), card=saved.card.raw)
 
 
 @dataclass
@@ -110,7 +112,7 @@ def measure(judge: Judge, images: np.ndarray, asked: np.ndarray, reference: Refe
             judge_labels: list[str] | None = None) -> dict:
     """The measures of generated `images` (0–255) asked to be the digits `asked`, against `reference`."""
     probabilities, features = judge(images)
-    labels = judge_labels or [str(d) for d in range(judge.classes)]
+    labels = judge_labels or getattr(judge, "labels", None) or [str(d) for d in range(judge.classes)]
     digit_of = np.array([int(label) if label in DIGIT_LABELS else -1 for label in labels])
     read = digit_of[probabilities.argmax(axis=1)]  # -1: a label that is not a digit
     per_digit_accuracy = [float((read[asked == d] == d).mean()) for d in range(DIGITS)]

@@ -3,8 +3,10 @@
 The loop trains any Keras model whose `train_step` says how it learns; here that is a GAN (gan.py) or, as tried, a
 variational auto-encoder (vae.py). The loop is told: no loss of its own (`loss=None`), no monitor (the last epoch
 is kept: a GAN's losses do not say which epoch draws best, and choosing by the judge would train against it), the
-generator is what is saved (`keep`), the measures are taken after each epoch (`callbacks`) and, on the test set,
-once at the end (`report`).
+generator is what is saved (`keep`), the measures are taken after each epoch (`callbacks`), and at the end
+(`report`) the way it is sampled is chosen on the validation digits (spread.py: the spread ψ of z and the tone curve
+of the grey levels; the judge's features on validation digits pick ψ, one knob of six values) before the card's
+figures are measured on the test set, sampled that way.
 """
 
 from dataclasses import replace
@@ -56,12 +58,9 @@ def judge_root(models_root: Path | None) -> Path | None:
     return None
 
 
-def judged(models_root: Path | None = None) -> tuple[measures.Judge, list[str]]:
-    """The judge and its labels (it may say "not a digit")."""
-    from mlplay import store
-
-    judge_model = store.open(measures.JUDGE, judge_root(models_root))
-    return measures.Judge(judge_model.keras()), judge_model.card.raw.get("labels")
+def judged(models_root: Path | None = None) -> measures.Judge:
+    """The judge, with its card (its labels, its SHA-256)."""
+    return measures.load_judge(judge_root(models_root))
 
 
 def test_measures(final, first, data, models_root: Path | None = None, sampling: dict | None = None,
@@ -75,20 +74,21 @@ def test_measures(final, first, data, models_root: Path | None = None, sampling:
 
     sampling = sampling or {}
     psi, curve = latent_spread.of_card({"sampling": sampling}), tone.of_card({"sampling": sampling})
-    judge, labels = judge or judged(models_root)
-    judge_card = store.open(measures.JUDGE, judge_root(models_root)).card.raw
+    judge = judge or judged(models_root)
+    judge_card = judge.card
     reference = measures.Reference.of(judge, data.x_test.reshape(-1, 28, 28), data.y_test)
     z, digits = measures.sample_plan(latent=final.inputs[0].shape[-1])
-    now = measures.measure(judge, curve[generate(final, psi * z, digits)], digits, reference, labels)
-    then = measures.measure(judge, curve[generate(first, psi * z, digits)], digits, reference, labels)
+    now = measures.measure(judge, curve[generate(final, psi * z, digits)], digits, reference)
+    then = measures.measure(judge, curve[generate(first, psi * z, digits)], digits, reference)
     metrics = {key: round(value, 6) for key, value in now.items() if key != "per_digit"}
     metrics.update(frechet_floor=round(measures.floor(judge, data.x_train.reshape(-1, 28, 28), reference), 6),
                    frechet_first_epoch=round(then["frechet_distance"], 6),
                    conditional_accuracy_first_epoch=round(then["conditional_accuracy"], 6))
     if sampling:
-        learned = measures.measure(judge, generate(final, z, digits), digits, reference, labels)
+        learned = measures.measure(judge, generate(final, z, digits), digits, reference)
         metrics.update({f"{key}_as_learned": round(learned[key], 6)
-                        for key in ("conditional_accuracy", "frechet_distance", "diversity_min")})
+                        for key in ("conditional_accuracy", "frechet_distance", "diversity_min", "diversity_mean",
+                                    "not_a_digit") if key in learned})
     about = {"judge": measures.JUDGE, "judge_sha256": judge_card.get("sha256", {}).get(store.KERAS_FILE),
              "judge_test_accuracy": judge_card.get("metrics", {}).get("test_accuracy"),
              "samples": f"{measures.PER_DIGIT} a digit, latent vectors ψ·z with z ~ N(0, I) from seed "
@@ -103,8 +103,14 @@ def test_measures(final, first, data, models_root: Path | None = None, sampling:
 def report(model, data) -> dict:
     """How to sample, chosen on the validation digits (spread.py), then the card's figures drawn that way."""
     judge = judged()
-    chosen = latent_spread.sampling(latent_spread.table(model.sampler, data.x_train, data.x_val, data.y_val, *judge))
+    chosen = latent_spread.sampling(latent_spread.table(model.sampler, data.x_train, data.x_val, data.y_val, judge))
     return {**test_measures(model.sampler, model.first_epoch, data, sampling=chosen, judge=judge), "sampling": chosen}
+
+
+def report_as_learned(model, data) -> dict:
+    """The card's figures of the generator as it learned (ψ = 1, no tone curve): how the methods tried are compared
+    (compare.py), each by what its training alone gave."""
+    return test_measures(model.sampler, model.first_epoch, data)
 
 
 def export(model, folder: Path) -> None:
@@ -145,8 +151,9 @@ def experiment(name: str, method: str, **changes) -> Experiment:
     base = Experiment(
         name=name, task="conditional image generation", labels=LABELS, input_shape=(latent,),
         summary=f"{summary}; generator z({latent})+digit → dense 7×7×{2 * WIDTH} → deconv {WIDTH} → deconv 1 (28×28)",
-        preprocessing=f"inputs: z ~ N(0, I) ({latent} values) and the digit one-hot (10 values); output: a 28×28 "
-                      "picture, white ink on black, 0–255",
+        preprocessing=f"inputs: ψ·z with z ~ N(0, I) ({latent} values) and the digit one-hot (10 values); output: a "
+                      "28×28 picture, white ink on black, 0–255, whose grey levels then go through the tone curve (ψ "
+                      "and the curve: the card's sampling)",
         build=partial(build, **options), load_data=dream_data.load_data, epochs=200, batch_size=128,
         learning_rate=1e-3 if vae else 2e-4, loss=None, metrics=(), monitor=None, headline="conditional_accuracy",
         keep=lambda model: model.sampler, callbacks=callbacks, report=report, export=export, rescore=rescore,

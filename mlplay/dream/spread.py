@@ -39,8 +39,8 @@ def of_card(card: dict) -> float:
     return float(card.get("sampling", {}).get("spread", 1.0))
 
 
-def table(generator, x_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, judge: measures.Judge,
-          judge_labels: list[str] | None = None) -> dict[float, dict]:
+def table(generator, x_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,
+          judge: measures.Judge) -> dict[float, dict]:
     """The validation measures of `generator` (Keras) at each ψ of the grid, on the same latent vectors, each ψ's
     pictures mapped by its own tone curve (in the entry, under "tone")."""
     from mlplay.dream.tracking import generate
@@ -52,7 +52,7 @@ def table(generator, x_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, 
     found = {}
     for psi in GRID:
         curve = tone.fit(generate(generator, psi * z_fit, digits_fit), x_train)
-        m = measures.measure(judge, curve[generate(generator, psi * z, digits)], digits, reference, judge_labels)
+        m = measures.measure(judge, curve[generate(generator, psi * z, digits)], digits, reference)
         found[psi] = {**{key: round(m[key], 4) for key in ("conditional_accuracy", "frechet_distance",
                                                             "diversity_min")}, "tone": curve}
     return found

@@ -7,8 +7,8 @@ half without their final punctuation), greedy and beam 4, against the same refer
 with one BLAS thread, as `mlplay translate` does: in the training process, after TensorFlow has run, OpenBLAS'
 threads wait on TensorFlow's and a beam search there was several times slower; and the figures `mlplay eval`
 reproduces come from the same arithmetic. Inside it, the sentences are shared among as many forked copies of the
-translator as there are cores (`translate_all`): each sentence is translated exactly as alone, and the speed is
-that of one process (the sentences over the seconds the copies spent, summed).
+translator as there are cores (`Translators`): each sentence is translated exactly as alone, and the speed is
+that of one process (the sentences over the CPU seconds the copies spent, summed).
 
 `python -m mlplay.translate.figures typed [--data FILE]` measures the typed figures alone on a trained model's files
 (the shipped `translate` by default) and writes them into its card, without retraining; training writes the same
@@ -53,42 +53,55 @@ _SHARED = None  # the translator the forked copies inherit
 
 def _translate_share(job: tuple[list[str], int]) -> tuple[list, float]:
     sentences, beam = job
-    started = time.perf_counter()
-    return [_SHARED.translate(s, beam) for s in sentences], time.perf_counter() - started
+    started = time.process_time()  # one BLAS thread: the CPU time of this process is its translating time
+    return [_SHARED.translate(s, beam) for s in sentences], time.process_time() - started
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity, where the system says; else all of them)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 class Translators:
     """`many(sentences, beam=1)` → (translations in order, seconds one process would have taken): the sentences
-    dealt in turn to forked copies of `translator`, one a core; one process where fork is not offered (Windows)."""
+    dealt in turn to forked copies of `translator`, one a core. Forking a process that has run numpy's BLAS is safe
+    on Linux; elsewhere (macOS' Accelerate, Windows) one process translates them all. A copy that dies (out of
+    memory) is an error, never a wait."""
 
     def __init__(self, translator, processes: int | None = None):
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         self.translator, self.pool = translator, None
-        self.processes = processes or os.cpu_count() or 1
-        if self.processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+        self.processes = processes or cores()
+        if self.processes > 1 and sys.platform.startswith("linux"):
             global _SHARED
             _SHARED = translator
-            self.pool = multiprocessing.get_context("fork").Pool(self.processes)
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        global _SHARED
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            _SHARED = None
 
     def __call__(self, sentences: list[str], beam: int = 1) -> tuple[list, float]:
         if self.pool is None:
-            started = time.perf_counter()
-            return [self.translator.translate(s, beam) for s in sentences], time.perf_counter() - started
+            return _translate_alone(self.translator, sentences, beam)
         n = self.processes
-        shares = self.pool.map(_translate_share, [(sentences[k::n], beam) for k in range(n)])
+        shares = list(self.pool.map(_translate_share, [(sentences[k::n], beam) for k in range(n)]))
         out = [None] * len(sentences)
         for k, (translations, _) in enumerate(shares):
             out[k::n] = translations
         return out, sum(seconds for _, seconds in shares)
+
+
+def _translate_alone(translator, sentences: list[str], beam: int) -> tuple[list, float]:
+    started = time.process_time()
+    return [translator.translate(s, beam) for s in sentences], time.process_time() - started
 
 
 def evaluate(translator, splits: tatoeba.Splits) -> dict:

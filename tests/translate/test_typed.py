@@ -127,7 +127,7 @@ def test_the_shipped_cards_typed_examples_come_back_from_the_real_test_sentences
         assert translator.translate(example["typed"]).text == example["greedy"]
         assert translator.translate(example["typed"], figures.BEAM).text == example["beam4"]
     few = test[: len(examples)]
-    with figures.Translators(translator) as many:  # forked copies, one a core, as eval runs them
+    with figures.Translators(translator, processes=2) as many:  # forked copies, as eval runs them
         again = figures.typed_figures(many, few)
     assert [e["greedy"] for e in again["typed"]["examples"]] == [e["greedy"] for e in examples]
     assert again["metrics"]["typed_test_bleu"] == scores.bleu([e["greedy"] for e in examples], [r for _, r in few])
