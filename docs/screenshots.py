@@ -62,7 +62,8 @@ class Display:
                 break
         Display.last = number
         self.proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                                      "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      "-nolisten", "tcp", "-noreset"],  # no reset as the probe leaves
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.env = {**os.environ, "DISPLAY": f":{number}"}
         deadline = time.time() + 20
         while self.xdotool("getdisplaygeometry", check=False).returncode != 0:

@@ -6,6 +6,7 @@ import os
 import queue
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -16,11 +17,17 @@ def start_window_manager(env: dict) -> subprocess.Popen:
     """openbox on the virtual display: closing a window needs a window manager, as on a desktop."""
     if not (shutil.which("openbox") and shutil.which("wmctrl")):
         pytest.skip("needs openbox and wmctrl (apt-get install openbox wmctrl)")
-    proc = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
+    log = tempfile.TemporaryFile("w+")  # what it says, read only if it fails (a pipe could fill and stall it)
+    proc = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
+    deadline = time.time() + 30  # a busy machine starts it slowly
     while subprocess.run(["wmctrl", "-m"], env=env, capture_output=True).returncode != 0:
-        if time.time() > deadline:
-            pytest.skip("openbox did not start")
+        if time.time() > deadline or proc.poll() is not None:
+            proc.kill()
+            proc.wait()
+            log.seek(0)
+            said = [line for line in log.read().splitlines() if "menu file" not in line]
+            pytest.skip(f"openbox did not start on {env.get('DISPLAY')} (exit {proc.returncode}: "
+                        f"{said[-1] if said else 'nothing said'})")
         time.sleep(0.1)
     return proc
 
@@ -66,7 +73,9 @@ def start_xvfb():
     """Start Xvfb on a free display; return (process, display string). Skips when Xvfb/xdotool are missing.
 
     Each test gets a display number not used before in this run (reusing :0 right after the last test's server
-    exited made Qt fail to connect now and then), and the app starts only once a client can connect."""
+    exited made Qt fail to connect now and then), and the app starts only once a client can connect. -noreset: by
+    default an X server resets when its last client leaves, so the probe's leaving reset it, and a client connecting
+    then (openbox, the app) failed at once, about one start in six."""
     if not (shutil.which("Xvfb") and shutil.which("xdotool")):
         pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
     global _next_display
@@ -75,7 +84,7 @@ def start_xvfb():
         number = _next_display
         if os.path.exists(f"/tmp/.X{number}-lock") or os.path.exists(f"/tmp/.X11-unix/X{number}"):
             continue
-        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         env, deadline = {**os.environ, "DISPLAY": f":{number}"}, time.time() + 20
         while proc.poll() is None and time.time() < deadline:
