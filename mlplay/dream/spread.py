@@ -6,17 +6,19 @@ space, where it has seen the most digits: each sample is more clearly its digit,
 "truncation trick" of BigGAN (Brock et al., 2019), or Glow's "temperature"; the window's walk stays in the same place,
 since a point of an arc between two N(0, ψ² I) vectors is N(0, ψ² I) too.
 
-The rule, fixed before looking: of ψ = 0.5, 0.6, …, 1.0, keep the one with the lowest Fréchet distance whose every
+The rule: of ψ = 0.5, 0.6, …, 1.0, keep the one with the lowest Fréchet distance whose every
 digit keeps at least 0.80 of the real digits' diversity (the variety the dream issue asks for), measured on samples
 against the validation digits, each ψ with its own tone curve (fitted on samples of another seed and the training
-digits). The test digits take no part; the card's figures are then measured at that ψ, with that curve.
+digits). The test digits take no part; the card's figures are then measured at that ψ, with that curve. ψ is thus
+one knob of six values tuned with the judge's features on validation digits (docs/dream.md says what that favours).
 
 The card records ψ and the curve (`sampling.spread`, `sampling.tone`) and the validation table ψ was chosen from;
 everything that draws reads them: `Dreamer.draw` scales the vectors it is given and maps the grey levels it draws,
 and `mlplay eval digits-gen` measures as it does.
 
-`python -m mlplay.dream.compare spread` chooses ψ for the shipped generator again and prints the table; `--write`
-then measures the card's figures at that ψ and writes them into its card (the model files are unchanged).
+`python -m mlplay.dream.compare spread` chooses ψ and the curve for the shipped generator again and prints the
+table; `--write` then measures the card's figures sampled that way and writes them into its card (the model files
+are unchanged).
 """
 
 import numpy as np

@@ -51,10 +51,14 @@ def measure(folder: Path, splits: tatoeba.Splits, what: str = "all") -> dict:
 _SHARED = None  # the translator the forked copies inherit
 
 
+def _translate(translator, sentences: list[str], beam: int) -> tuple[list, float]:
+    """The translations, and the CPU seconds they took (one BLAS thread: this process's CPU time is its work)."""
+    started = time.process_time()
+    return [translator.translate(s, beam) for s in sentences], time.process_time() - started
+
+
 def _translate_share(job: tuple[list[str], int]) -> tuple[list, float]:
-    sentences, beam = job
-    started = time.process_time()  # one BLAS thread: the CPU time of this process is its translating time
-    return [_SHARED.translate(s, beam) for s in sentences], time.process_time() - started
+    return _translate(_SHARED, *job)  # in a forked copy
 
 
 def cores() -> int:
@@ -90,18 +94,13 @@ class Translators:
 
     def __call__(self, sentences: list[str], beam: int = 1) -> tuple[list, float]:
         if self.pool is None:
-            return _translate_alone(self.translator, sentences, beam)
+            return _translate(self.translator, sentences, beam)
         n = self.processes
         shares = list(self.pool.map(_translate_share, [(sentences[k::n], beam) for k in range(n)]))
         out = [None] * len(sentences)
         for k, (translations, _) in enumerate(shares):
             out[k::n] = translations
         return out, sum(seconds for _, seconds in shares)
-
-
-def _translate_alone(translator, sentences: list[str], beam: int) -> tuple[list, float]:
-    started = time.process_time()
-    return [translator.translate(s, beam) for s in sentences], time.process_time() - started
 
 
 def evaluate(translator, splits: tatoeba.Splits) -> dict:
